@@ -1,1 +1,72 @@
-fn main() {}
+//! Project chores for anthropic-files, run as `cargo xtask <command>`.
+//!
+//! - `codegen [--check]`: generate `crates/files-types/src/generated.rs` from
+//!   `docs/openapi/files.yaml`; with `--check`, fail when the committed file drifts.
+//! - `ci`: run exactly what `.ci/run` runs.
+//! - `release <version> [--no-verify]`: bump every crate's version, move the
+//!   Unreleased section of CHANGELOG.md under the new version, and run
+//!   `cargo package` as a dry run in dependency order.
+
+mod codegen;
+mod release;
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  codegen [--check]                generate files-types' wire models from docs/openapi/files.yaml
+  ci                               run exactly what .ci/run runs
+  release <version> [--no-verify]  bump versions, date the changelog, cargo package in dependency order";
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<()> {
+    let root = workspace_root()?;
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen"] => codegen::write(&root),
+        ["codegen", "--check"] => codegen::check(&root),
+        ["ci"] => ci(&root),
+        ["release", version] => release::release(&root, version, true),
+        ["release", version, "--no-verify"] => release::release(&root, version, false),
+        ["help" | "--help" | "-h"] | [] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => bail!("unknown arguments {args:?}\n\n{USAGE}"),
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn workspace_root() -> Result<PathBuf> {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(PathBuf::from)
+        .context("xtask has no parent directory")
+}
+
+/// `.ci/run` is the single list of CI steps; `cargo xtask ci` runs that list.
+fn ci(root: &std::path::Path) -> Result<()> {
+    let status = Command::new("bash")
+        .arg(root.join(".ci/run"))
+        .current_dir(root)
+        .status()
+        .context("cannot start bash .ci/run")?;
+    if !status.success() {
+        bail!(".ci/run failed ({status})");
+    }
+    Ok(())
+}
