@@ -53,7 +53,8 @@ fn generate_formatted(root: &Path) -> Result<String> {
     let spec_path: PathBuf = root.join(SPEC);
     let text = std::fs::read_to_string(&spec_path)
         .with_context(|| format!("cannot read {}", spec_path.display()))?;
-    let doc: Value = serde_norway::from_str(&text).with_context(|| format!("{SPEC} is not YAML"))?;
+    let doc: Value =
+        serde_norway::from_str(&text).with_context(|| format!("{SPEC} is not YAML"))?;
     let raw = generate(&doc)?;
     rustfmt(&raw)
 }
@@ -145,13 +146,22 @@ fn property_type(schemas: &Mapping, prop: &Value) -> Result<(String, bool)> {
                 inner = Some(property_type(schemas, alt)?.0);
             }
         }
-        return Ok((inner.context("a oneOf has no non-null alternative")?, nullable));
+        return Ok((
+            inner.context("a oneOf has no non-null alternative")?,
+            nullable,
+        ));
     }
     let (ty, nullable) = match prop.get("type") {
         Some(Value::String(ty)) => (ty.clone(), false),
         Some(Value::Sequence(types)) => {
-            let mut non_null = types.iter().filter_map(Value::as_str).filter(|t| *t != "null");
-            let ty = non_null.next().context("a type list has only null")?.to_owned();
+            let mut non_null = types
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null");
+            let ty = non_null
+                .next()
+                .context("a type list has only null")?
+                .to_owned();
             (ty, types.iter().any(|t| t.as_str() == Some("null")))
         }
         _ => bail!("a property has neither type, $ref nor oneOf"),
@@ -324,7 +334,9 @@ fn object(out: &mut String, schemas: &Mapping, name: &str, schema: &Value) -> Re
         .filter(|f| matches!(f.kind, FieldKind::Required) && f.string_default.is_none())
         .collect();
     let _ = writeln!(out, "impl {name} {{");
-    out.push_str("/// Creates the value from its required fields; every other field takes its default.\n");
+    out.push_str(
+        "/// Creates the value from its required fields; every other field takes its default.\n",
+    );
     let params: Vec<String> = args
         .iter()
         .map(|f| match f.ty.as_str() {
@@ -377,15 +389,24 @@ fn open_enum(out: &mut String, _schemas: &Mapping, name: &str, schema: &Value) -
         .iter()
         .map(|v| format!("Self::{}", camel(v)))
         .collect();
-    let _ = writeln!(out, "pub const KNOWN: &'static [Self] = &[{}];\n", known.join(", "));
-    out.push_str("/// The wire string of this value.\npub fn as_str(&self) -> &str { match self {\n");
+    let _ = writeln!(
+        out,
+        "pub const KNOWN: &'static [Self] = &[{}];\n",
+        known.join(", ")
+    );
+    out.push_str(
+        "/// The wire string of this value.\npub fn as_str(&self) -> &str { match self {\n",
+    );
     for value in &values {
         let _ = writeln!(out, "Self::{} => \"{value}\",", camel(value));
     }
     out.push_str("Self::Unknown(other) => other,\n} }\n\n");
     out.push_str("/// Whether this value is one this version does not know.\npub fn is_unknown(&self) -> bool { matches!(self, Self::Unknown(_)) }\n}\n\n");
 
-    let _ = writeln!(out, "impl From<&str> for {name} {{ fn from(value: &str) -> Self {{ match value {{");
+    let _ = writeln!(
+        out,
+        "impl From<&str> for {name} {{ fn from(value: &str) -> Self {{ match value {{"
+    );
     for value in &values {
         let _ = writeln!(out, "\"{value}\" => Self::{},", camel(value));
     }
@@ -424,11 +445,20 @@ mod tests {
         ))
         .unwrap();
         assert!(code.contains("pub id: String,"), "{code}");
-        assert!(code.contains("#[serde(rename = \"type\", default = \"default_thing_kind\")]"), "{code}");
-        assert!(code.contains("#[serde(default)]\npub flag: bool,"), "{code}");
+        assert!(
+            code.contains("#[serde(rename = \"type\", default = \"default_thing_kind\")]"),
+            "{code}"
+        );
+        assert!(
+            code.contains("#[serde(default)]\npub flag: bool,"),
+            "{code}"
+        );
         assert!(code.contains("pub note: Option<String>,"), "{code}");
         assert!(code.contains("pub size: Option<u64>,"), "{code}");
-        assert!(code.contains("pub fn new(id: impl Into<String>) -> Self"), "{code}");
+        assert!(
+            code.contains("pub fn new(id: impl Into<String>) -> Self"),
+            "{code}"
+        );
     }
 
     #[test]
@@ -439,12 +469,18 @@ mod tests {
         .unwrap();
         assert!(code.contains("NotFoundError,"), "{code}");
         assert!(code.contains("Unknown(String),"), "{code}");
-        assert!(code.contains("\"not_found_error\" => Self::NotFoundError,"), "{code}");
+        assert!(
+            code.contains("\"not_found_error\" => Self::NotFoundError,"),
+            "{code}"
+        );
     }
 
     #[test]
     fn unsupported_schemas_are_refused() {
-        let err = generate(&doc("components:\n  schemas:\n    N:\n      type: integer\n")).unwrap_err();
+        let err = generate(&doc(
+            "components:\n  schemas:\n    N:\n      type: integer\n",
+        ))
+        .unwrap_err();
         assert!(err.to_string().contains("only objects"), "{err}");
     }
 

@@ -25,7 +25,10 @@ pub fn release(root: &Path, version: &str, verify: bool) -> Result<()> {
     println!("release: every crate is now {version}; CHANGELOG.md has a [{version}] section");
 
     let order = publish_order(root)?;
-    println!("release: cargo package in dependency order: {}", order.join(" -> "));
+    println!(
+        "release: cargo package in dependency order: {}",
+        order.join(" -> ")
+    );
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cargo.current_dir(root).args(["package", "--allow-dirty"]);
     if !verify {
@@ -57,17 +60,34 @@ fn check_version(version: &str) -> Result<()> {
 /// in `[workspace.dependencies]` (our own crates), keeping the file's layout.
 pub fn bump_manifest(manifest: &str, version: &str) -> Result<String> {
     let mut doc: DocumentMut = manifest.parse().context("Cargo.toml is not TOML")?;
-    doc["workspace"]["package"]["version"] = value(version);
+    set_keeping_comments(&mut doc["workspace"]["package"]["version"], version);
     if let Some(deps) = doc["workspace"]["dependencies"].as_table_like_mut() {
         for (_, dep) in deps.iter_mut() {
             if let Some(table) = dep.as_table_like_mut()
                 && table.contains_key("path")
             {
-                table.insert("version", value(version));
+                match table.get_mut("version") {
+                    Some(item) => set_keeping_comments(item, version),
+                    None => {
+                        table.insert("version", value(version));
+                    }
+                }
             }
         }
     }
     Ok(doc.to_string())
+}
+
+/// Replaces a string value, keeping the spaces and comments around it.
+fn set_keeping_comments(item: &mut toml_edit::Item, version: &str) {
+    match item.as_value_mut() {
+        Some(old) => {
+            let decor = old.decor().clone();
+            *old = toml_edit::Value::from(version);
+            *old.decor_mut() = decor;
+        }
+        None => *item = value(version),
+    }
 }
 
 /// Moves what is under `## [Unreleased]` into a new `## [version] - date` section
@@ -198,8 +218,14 @@ mod tests {
             dated,
             "# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - 2026-11-21\n\n### Added\n- a thing\n\n## [0.1.0] - 2026-01-01\n\n- old\n"
         );
-        assert!(date_changelog(&dated, "0.3.0", "x").is_err(), "empty Unreleased is refused");
-        assert!(date_changelog(log, "0.1.0", "x").is_err(), "an existing version is refused");
+        assert!(
+            date_changelog(&dated, "0.3.0", "x").is_err(),
+            "empty Unreleased is refused"
+        );
+        assert!(
+            date_changelog(log, "0.1.0", "x").is_err(),
+            "an existing version is refused"
+        );
     }
 
     #[test]
@@ -215,10 +241,16 @@ mod tests {
         assert_eq!(civil_date(0), "1970-01-01");
         assert_eq!(civil_date(20_413), "2025-11-21");
         let graph = BTreeMap::from([
-            ("client".to_owned(), BTreeSet::from(["types".to_owned(), "transport".to_owned()])),
+            (
+                "client".to_owned(),
+                BTreeSet::from(["types".to_owned(), "transport".to_owned()]),
+            ),
             ("transport".to_owned(), BTreeSet::from(["types".to_owned()])),
             ("types".to_owned(), BTreeSet::new()),
         ]);
-        assert_eq!(topological(&graph).unwrap(), ["types", "transport", "client"]);
+        assert_eq!(
+            topological(&graph).unwrap(),
+            ["types", "transport", "client"]
+        );
     }
 }

@@ -380,7 +380,11 @@ mod tests {
             "filename has the control character U+0007 at position 2 (counted in characters from 0): code points 0 to 31 may not appear"
         );
         let err = validate_ids(&["a", "b/c"]).unwrap_err();
-        assert!(err.to_string().starts_with("ids[1] has the character '/' at position 1"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("ids[1] has the character '/' at position 1"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! decoding ignores unknown fields added anywhere; open enums keep unknown values;
 //! the paging rule follows the official SDKs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
+
 use files_types::*;
 use proptest::prelude::*;
 use serde::Serialize;
@@ -68,7 +70,8 @@ fn error_type() -> impl Strategy<Value = ErrorType> {
     prop_oneof![
         proptest::sample::select(ErrorType::KNOWN.to_vec()),
         "[a-z_]{1,20}"
-            .prop_filter("not a known type", |s| ErrorType::from(s.as_str()).is_unknown())
+            .prop_filter("not a known type", |s| ErrorType::from(s.as_str())
+                .is_unknown())
             .prop_map(ErrorType::from),
     ]
 }
@@ -110,8 +113,13 @@ fn deleted() -> impl Strategy<Value = DeletedFile> {
 
 fn content_block() -> impl Strategy<Value = FileContentBlock> {
     prop_oneof![
-        (text(), opt_text(), opt_text(), proptest::option::of(any::<bool>())).prop_map(
-            |(id, title, context, citations)| {
+        (
+            text(),
+            opt_text(),
+            opt_text(),
+            proptest::option::of(any::<bool>())
+        )
+            .prop_map(|(id, title, context, citations)| {
                 let mut block = DocumentBlock::new(id);
                 block.title = title;
                 block.context = context;
@@ -119,8 +127,7 @@ fn content_block() -> impl Strategy<Value = FileContentBlock> {
                     block = block.citations(enabled);
                 }
                 FileContentBlock::from(block)
-            }
-        ),
+            }),
         text().prop_map(|id| FileContentBlock::from(ImageBlock::new(id))),
         text().prop_map(|id| FileContentBlock::from(ContainerUploadBlock::new(id))),
     ]
@@ -134,7 +141,8 @@ fn add_unknown_fields(value: &mut Value, extra: &[(String, Value)]) {
                 add_unknown_fields(child, extra);
             }
             for (key, val) in extra {
-                map.entry(format!("zz_unknown_{key}")).or_insert(val.clone());
+                map.entry(format!("zz_unknown_{key}"))
+                    .or_insert(val.clone());
             }
         }
         Value::Array(items) => items.iter_mut().for_each(|v| add_unknown_fields(v, extra)),
@@ -268,10 +276,9 @@ proptest! {
 
 #[test]
 fn ga_and_beta_shapes_decode_into_the_same_models() {
-    let beta: FileList = serde_json::from_str(
-        r#"{"data":[],"first_id":null,"last_id":null,"has_more":false}"#,
-    )
-    .unwrap();
+    let beta: FileList =
+        serde_json::from_str(r#"{"data":[],"first_id":null,"last_id":null,"has_more":false}"#)
+            .unwrap();
     assert_eq!(beta.has_more, Some(false));
     assert!(!beta.has_next_page());
     let ga: FileList = serde_json::from_str(r#"{"data":[],"next_page":"page_abc"}"#).unwrap();

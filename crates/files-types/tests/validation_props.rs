@@ -1,6 +1,8 @@
 //! Property tests of every validation rule: all valid inputs pass, every invalid
 //! class fails with the error that names it, and the boundaries hold.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
+
 use files_types::*;
 use proptest::prelude::*;
 
@@ -302,7 +304,11 @@ proptest! {
 fn filename_boundaries() {
     assert_eq!(validate_filename(""), Err(ValidationError::FilenameEmpty));
     assert_eq!(validate_filename("a"), Ok(()));
-    assert_eq!(validate_filename(&"é".repeat(255)), Ok(()), "255 characters, 510 bytes");
+    assert_eq!(
+        validate_filename(&"é".repeat(255)),
+        Ok(()),
+        "255 characters, 510 bytes"
+    );
     assert_eq!(
         validate_filename(&"a".repeat(256)),
         Err(ValidationError::FilenameTooLong { chars: 256 })
@@ -350,5 +356,8 @@ fn numeric_boundaries() {
     assert!(is_valid_custom_id(&"a".repeat(64)));
     assert!(!is_valid_custom_id(&"a".repeat(65)));
     assert_eq!(validate_batch_jsonl(b""), Err(ValidationError::BatchEmpty));
-    assert_eq!(validate_batch_jsonl(b"\n \n"), Err(ValidationError::BatchEmpty));
+    assert_eq!(
+        validate_batch_jsonl(b"\n \n"),
+        Err(ValidationError::BatchEmpty)
+    );
 }
