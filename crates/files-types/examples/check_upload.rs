@@ -70,7 +70,14 @@ fn check_path(path: &Path, batch: bool) -> Result<(), Box<dyn std::error::Error>
 
 fn samples() {
     println!("No PATH given: checking samples.\n");
-    for name in ["report.pdf", "chart.png", "data.csv", "notes?.txt", "a\tb", ""] {
+    for name in [
+        "report.pdf",
+        "chart.png",
+        "data.csv",
+        "notes?.txt",
+        "a\tb",
+        "",
+    ] {
         let verdict = validate_filename(name).map(|()| {
             let mime = UploadParams::new().resolve_mime_type(name);
             let file = FileMetadata::new("file_<id>", name, &mime, 0, "");
