@@ -131,6 +131,31 @@ fn doc_comment(out: &mut String, schema: &Value, fallback: &str) {
     }
 }
 
+/// A doctest from the schema's `example`: it decodes, and encodes back to the same
+/// JSON (nulls aside, which decode to `None` and are not written).
+fn example_doctest(out: &mut String, schema: &Value, name: &str) -> Result<()> {
+    let Some(example) = schema.get("example") else {
+        return Ok(());
+    };
+    let json = serde_json::to_string(&yaml_to_json(example)?)?;
+    let _ = writeln!(out, "///\n/// ```\n/// use files_types::{name};\n///");
+    let _ = writeln!(out, "/// let json = serde_json::json!({json});");
+    let _ = writeln!(
+        out,
+        "/// let value: {name} = serde_json::from_value(json.clone()).unwrap();"
+    );
+    out.push_str("/// let mut without_nulls = json;\n");
+    out.push_str("/// if let Some(map) = without_nulls.as_object_mut() { map.retain(|_, v| !v.is_null()); }\n");
+    out.push_str(
+        "/// assert_eq!(serde_json::to_value(&value).unwrap(), without_nulls);\n/// ```\n",
+    );
+    Ok(())
+}
+
+fn yaml_to_json(value: &Value) -> Result<serde_json::Value> {
+    Ok(serde_norway::from_value(value.clone())?)
+}
+
 /// The Rust type of a property, and whether the wire allows `null` for it.
 fn property_type(schemas: &Mapping, prop: &Value) -> Result<(String, bool)> {
     if let Some(reference) = prop.get("$ref").and_then(Value::as_str) {
@@ -282,6 +307,7 @@ fn object(out: &mut String, schemas: &Mapping, name: &str, schema: &Value) -> Re
         .iter()
         .all(|f| !matches!(f.kind, FieldKind::Required));
     doc_comment(out, schema, name);
+    example_doctest(out, schema, name)?;
     let _ = writeln!(
         out,
         "#[derive(Debug, Clone, PartialEq, Eq, {}Serialize, Deserialize)]\n#[non_exhaustive]",
@@ -376,6 +402,7 @@ fn open_enum(out: &mut String, _schemas: &Mapping, name: &str, schema: &Value) -
         .collect();
 
     doc_comment(out, schema, name);
+    example_doctest(out, schema, name)?;
     out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n#[non_exhaustive]\n");
     let _ = writeln!(out, "pub enum {name} {{");
     for value in &values {

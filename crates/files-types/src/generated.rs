@@ -7,6 +7,16 @@
 use serde::{Deserialize, Serialize};
 
 /// Metadata of a stored file.
+///
+/// ```
+/// use files_types::FileMetadata;
+///
+/// let json = serde_json::json!({"created_at":"2025-04-15T18:37:24.100435Z","downloadable":false,"filename":"report.pdf","id":"file_011CNha8iCJcU1wXNR6q4V8w","mime_type":"application/pdf","size_bytes":102400,"type":"file"});
+/// let value: FileMetadata = serde_json::from_value(json.clone()).unwrap();
+/// let mut without_nulls = json;
+/// if let Some(map) = without_nulls.as_object_mut() { map.retain(|_, v| !v.is_null()); }
+/// assert_eq!(serde_json::to_value(&value).unwrap(), without_nulls);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FileMetadata {
@@ -62,6 +72,16 @@ impl FileMetadata {
 }
 
 /// The scope a file belongs to.
+///
+/// ```
+/// use files_types::FileScope;
+///
+/// let json = serde_json::json!({"id":"sesn_011CZkZAtmR3yMPDzynEDxu7","type":"session"});
+/// let value: FileScope = serde_json::from_value(json.clone()).unwrap();
+/// let mut without_nulls = json;
+/// if let Some(map) = without_nulls.as_object_mut() { map.retain(|_, v| !v.is_null()); }
+/// assert_eq!(serde_json::to_value(&value).unwrap(), without_nulls);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FileScope {
@@ -87,6 +107,16 @@ impl FileScope {
 }
 
 /// The answer to a deletion.
+///
+/// ```
+/// use files_types::DeletedFile;
+///
+/// let json = serde_json::json!({"id":"file_011CNha8iCJcU1wXNR6q4V8w","type":"file_deleted"});
+/// let value: DeletedFile = serde_json::from_value(json.clone()).unwrap();
+/// let mut without_nulls = json;
+/// if let Some(map) = without_nulls.as_object_mut() { map.retain(|_, v| !v.is_null()); }
+/// assert_eq!(serde_json::to_value(&value).unwrap(), without_nulls);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeletedFile {
@@ -108,6 +138,16 @@ impl DeletedFile {
 }
 
 /// One page of a listing, newest first. Beta pages carry `first_id`, `last_id` and `has_more`; GA pages carry `next_page`.
+///
+/// ```
+/// use files_types::FileList;
+///
+/// let json = serde_json::json!({"data":[],"first_id":null,"has_more":false,"last_id":null});
+/// let value: FileList = serde_json::from_value(json.clone()).unwrap();
+/// let mut without_nulls = json;
+/// if let Some(map) = without_nulls.as_object_mut() { map.retain(|_, v| !v.is_null()); }
+/// assert_eq!(serde_json::to_value(&value).unwrap(), without_nulls);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FileList {
@@ -141,6 +181,16 @@ impl FileList {
 }
 
 /// The body of every non-2xx answer.
+///
+/// ```
+/// use files_types::ErrorResponse;
+///
+/// let json = serde_json::json!({"error":{"message":"File not found: file_x","type":"not_found_error"},"request_id":"req_011CSHoEeqs5C35K2UUqR7Fy","type":"error"});
+/// let value: ErrorResponse = serde_json::from_value(json.clone()).unwrap();
+/// let mut without_nulls = json;
+/// if let Some(map) = without_nulls.as_object_mut() { map.retain(|_, v| !v.is_null()); }
+/// assert_eq!(serde_json::to_value(&value).unwrap(), without_nulls);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
@@ -170,6 +220,16 @@ impl ErrorResponse {
 }
 
 /// What went wrong.
+///
+/// ```
+/// use files_types::ApiErrorObject;
+///
+/// let json = serde_json::json!({"details":{"error_code":"file_not_downloadable"},"message":"File is not downloadable","type":"invalid_request_error"});
+/// let value: ApiErrorObject = serde_json::from_value(json.clone()).unwrap();
+/// let mut without_nulls = json;
+/// if let Some(map) = without_nulls.as_object_mut() { map.retain(|_, v| !v.is_null()); }
+/// assert_eq!(serde_json::to_value(&value).unwrap(), without_nulls);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApiErrorObject {
@@ -195,6 +255,16 @@ impl ApiErrorObject {
 }
 
 /// GA. Machine-readable details of an error.
+///
+/// ```
+/// use files_types::ErrorDetails;
+///
+/// let json = serde_json::json!({"error_code":"storage_quota_exceeded"});
+/// let value: ErrorDetails = serde_json::from_value(json.clone()).unwrap();
+/// let mut without_nulls = json;
+/// if let Some(map) = without_nulls.as_object_mut() { map.retain(|_, v| !v.is_null()); }
+/// assert_eq!(serde_json::to_value(&value).unwrap(), without_nulls);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ErrorDetails {
@@ -213,6 +283,16 @@ impl ErrorDetails {
 }
 
 /// The class of an error. Unknown values are kept, never a decode failure.
+///
+/// ```
+/// use files_types::ErrorType;
+///
+/// let json = serde_json::json!("rate_limit_error");
+/// let value: ErrorType = serde_json::from_value(json.clone()).unwrap();
+/// let mut without_nulls = json;
+/// if let Some(map) = without_nulls.as_object_mut() { map.retain(|_, v| !v.is_null()); }
+/// assert_eq!(serde_json::to_value(&value).unwrap(), without_nulls);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorType {
@@ -329,6 +409,16 @@ impl<'de> Deserialize<'de> for ErrorType {
 }
 
 /// GA. A finer error code. Unknown values are kept, never a decode failure.
+///
+/// ```
+/// use files_types::ErrorCode;
+///
+/// let json = serde_json::json!("file_expired");
+/// let value: ErrorCode = serde_json::from_value(json.clone()).unwrap();
+/// let mut without_nulls = json;
+/// if let Some(map) = without_nulls.as_object_mut() { map.retain(|_, v| !v.is_null()); }
+/// assert_eq!(serde_json::to_value(&value).unwrap(), without_nulls);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
