@@ -1,0 +1,50 @@
+//! A faithful, durable local Anthropic Files API server: the embedded default of
+//! anthropic-files and the peer its tests talk to over real HTTP.
+//!
+//! - Both API generations on one port: a request whose `anthropic-beta` names
+//!   `files-api-2025-04-14` gets beta shapes, any other GA shapes. `?beta=true` is
+//!   accepted and ignored; `x-api-key` and `authorization: Bearer` are accepted.
+//! - Development auth (any non-empty key, one shared workspace) or a key table
+//!   ([`Auth::Keys`]): a key of another workspace gets 404 for files it cannot see.
+//! - Storage that loses nothing: metadata in SQLite, bytes in files written to a
+//!   temporary file, fsynced and renamed before the metadata commits. A dropped
+//!   upload leaves nothing; a restart shows every completed file.
+//! - Every rule of the contract: filename validation, the per-file limit (413,
+//!   detected while streaming), the workspace quota, paging in time proportional to
+//!   the page, expiry, downloadability, `request-id` everywhere.
+//! - Test helpers: platform-generated files ([`ServerHandle::create_generated_file`]
+//!   or the admin route), a settable clock, and fault injection ([`FaultQueue`]).
+//!
+//! ```
+//! use files_server::{FilesServer, GeneratedFile, ServerConfig};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = FilesServer::start(ServerConfig::new(), "127.0.0.1:0".parse()?).await?;
+//! let report = server
+//!     .create_generated_file(GeneratedFile::new("report.csv", "a,b\n1,2\n"))
+//!     .await?;
+//! assert!(report.downloadable);
+//! assert_eq!(report.mime_type, "text/csv");
+//! assert!(server.base_url().starts_with("http://127.0.0.1:"));
+//! server.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod clock;
+mod config;
+mod faults;
+mod ids;
+mod routes;
+mod server;
+mod state;
+mod store;
+mod temp_file;
+mod wire;
+
+pub use auth::{Auth, DEFAULT_WORKSPACE, KeyFileError, KeyTable};
+pub use config::{DEFAULT_MAX_FILE_SIZE, DEFAULT_STORAGE_QUOTA, ServerConfig};
+pub use faults::{Fault, FaultQueue, FaultRoute};
+pub use routes::admin::GeneratedFile;
+pub use server::{FilesServer, ServerError, ServerHandle};

@@ -1,0 +1,233 @@
+//! `POST /v1/files`: a streamed multipart upload.
+
+use std::sync::Arc;
+
+use files_types::{ApiGeneration, validate_expires_in_seconds, validate_filename};
+use futures_util::StreamExt;
+use http::{Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+
+use crate::routes::quota_exceeded;
+use crate::state::State;
+use crate::store::{NewFile, StoreError};
+use crate::temp_file::{TempFile, WriteError, write_stream};
+use crate::wire::{ApiError, Body, json_response, metadata};
+
+/// After refusing an upload, read (and discard) at most this much more of its body,
+/// so that a client still sending gets the answer instead of a reset connection.
+const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// Room for the multipart framing around the file's bytes.
+const FRAMING_SLACK: u64 = 64 * 1024;
+
+pub(crate) async fn upload(
+    state: &Arc<State>,
+    request: Request<Incoming>,
+    generation: ApiGeneration,
+    workspace: String,
+) -> Result<Response<Body>, ApiError> {
+    let boundary = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| multer::parse_boundary(ct).ok())
+        .ok_or_else(|| {
+            ApiError::bad_request("Content-Type must be multipart/form-data with a boundary")
+        })?;
+    let declared = request
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let max = state.config.max_file_size;
+    if declared.is_some_and(|len| len > max.saturating_add(FRAMING_SLACK)) {
+        drain(request.into_body().into_data_stream(), DRAIN_LIMIT).await;
+        return Err(ApiError::too_large(max));
+    }
+
+    let mut multipart = multer::Multipart::new(request.into_body().into_data_stream(), boundary);
+    match receive(state, &mut multipart, generation, workspace).await {
+        Ok(response) => Ok(response),
+        Err(err) => {
+            drain_multipart(&mut multipart).await;
+            Err(err)
+        }
+    }
+}
+
+async fn receive(
+    state: &Arc<State>,
+    multipart: &mut multer::Multipart<'static>,
+    generation: ApiGeneration,
+    workspace: String,
+) -> Result<Response<Body>, ApiError> {
+    let now_ms = state.clock.now_ms();
+    let ws = workspace.clone();
+    let used = state.store(move |s| s.usage(&ws, now_ms)).await?;
+    let quota = state.config.storage_quota;
+    let quota_left = quota.saturating_sub(used);
+
+    let mut stored: Option<(TempFile, String, String, u64)> = None;
+    let mut expires_in_seconds = None;
+    while let Some(field) = multipart.next_field().await.map_err(bad_body)? {
+        match field.name() {
+            Some("file") => {
+                if stored.is_some() {
+                    return Err(ApiError::bad_request(
+                        "file: exactly one file part is allowed",
+                    ));
+                }
+                let part_mime = field.content_type().map(ToString::to_string);
+                let filename = filename_of(field.file_name(), part_mime.as_deref(), generation)?;
+                let mime_type =
+                    part_mime.unwrap_or_else(|| files_types::guess_mime_type(&filename));
+                let temp = TempFile::new(state.store.temp_path());
+                let size =
+                    write_stream(&temp, field.boxed(), state.config.max_file_size, quota_left)
+                        .await
+                        .map_err(|err| match err {
+                            WriteError::TooLarge => ApiError::too_large(state.config.max_file_size),
+                            WriteError::QuotaExceeded => quota_exceeded(generation, quota),
+                            WriteError::Body(message) => bad_body(message),
+                            WriteError::Io(err) => {
+                                tracing::error!(error = %err, "cannot write an upload");
+                                ApiError::internal("Internal server error")
+                            }
+                        })?;
+                stored = Some((temp, filename, mime_type, size));
+            }
+            Some("expires_in_seconds") => {
+                if generation != ApiGeneration::Ga {
+                    return Err(ApiError::bad_request(
+                        "expires_in_seconds: not available in this API version (use the GA generation)",
+                    ));
+                }
+                let text = field.text().await.map_err(bad_body)?;
+                let seconds: u64 = text.trim().parse().map_err(|_| {
+                    ApiError::bad_request(format!("expires_in_seconds: {text:?} is not an integer"))
+                })?;
+                validate_expires_in_seconds(seconds)
+                    .map_err(|e| ApiError::bad_request(e.to_string()))?;
+                expires_in_seconds = Some(seconds);
+            }
+            _ => {
+                // Unknown parts are read and ignored.
+                let mut field = field;
+                while field.chunk().await.map_err(bad_body)?.is_some() {}
+            }
+        }
+    }
+    let Some((temp, filename, mime_type, size)) = stored else {
+        return Err(ApiError::bad_request("file: Field required"));
+    };
+
+    let new = NewFile {
+        workspace,
+        filename,
+        mime_type,
+        size_bytes: size,
+        downloadable: state.config.uploads_downloadable,
+        scope_id: None,
+        expires_in_ms: expires_in_seconds.map(|s| i64::try_from(s * 1000).unwrap_or(i64::MAX)),
+    };
+    let record = commit(state, temp, new, generation).await?;
+    Ok(json_response(
+        StatusCode::OK,
+        &metadata(&record, generation),
+    ))
+}
+
+/// Commits a complete temporary file; the quota is checked again inside the commit.
+pub(crate) async fn commit(
+    state: &Arc<State>,
+    temp: TempFile,
+    new: NewFile,
+    generation: ApiGeneration,
+) -> Result<crate::store::FileRecord, ApiError> {
+    let quota = state.config.storage_quota;
+    let now_ms = state.clock.now_ms();
+    let store = Arc::clone(&state.store);
+    let result = tokio::task::spawn_blocking(move || {
+        let outcome = store.commit(temp.path(), new, quota, now_ms);
+        if outcome.is_ok() {
+            temp.keep();
+        }
+        outcome
+    })
+    .await;
+    match result {
+        Ok(Ok(record)) => Ok(record),
+        Ok(Err(StoreError::QuotaExceeded { quota, .. })) => Err(quota_exceeded(generation, quota)),
+        Ok(Err(err)) => {
+            tracing::error!(error = %err, "cannot commit an upload");
+            Err(ApiError::internal("Internal server error"))
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "commit task failed");
+            Err(ApiError::internal("Internal server error"))
+        }
+    }
+}
+
+/// The stored filename. Beta checks the name as sent; GA keeps its last path
+/// component and names a missing one `unnamed` plus the MIME type's extension.
+fn filename_of(
+    sent: Option<&str>,
+    mime_type: Option<&str>,
+    generation: ApiGeneration,
+) -> Result<String, ApiError> {
+    let name = match generation {
+        ApiGeneration::Ga => {
+            let last = sent
+                .unwrap_or_default()
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or_default();
+            if last.is_empty() {
+                let extension = mime_type
+                    .and_then(mime_guess::get_mime_extensions_str)
+                    .and_then(|exts| exts.first())
+                    .map(|ext| format!(".{ext}"))
+                    .unwrap_or_default();
+                format!("unnamed{extension}")
+            } else {
+                last.to_owned()
+            }
+        }
+        _ => sent
+            .ok_or_else(|| ApiError::bad_request("file: the part has no filename"))?
+            .to_owned(),
+    };
+    validate_filename(&name).map_err(|e| ApiError::bad_request(format!("file: {e}")))?;
+    Ok(name)
+}
+
+fn bad_body(err: impl std::fmt::Display) -> ApiError {
+    ApiError::bad_request(format!("The multipart body could not be read: {err}"))
+}
+
+async fn drain_multipart(multipart: &mut multer::Multipart<'static>) {
+    let mut drained: u64 = 0;
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        while let Ok(Some(chunk)) = field.chunk().await {
+            drained += chunk.len() as u64;
+            if drained > DRAIN_LIMIT {
+                return;
+            }
+        }
+    }
+}
+
+async fn drain<S, E>(mut body: S, limit: u64)
+where
+    S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + Unpin,
+{
+    let mut drained: u64 = 0;
+    while let Some(Ok(chunk)) = body.next().await {
+        drained += chunk.len() as u64;
+        if drained > limit {
+            return;
+        }
+    }
+}

@@ -1,0 +1,497 @@
+//! Durable storage: metadata in SQLite, bytes in files.
+//!
+//! Layout of the data directory:
+//!
+//! ```text
+//! files.sqlite3        metadata (WAL, synchronous=FULL)
+//! blobs/<file id>      the bytes of each stored file
+//! tmp/                 uploads in progress; emptied at start
+//! ```
+//!
+//! An upload is written to `tmp/`, fsynced, renamed into `blobs/` (and the directory
+//! fsynced) inside the transaction that inserts its metadata. A crash before the
+//! commit leaves at most an orphan blob, which is removed at the next start, so no
+//! half-written or unlisted file is ever visible and every committed file survives a
+//! restart. Deleting commits the metadata removal first, then removes the bytes.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::ids;
+
+/// What the server stores about one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FileRecord {
+    pub seq: u64,
+    pub id: String,
+    pub workspace: String,
+    pub filename: String,
+    pub mime_type: String,
+    pub size_bytes: u64,
+    pub created_ms: i64,
+    pub downloadable: bool,
+    pub scope_id: Option<String>,
+    pub expires_ms: Option<i64>,
+}
+
+impl FileRecord {
+    pub(crate) fn is_expired(&self, now_ms: i64) -> bool {
+        self.expires_ms.is_some_and(|at| at <= now_ms)
+    }
+}
+
+/// A file about to be committed.
+#[derive(Debug)]
+pub(crate) struct NewFile {
+    pub workspace: String,
+    pub filename: String,
+    pub mime_type: String,
+    pub size_bytes: u64,
+    pub downloadable: bool,
+    pub scope_id: Option<String>,
+    pub expires_in_ms: Option<i64>,
+}
+
+/// Why storing failed.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum StoreError {
+    #[error("storage quota of {quota} bytes exceeded ({used} bytes used)")]
+    QuotaExceeded { quota: u64, used: u64 },
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("{what} {path}: {source}")]
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn io_err(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
+    let path = path.to_path_buf();
+    move |source| StoreError::Io { what, path, source }
+}
+
+/// Where to start a listing, newest first.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Start {
+    /// The newest files.
+    Newest,
+    /// Files older than this sequence number.
+    OlderThan(u64),
+    /// Files newer than this sequence number (the page just before it).
+    NewerThan(u64),
+}
+
+pub(crate) struct Store {
+    conn: Mutex<Connection>,
+    blobs: PathBuf,
+    tmp: PathBuf,
+    next_seq: AtomicU64,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("blobs", &self.blobs).finish()
+    }
+}
+
+const COLUMNS: &str = "seq, id, workspace, filename, mime_type, size_bytes, created_ms, downloadable, scope_id, expires_ms";
+
+fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<FileRecord> {
+    Ok(FileRecord {
+        seq: row.get::<_, i64>(0)?.cast_unsigned(),
+        id: row.get(1)?,
+        workspace: row.get(2)?,
+        filename: row.get(3)?,
+        mime_type: row.get(4)?,
+        size_bytes: row.get::<_, i64>(5)?.cast_unsigned(),
+        created_ms: row.get(6)?,
+        downloadable: row.get(7)?,
+        scope_id: row.get(8)?,
+        expires_ms: row.get(9)?,
+    })
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir`, clears unfinished uploads and removes
+    /// blobs whose metadata was never committed.
+    pub(crate) fn open(dir: &Path) -> Result<Self, StoreError> {
+        let blobs = dir.join("blobs");
+        let tmp = dir.join("tmp");
+        std::fs::create_dir_all(&blobs).map_err(io_err("cannot create", &blobs))?;
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(io_err("cannot clear", &tmp))?;
+        }
+        std::fs::create_dir_all(&tmp).map_err(io_err("cannot create", &tmp))?;
+
+        let conn = Connection::open(dir.join("files.sqlite3"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS files (
+                seq INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                workspace TEXT NOT NULL,
+                filename TEXT NOT NULL,
+                mime_type TEXT NOT NULL,
+                size_bytes INTEGER NOT NULL,
+                created_ms INTEGER NOT NULL,
+                downloadable INTEGER NOT NULL,
+                scope_id TEXT,
+                expires_ms INTEGER
+            );
+            CREATE INDEX IF NOT EXISTS files_by_workspace ON files(workspace, seq);
+            CREATE INDEX IF NOT EXISTS files_by_scope ON files(workspace, scope_id, seq);",
+        )?;
+        let max_seq: Option<i64> =
+            conn.query_row("SELECT MAX(seq) FROM files", [], |r| r.get(0))?;
+        let store = Self {
+            conn: Mutex::new(conn),
+            blobs,
+            tmp,
+            next_seq: AtomicU64::new(max_seq.map_or(1, |s| s.cast_unsigned() + 1)),
+        };
+        store.remove_orphan_blobs()?;
+        Ok(store)
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent (every
+        // change is a transaction), so a poisoned lock is still usable.
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn remove_orphan_blobs(&self) -> Result<(), StoreError> {
+        let entries = std::fs::read_dir(&self.blobs).map_err(io_err("cannot read", &self.blobs))?;
+        let conn = self.conn();
+        let mut known = conn.prepare("SELECT 1 FROM files WHERE id = ?1")?;
+        for entry in entries {
+            let entry = entry.map_err(io_err("cannot read", &self.blobs))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !known.exists([&name])? {
+                let path = entry.path();
+                tracing::warn!(path = %path.display(), "removing a blob whose upload never committed");
+                std::fs::remove_file(&path).map_err(io_err("cannot remove", &path))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A fresh path for an upload in progress.
+    pub(crate) fn temp_path(&self) -> PathBuf {
+        self.tmp.join(format!(
+            "{:016x}{:016x}.part",
+            fastrand::u64(..),
+            fastrand::u64(..)
+        ))
+    }
+
+    /// The path of a stored file's bytes.
+    pub(crate) fn blob_path(&self, id: &str) -> PathBuf {
+        self.blobs.join(id)
+    }
+
+    /// Bytes stored by `workspace` in files that have not expired.
+    pub(crate) fn usage(&self, workspace: &str, now_ms: i64) -> Result<u64, StoreError> {
+        usage(&self.conn(), workspace, now_ms)
+    }
+
+    /// Moves a complete, fsynced temporary file into the store and commits its
+    /// metadata, unless it would take `workspace` over `quota`.
+    pub(crate) fn commit(
+        &self,
+        temp: &Path,
+        file: NewFile,
+        quota: u64,
+        now_ms: i64,
+    ) -> Result<FileRecord, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let used = usage(&tx, &file.workspace, now_ms)?;
+        if used.saturating_add(file.size_bytes) > quota {
+            return Err(StoreError::QuotaExceeded { quota, used });
+        }
+        let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
+        let record = FileRecord {
+            seq,
+            id: ids::file_id(seq),
+            workspace: file.workspace,
+            filename: file.filename,
+            mime_type: file.mime_type,
+            size_bytes: file.size_bytes,
+            created_ms: now_ms,
+            downloadable: file.downloadable,
+            scope_id: file.scope_id,
+            expires_ms: file.expires_in_ms.map(|ms| now_ms.saturating_add(ms)),
+        };
+        let blob = self.blob_path(&record.id);
+        std::fs::rename(temp, &blob).map_err(io_err("cannot move an upload to", &blob))?;
+        sync_dir(&self.blobs)?;
+        let inserted = tx.execute(
+            &format!(
+                "INSERT INTO files ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+            ),
+            params![
+                record.seq.cast_signed(),
+                record.id,
+                record.workspace,
+                record.filename,
+                record.mime_type,
+                record.size_bytes.cast_signed(),
+                record.created_ms,
+                record.downloadable,
+                record.scope_id,
+                record.expires_ms,
+            ],
+        );
+        match inserted.and_then(|_| tx.commit()) {
+            Ok(()) => Ok(record),
+            Err(err) => {
+                let _ = std::fs::remove_file(&blob);
+                Err(err.into())
+            }
+        }
+    }
+
+    /// The record of `id` in `workspace`, expired or not.
+    pub(crate) fn get(&self, workspace: &str, id: &str) -> Result<Option<FileRecord>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM files WHERE id = ?1 AND workspace = ?2"),
+                params![id, workspace],
+                record,
+            )
+            .optional()?)
+    }
+
+    /// Up to `limit` live files of `workspace` (and `scope_id`), newest first, from `start`.
+    pub(crate) fn list(
+        &self,
+        workspace: &str,
+        scope_id: Option<&str>,
+        start: Start,
+        limit: usize,
+        now_ms: i64,
+    ) -> Result<Vec<FileRecord>, StoreError> {
+        let (bound, order, seq) = match start {
+            Start::Newest => ("", "DESC", i64::MAX),
+            Start::OlderThan(seq) => ("AND seq < ?3", "DESC", seq.cast_signed()),
+            Start::NewerThan(seq) => ("AND seq > ?3", "ASC", seq.cast_signed()),
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM files
+             WHERE workspace = ?1 AND (?2 IS NULL OR scope_id = ?2) {bound}
+               AND (expires_ms IS NULL OR expires_ms > ?4)
+             ORDER BY seq {order} LIMIT ?5"
+        );
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // SQLite numbers parameters by their largest index: ?3 is bound even when
+        // the query does not use it.
+        let rows = stmt.query_map(params![workspace, scope_id, seq, now_ms, limit], record)?;
+        let mut files = rows.collect::<Result<Vec<_>, _>>()?;
+        if matches!(start, Start::NewerThan(_)) {
+            files.reverse();
+        }
+        Ok(files)
+    }
+
+    /// The live files of `workspace` among `ids`, newest first; others are left out.
+    pub(crate) fn by_ids(
+        &self,
+        workspace: &str,
+        ids: &[String],
+        now_ms: i64,
+    ) -> Result<Vec<FileRecord>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM files WHERE id = ?1 AND workspace = ?2 AND (expires_ms IS NULL OR expires_ms > ?3)"
+        ))?;
+        let mut files = Vec::new();
+        for id in ids {
+            if let Some(file) = stmt
+                .query_row(params![id, workspace, now_ms], record)
+                .optional()?
+                && !files.iter().any(|f: &FileRecord| f.seq == file.seq)
+            {
+                files.push(file);
+            }
+        }
+        files.sort_by_key(|f| std::cmp::Reverse(f.seq));
+        Ok(files)
+    }
+
+    /// Deletes `id` from `workspace`: the metadata is committed first, then the bytes
+    /// go. Returns whether there was such a file.
+    pub(crate) fn delete(&self, workspace: &str, id: &str) -> Result<bool, StoreError> {
+        let deleted = self.conn().execute(
+            "DELETE FROM files WHERE id = ?1 AND workspace = ?2",
+            params![id, workspace],
+        )?;
+        if deleted > 0 {
+            let blob = self.blob_path(id);
+            match std::fs::remove_file(&blob) {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => return Err(io_err("cannot remove", &blob)(err)),
+            }
+        }
+        Ok(deleted > 0)
+    }
+
+    /// How many files the store holds, in every workspace (for tests and logs).
+    pub(crate) fn count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM files", [], |r| r.get(0))?;
+        Ok(n.cast_unsigned())
+    }
+}
+
+fn usage(conn: &Connection, workspace: &str, now_ms: i64) -> Result<u64, StoreError> {
+    let used: i64 = conn.query_row(
+        "SELECT COALESCE(SUM(size_bytes), 0) FROM files WHERE workspace = ?1 AND (expires_ms IS NULL OR expires_ms > ?2)",
+        params![workspace, now_ms],
+        |r| r.get(0),
+    )?;
+    Ok(used.cast_unsigned())
+}
+
+/// Makes a rename in `dir` durable.
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(io_err("cannot sync", dir))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new_file(workspace: &str, size: u64) -> NewFile {
+        NewFile {
+            workspace: workspace.into(),
+            filename: "a.txt".into(),
+            mime_type: "text/plain".into(),
+            size_bytes: size,
+            downloadable: false,
+            scope_id: None,
+            expires_in_ms: None,
+        }
+    }
+
+    fn put(
+        store: &Store,
+        workspace: &str,
+        bytes: &[u8],
+        quota: u64,
+    ) -> Result<FileRecord, StoreError> {
+        let temp = store.temp_path();
+        std::fs::write(&temp, bytes).unwrap();
+        store.commit(&temp, new_file(workspace, bytes.len() as u64), quota, 1_000)
+    }
+
+    #[test]
+    fn committed_files_survive_reopening_and_orphans_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b);
+        {
+            let store = Store::open(dir.path()).unwrap();
+            a = put(&store, "w", b"alpha", u64::MAX).unwrap();
+            b = put(&store, "w", b"beta", u64::MAX).unwrap();
+            // An upload in progress and a blob whose commit never happened.
+            std::fs::write(store.temp_path(), b"partial").unwrap();
+            std::fs::write(store.blob_path("file_orphan"), b"orphan").unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.get("w", &a.id).unwrap(), Some(a.clone()));
+        assert_eq!(std::fs::read(store.blob_path(&b.id)).unwrap(), b"beta");
+        assert!(!store.blob_path("file_orphan").exists());
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+            0
+        );
+        let c = put(&store, "w", b"c", u64::MAX).unwrap();
+        assert!(c.seq > b.seq, "sequence numbers continue after a restart");
+    }
+
+    #[test]
+    fn quota_counts_live_bytes_of_the_workspace() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        put(&store, "w", b"12345", 8).unwrap();
+        assert!(matches!(
+            put(&store, "w", b"1234", 8),
+            Err(StoreError::QuotaExceeded { quota: 8, used: 5 })
+        ));
+        put(&store, "other", b"1234", 8).unwrap();
+        assert_eq!(store.count().unwrap(), 2);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("blobs")).unwrap().count(),
+            2,
+            "a refused upload leaves no blob"
+        );
+    }
+
+    #[test]
+    fn listing_walks_both_ways_and_deletes_remove_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let files: Vec<FileRecord> = (0..5)
+            .map(|i| put(&store, "w", &[i], u64::MAX).unwrap())
+            .collect();
+        let ids = |v: Vec<FileRecord>| v.into_iter().map(|f| f.id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(store.list("w", None, Start::Newest, 2, 0).unwrap()),
+            [files[4].id.clone(), files[3].id.clone()]
+        );
+        assert_eq!(
+            ids(store
+                .list("w", None, Start::OlderThan(files[3].seq), 2, 0)
+                .unwrap()),
+            [files[2].id.clone(), files[1].id.clone()]
+        );
+        assert_eq!(
+            ids(store
+                .list("w", None, Start::NewerThan(files[1].seq), 2, 0)
+                .unwrap()),
+            [files[3].id.clone(), files[2].id.clone()]
+        );
+        assert!(store.delete("w", &files[2].id).unwrap());
+        assert!(!store.blob_path(&files[2].id).exists());
+        assert!(!store.delete("w", &files[2].id).unwrap());
+        assert!(
+            !store.delete("other", &files[1].id).unwrap(),
+            "another workspace cannot delete it"
+        );
+        assert_eq!(
+            ids(store
+                .by_ids(
+                    "w",
+                    &[
+                        files[0].id.clone(),
+                        files[2].id.clone(),
+                        files[4].id.clone()
+                    ],
+                    0
+                )
+                .unwrap()),
+            [files[4].id.clone(), files[0].id.clone()]
+        );
+    }
+}
