@@ -3,11 +3,13 @@
 //! - `codegen [--check]`: generate `crates/files-types/src/generated.rs` from
 //!   `docs/openapi/files.yaml`; with `--check`, fail when the committed file drifts.
 //! - `ci`: run exactly what `.ci/run` runs.
+//! - `conformance`: the official Python SDK (two versions) against files-server.
 //! - `release <version> [--no-verify]`: bump every crate's version, move the
 //!   Unreleased section of CHANGELOG.md under the new version, and run
 //!   `cargo package` as a dry run in dependency order.
 
 mod codegen;
+mod conformance;
 mod release;
 
 use std::path::PathBuf;
@@ -20,6 +22,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen [--check]                generate files-types' wire models from docs/openapi/files.yaml
   ci                               run exactly what .ci/run runs
+  conformance                      drive files-server with the official Python SDK (1.0.0 beta, 2.12.0 GA)
   release <version> [--no-verify]  bump versions, date the changelog, cargo package in dependency order";
 
 fn main() -> ExitCode {
@@ -39,6 +42,7 @@ fn run(args: Vec<String>) -> Result<()> {
         ["codegen"] => codegen::write(&root),
         ["codegen", "--check"] => codegen::check(&root),
         ["ci"] => ci(&root),
+        ["conformance"] => conformance::run(&root),
         ["release", version] => release::release(&root, version, true),
         ["release", version, "--no-verify"] => release::release(&root, version, false),
         ["help" | "--help" | "-h"] | [] => {

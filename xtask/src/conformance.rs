@@ -1,0 +1,204 @@
+//! `cargo xtask conformance`: the official Python SDK as a second, independent client
+//! of files-server. Each SDK version gets a virtual environment of its own (under
+//! `target/conformance/`) and a fresh server; `xtask/conformance/conformance.py`
+//! drives the whole lifecycle and asserts what the SDK sees.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+/// The SDK versions and the generation each one drives.
+const SDKS: [(&str, &str); 2] = [("1.0.0", "beta"), ("2.12.0", "ga")];
+
+/// The server's per-file limit during the run (the script's oversize case needs it).
+const MAX_FILE_SIZE: &str = "1048576";
+
+/// The longest one SDK's run may take.
+const RUN_LIMIT: Duration = Duration::from_secs(300);
+
+pub fn run(root: &Path) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .current_dir(root)
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "files-server",
+            "--bin",
+            "files-server",
+        ])
+        .status()
+        .context("cannot start cargo build")?;
+    if !status.success() {
+        bail!("cannot build files-server");
+    }
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let server_bin = target.join("debug").join("files-server");
+    let script = root.join("xtask/conformance/conformance.py");
+
+    let mut failures = Vec::new();
+    for (version, generation) in SDKS {
+        let python = venv(
+            &target.join("conformance").join(format!("venv-{version}")),
+            version,
+        )?;
+        let data = target.join("conformance").join(format!("data-{version}"));
+        if data.exists() {
+            std::fs::remove_dir_all(&data)?;
+        }
+        let mut server = Server::start(&server_bin, &data)?;
+        println!(
+            "conformance: anthropic=={version} ({generation}) against {}",
+            server.url
+        );
+        let outcome = run_limited(
+            Command::new(&python).arg(&script).args([
+                "--base-url",
+                &server.url,
+                "--generation",
+                generation,
+            ]),
+            RUN_LIMIT,
+        );
+        server.stop();
+        match outcome {
+            Ok(true) => println!("conformance: anthropic=={version} ({generation}) passed"),
+            Ok(false) => failures.push(format!("anthropic=={version} ({generation})")),
+            Err(err) => failures.push(format!("anthropic=={version} ({generation}): {err:#}")),
+        }
+    }
+    if !failures.is_empty() {
+        bail!("conformance failed for {}", failures.join(", "));
+    }
+    println!("conformance: every SDK passed");
+    Ok(())
+}
+
+/// A virtual environment with exactly `anthropic==version`; made once, reused after.
+fn venv(dir: &Path, version: &str) -> Result<PathBuf> {
+    let python = dir.join("bin").join("python");
+    let installed = Command::new(&python)
+        .args(["-c", "import anthropic; print(anthropic.__version__)"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    if installed.as_deref() == Some(version) {
+        return Ok(python);
+    }
+    println!(
+        "conformance: installing anthropic=={version} into {}",
+        dir.display()
+    );
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    let made = Command::new("python3")
+        .arg("-m")
+        .arg("venv")
+        .arg(dir)
+        .status()
+        .context("cannot run python3 -m venv (is python3 installed?)")?;
+    if !made.success() {
+        bail!("python3 -m venv {} failed", dir.display());
+    }
+    let pip = Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--retries",
+            "5",
+            "--timeout",
+            "60",
+        ])
+        .arg(format!("anthropic=={version}"))
+        .status()
+        .context("cannot run pip")?;
+    if !pip.success() {
+        bail!("pip install anthropic=={version} failed");
+    }
+    Ok(python)
+}
+
+/// files-server in a child process, on an ephemeral port, with a data dir of its own.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(bin: &Path, data: &Path) -> Result<Self> {
+        let mut child = Command::new(bin)
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--admin",
+                "--max-file-size",
+                MAX_FILE_SIZE,
+                "--data-dir",
+            ])
+            .arg(data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("cannot start {}", bin.display()))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let (send, receive) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = send.send(line);
+        });
+        let line = receive
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_default();
+        match line.trim().strip_prefix("listening on ") {
+            Some(url) => Ok(Self {
+                child,
+                url: url.to_owned(),
+            }),
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                bail!("files-server did not say where it listens (got {line:?})")
+            }
+        }
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Runs `command`, killing it after `limit`; true when it exited 0.
+fn run_limited(command: &mut Command, limit: Duration) -> Result<bool> {
+    let mut child = command.spawn().context("cannot start the SDK script")?;
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status.success());
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("timed out after {} s", limit.as_secs());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
