@@ -1,0 +1,145 @@
+//! The filename of a download, from its `Content-Disposition` header.
+
+/// The filename a `Content-Disposition` value names (`filename*` in UTF-8 first,
+/// else `filename`), reduced to its last path component, so it can never point
+/// outside the directory it is saved in. `None` when there is no usable name.
+///
+/// ```
+/// use files_client::filename_from_content_disposition as name;
+///
+/// assert_eq!(name(r#"attachment; filename="report.pdf""#).as_deref(), Some("report.pdf"));
+/// assert_eq!(name("attachment; filename=\"r.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf").as_deref(), Some("résumé.pdf"));
+/// assert_eq!(name(r#"attachment; filename="../../etc/passwd""#).as_deref(), Some("passwd"));
+/// assert_eq!(name(r#"attachment; filename="..""#), None);
+/// assert_eq!(name("inline"), None);
+/// ```
+pub fn filename_from_content_disposition(value: &str) -> Option<String> {
+    let mut plain = None;
+    let mut extended = None;
+    for param in split_params(value).into_iter().skip(1) {
+        let Some((name, raw)) = param.split_once('=') else {
+            continue;
+        };
+        match name.trim().to_ascii_lowercase().as_str() {
+            "filename*" => extended = decode_extended(raw.trim()),
+            "filename" => plain = Some(unquote(raw.trim())),
+            _ => {}
+        }
+    }
+    sanitize(&extended.or(plain)?)
+}
+
+/// Splits on `;` outside quoted strings.
+fn split_params(value: &str) -> Vec<String> {
+    let mut params = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in value.chars() {
+        match c {
+            _ if escaped => {
+                current.push(c);
+                escaped = false;
+            }
+            '\\' if quoted => {
+                current.push(c);
+                escaped = true;
+            }
+            '"' => {
+                quoted = !quoted;
+                current.push(c);
+            }
+            ';' if !quoted => params.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    params.push(current);
+    params
+}
+
+fn unquote(raw: &str) -> String {
+    match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(inner) => {
+            let mut out = String::new();
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    if let Some(next) = chars.next() {
+                        out.push(next);
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+        None => raw.to_owned(),
+    }
+}
+
+/// RFC 5987: `charset'language'percent-encoded`; UTF-8 and ASCII are understood.
+fn decode_extended(raw: &str) -> Option<String> {
+    let mut parts = raw.splitn(3, '\'');
+    let charset = parts.next()?.to_ascii_lowercase();
+    let _language = parts.next()?;
+    let encoded = parts.next()?;
+    if charset != "utf-8" && charset != "us-ascii" {
+        return None;
+    }
+    let bytes: Vec<u8> = percent_decode(encoded.as_bytes())?;
+    String::from_utf8(bytes).ok()
+}
+
+fn percent_decode(input: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        if input[i] == b'%' {
+            let hex = input.get(i + 1..i + 3)?;
+            let value = u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
+            out.push(value);
+            i += 3;
+        } else {
+            out.push(input[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+/// The last path component, without control characters; never empty, `.` or `..`.
+fn sanitize(name: &str) -> Option<String> {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = last.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim();
+    match clean {
+        "" | "." | ".." => None,
+        name => Some(name.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_semicolons_and_escapes() {
+        assert_eq!(
+            filename_from_content_disposition(r#"attachment; filename="a;b \"c\".txt""#).as_deref(),
+            Some("a;b \"c\".txt")
+        );
+        assert_eq!(
+            filename_from_content_disposition("attachment; filename=plain.txt").as_deref(),
+            Some("plain.txt")
+        );
+        assert_eq!(
+            filename_from_content_disposition("attachment; filename*=UTF-8''%ZZ"),
+            None
+        );
+        assert_eq!(
+            filename_from_content_disposition(r#"attachment; filename="C:\\dir\\x.txt""#)
+                .as_deref(),
+            Some("x.txt")
+        );
+    }
+}

@@ -1,0 +1,458 @@
+//! The client's one error type.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use files_transport::{TransportError, TransportErrorKind};
+use files_types::{ErrorCode, ErrorResponse, ErrorType, ValidationError};
+use http::StatusCode;
+
+/// An error answer from the API (any non-2xx status).
+///
+/// ```
+/// use files_client::{ApiError, Error};
+///
+/// let body = br#"{"type":"error","error":{"type":"not_found_error","message":"File not found: file_x"},"request_id":"req_1"}"#;
+/// let err = Error::from(ApiError::from_response(http::StatusCode::NOT_FOUND, None, body));
+/// assert!(err.is_not_found());
+/// assert_eq!(err.request_id(), Some("req_1"));
+/// assert_eq!(err.to_string(), "404 Not Found not_found_error: File not found: file_x (request id req_1)");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// `error.type`, when the body said.
+    pub error_type: Option<ErrorType>,
+    /// `error.message`, or a short snippet of a body that was not the error envelope.
+    pub message: String,
+    /// The request id: the `request-id` header, else the body's `request_id`.
+    pub request_id: Option<String>,
+    /// GA: `error.details.error_code`.
+    pub error_code: Option<ErrorCode>,
+}
+
+impl ApiError {
+    /// Reads an error answer: the envelope when the body is one, else a snippet.
+    pub fn from_response(status: StatusCode, header_request_id: Option<&str>, body: &[u8]) -> Self {
+        match serde_json::from_slice::<ErrorResponse>(body) {
+            Ok(envelope) => Self {
+                status,
+                error_code: envelope.error_code().cloned(),
+                error_type: Some(envelope.error.error_type),
+                message: envelope.error.message,
+                request_id: header_request_id.map(str::to_owned).or(envelope.request_id),
+            },
+            Err(_) => Self {
+                status,
+                error_type: None,
+                message: snippet(body),
+                request_id: header_request_id.map(str::to_owned),
+                error_code: None,
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.status)?;
+        if let Some(kind) = &self.error_type {
+            write!(f, " {kind}")?;
+        }
+        if let Some(code) = &self.error_code {
+            write!(f, " ({code})")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// At most 200 characters of a body, for messages.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    match text.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// Everything that can go wrong, with what a caller needs to act on it.
+///
+/// Predicates name the official SDKs' exception classes: [`Error::is_not_found`],
+/// [`Error::is_rate_limited`], and so on.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// An attempt passed its deadline (and no retry was left).
+    #[error("{method} {path} timed out after {after:?}")]
+    Timeout {
+        /// The request's method.
+        method: String,
+        /// The request's path.
+        path: String,
+        /// The deadline.
+        after: Duration,
+        /// The transport's error, when it reported the timeout.
+        #[source]
+        source: Option<TransportError>,
+    },
+    /// The request could not be sent or its answer not received.
+    #[error("{method} {path}: connection error: {source}")]
+    Connection {
+        /// The request's method.
+        method: String,
+        /// The request's path.
+        path: String,
+        /// What the transport reported.
+        #[source]
+        source: TransportError,
+    },
+    /// A success answer could not be decoded.
+    #[error("{status}: cannot decode the answer: {message} (request id {}): {snippet}", request_id.as_deref().unwrap_or("none"))]
+    Decode {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The request id, if any.
+        request_id: Option<String>,
+        /// What went wrong.
+        message: String,
+        /// The start of the body.
+        snippet: String,
+    },
+    /// A download ended before its `Content-Length`.
+    #[error("the download ended after {received} of {expected} bytes")]
+    IncompleteBody {
+        /// `Content-Length`.
+        expected: u64,
+        /// Bytes received.
+        received: u64,
+    },
+    /// A download or answer was larger than the cap given to collect it.
+    #[error("the body is larger than the {max_bytes}-byte cap")]
+    BodyTooLarge {
+        /// The cap.
+        max_bytes: u64,
+    },
+    /// A request was refused before anything was sent.
+    #[error("invalid input: {0}")]
+    InvalidInput(#[from] ValidationError),
+    /// The client is misconfigured.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// Reading or writing a local file failed.
+    #[error("{operation} {}: {source}", path.display())]
+    Io {
+        /// What was being done: `open`, `read`, `write`, ...
+        operation: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A retryable failure of a request whose body was a one-shot stream that had
+    /// already started sending: it was not retried, since it cannot be sent again.
+    #[error(
+        "{source}; not retried: the upload body is a one-shot stream that had already started sending"
+    )]
+    NotRetried {
+        /// The failure that would have been retried.
+        #[source]
+        source: Box<Error>,
+    },
+}
+
+impl From<ApiError> for Error {
+    fn from(err: ApiError) -> Self {
+        Self::Api(Box::new(err))
+    }
+}
+
+impl Error {
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Self::Config(message.into())
+    }
+
+    pub(crate) fn io(
+        operation: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        Self::Io {
+            operation,
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn from_transport(
+        method: &http::Method,
+        path: &str,
+        err: TransportError,
+        timeout: Duration,
+    ) -> Self {
+        if err.kind() == TransportErrorKind::Timeout {
+            Self::Timeout {
+                method: method.to_string(),
+                path: path.to_owned(),
+                after: timeout,
+                source: Some(err),
+            }
+        } else {
+            Self::Connection {
+                method: method.to_string(),
+                path: path.to_owned(),
+                source: err,
+            }
+        }
+    }
+
+    /// The error beneath a [`Error::NotRetried`], or this one.
+    fn root(&self) -> &Self {
+        match self {
+            Self::NotRetried { source } => source.root(),
+            other => other,
+        }
+    }
+
+    /// The API's error answer, if this is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self.root() {
+            Self::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of an API error or an undecodable answer.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self.root() {
+            Self::Api(api) => Some(api.status),
+            Self::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The request id, from the `request-id` header or the error body.
+    pub fn request_id(&self) -> Option<&str> {
+        match self.root() {
+            Self::Api(api) => api.request_id.as_deref(),
+            Self::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `error.type` of an API error.
+    pub fn error_type(&self) -> Option<&ErrorType> {
+        self.api().and_then(|api| api.error_type.as_ref())
+    }
+
+    /// GA `error.details.error_code` of an API error.
+    pub fn error_code(&self) -> Option<&ErrorCode> {
+        self.api().and_then(|api| api.error_code.as_ref())
+    }
+
+    fn status_is(&self, code: u16) -> bool {
+        self.api().is_some_and(|api| api.status.as_u16() == code)
+    }
+
+    fn message_mentions(&self, word: &str) -> bool {
+        self.api()
+            .is_some_and(|api| api.message.to_ascii_lowercase().contains(word))
+    }
+
+    /// 400 (`BadRequestError`).
+    pub fn is_bad_request(&self) -> bool {
+        self.status_is(400)
+    }
+
+    /// 401 (`AuthenticationError`).
+    pub fn is_authentication(&self) -> bool {
+        self.status_is(401)
+    }
+
+    /// 403 (`PermissionDeniedError`).
+    pub fn is_permission_denied(&self) -> bool {
+        self.status_is(403)
+    }
+
+    /// 404 (`NotFoundError`).
+    pub fn is_not_found(&self) -> bool {
+        self.status_is(404)
+    }
+
+    /// 409 (`ConflictError`).
+    pub fn is_conflict(&self) -> bool {
+        self.status_is(409)
+    }
+
+    /// 413 (`RequestTooLargeError`).
+    pub fn is_request_too_large(&self) -> bool {
+        self.status_is(413)
+    }
+
+    /// 422 (`UnprocessableEntityError`).
+    pub fn is_unprocessable(&self) -> bool {
+        self.status_is(422)
+    }
+
+    /// 429 (`RateLimitError`).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status_is(429)
+    }
+
+    /// 529 (`OverloadedError`).
+    pub fn is_overloaded(&self) -> bool {
+        self.status_is(529)
+    }
+
+    /// Any 5xx (`InternalServerError`; 529 is also [`Error::is_overloaded`]).
+    pub fn is_internal_server(&self) -> bool {
+        self.api().is_some_and(|api| api.status.is_server_error())
+    }
+
+    /// Downloading a file that is not downloadable: GA `file_not_downloadable`, or
+    /// a beta 400 whose message says so.
+    pub fn is_file_not_downloadable(&self) -> bool {
+        self.error_code() == Some(&ErrorCode::FileNotDownloadable)
+            || (self.is_bad_request() && self.message_mentions("not downloadable"))
+    }
+
+    /// The file has expired: GA `file_expired`, or a 404 whose message says so.
+    pub fn is_file_expired(&self) -> bool {
+        self.error_code() == Some(&ErrorCode::FileExpired)
+            || (self.is_not_found() && self.message_mentions("expired"))
+    }
+
+    /// The workspace's storage is full: GA `storage_quota_exceeded`, or a beta 403
+    /// whose message says so.
+    pub fn is_storage_quota_exceeded(&self) -> bool {
+        self.error_code() == Some(&ErrorCode::StorageQuotaExceeded)
+            || (self.is_permission_denied() && self.message_mentions("quota"))
+    }
+
+    /// A deadline passed (`APITimeoutError`).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self.root(), Self::Timeout { .. })
+    }
+
+    /// The transport failed (`APIConnectionError`; timeouts included, as there).
+    pub fn is_connection(&self) -> bool {
+        matches!(
+            self.root(),
+            Self::Connection { .. } | Self::Timeout { .. } | Self::IncompleteBody { .. }
+        )
+    }
+
+    /// Refused before sending: a validation rule was broken.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self.root(), Self::InvalidInput(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, body: &str) -> Error {
+        Error::from(ApiError::from_response(
+            StatusCode::from_u16(status).unwrap(),
+            Some("req_header"),
+            body.as_bytes(),
+        ))
+    }
+
+    #[test]
+    fn every_status_class_has_its_predicate() {
+        let cases: [(u16, fn(&Error) -> bool); 11] = [
+            (400, Error::is_bad_request),
+            (401, Error::is_authentication),
+            (403, Error::is_permission_denied),
+            (404, Error::is_not_found),
+            (409, Error::is_conflict),
+            (413, Error::is_request_too_large),
+            (422, Error::is_unprocessable),
+            (429, Error::is_rate_limited),
+            (500, Error::is_internal_server),
+            (503, Error::is_internal_server),
+            (529, Error::is_overloaded),
+        ];
+        for (status, predicate) in cases {
+            let err = api(status, "{}");
+            assert!(predicate(&err), "{status}");
+            for (other, other_predicate) in cases {
+                if other != status && !(other >= 500 && status >= 500) {
+                    assert!(!other_predicate(&err), "{status} is not {other}");
+                }
+            }
+        }
+        assert!(api(529, "{}").is_internal_server(), "529 is a 5xx too");
+    }
+
+    #[test]
+    fn ga_codes_and_beta_messages_name_the_file_errors() {
+        let ga = api(
+            400,
+            r#"{"type":"error","error":{"type":"invalid_request_error","message":"x","details":{"error_code":"file_not_downloadable"}}}"#,
+        );
+        assert!(ga.is_file_not_downloadable());
+        let beta = api(
+            400,
+            r#"{"type":"error","error":{"type":"invalid_request_error","message":"File is not downloadable: file_1"}}"#,
+        );
+        assert!(beta.is_file_not_downloadable());
+        assert!(!beta.is_file_expired());
+        let expired = api(
+            404,
+            r#"{"type":"error","error":{"type":"not_found_error","message":"gone","details":{"error_code":"file_expired"}}}"#,
+        );
+        assert!(expired.is_file_expired() && expired.is_not_found());
+        let quota = api(
+            400,
+            r#"{"type":"error","error":{"type":"invalid_request_error","message":"q","details":{"error_code":"storage_quota_exceeded"}}}"#,
+        );
+        assert!(quota.is_storage_quota_exceeded());
+        let beta_quota = api(
+            403,
+            r#"{"type":"error","error":{"type":"permission_error","message":"Storage quota exceeded"}}"#,
+        );
+        assert!(beta_quota.is_storage_quota_exceeded());
+    }
+
+    #[test]
+    fn request_ids_come_from_the_header_then_the_body() {
+        let body = r#"{"type":"error","error":{"type":"api_error","message":"m"},"request_id":"req_body"}"#;
+        assert_eq!(api(500, body).request_id(), Some("req_header"));
+        let err = Error::from(ApiError::from_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            None,
+            body.as_bytes(),
+        ));
+        assert_eq!(err.request_id(), Some("req_body"));
+        let html = Error::from(ApiError::from_response(
+            StatusCode::BAD_GATEWAY,
+            None,
+            b"<html>bad gateway</html>",
+        ));
+        assert_eq!(html.api().unwrap().message, "<html>bad gateway</html>");
+        assert_eq!(html.error_type(), None);
+    }
+
+    #[test]
+    fn not_retried_keeps_the_cause_and_says_why() {
+        let err = Error::NotRetried {
+            source: Box::new(api(503, "{}")),
+        };
+        assert!(err.is_internal_server());
+        assert_eq!(err.request_id(), Some("req_header"));
+        assert!(err.to_string().contains("one-shot stream"), "{err}");
+    }
+}

@@ -1,0 +1,159 @@
+//! [`Files`]: the files resource.
+
+use std::path::Path;
+
+use files_types::{DeletedFile, FileMetadata, ListParams, validate_file_id};
+use http::Method;
+
+use crate::client::Prepared;
+use crate::paging::{FilePage, ItemStream, PageStream};
+use crate::{Client, Download, Error, FileUpload, RequestOptions};
+
+/// The files resource: `client.files()`. Cheap to clone.
+///
+/// Every method checks its input before sending anything, and fails with
+/// [`Error::InvalidInput`] when a rule is broken.
+#[derive(Debug, Clone)]
+pub struct Files {
+    client: Client,
+    options: RequestOptions,
+}
+
+impl Files {
+    pub(crate) fn new(client: Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+
+    /// The same resource with per-request overrides (timeout, retries, betas,
+    /// headers) for every call made through it.
+    pub fn with_options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Uploads a file (`POST /v1/files`).
+    ///
+    /// # Errors
+    /// Invalid input (before sending), a local I/O error, or an API or connection error.
+    pub async fn upload(&self, upload: FileUpload) -> Result<FileMetadata, Error> {
+        let prepared = upload.prepare(self.client.generation()).await?;
+        let mut request = Prepared::new(Method::POST, "/v1/files".into());
+        request.body = prepared.body;
+        request.content_type = Some(prepared.content_type);
+        self.client.send_json(request, &self.options).await
+    }
+
+    /// A file's metadata (`GET /v1/files/{file_id}`).
+    ///
+    /// # Errors
+    /// An invalid id (before sending), or an API or connection error.
+    pub async fn retrieve_metadata(&self, file_id: &str) -> Result<FileMetadata, Error> {
+        let path = file_path(file_id, "")?;
+        self.client
+            .send_json(Prepared::new(Method::GET, path), &self.options)
+            .await
+    }
+
+    /// The same as [`Files::retrieve_metadata`], by its name in the seed documentation.
+    ///
+    /// # Errors
+    /// As [`Files::retrieve_metadata`].
+    pub async fn retrieve(&self, file_id: &str) -> Result<FileMetadata, Error> {
+        self.retrieve_metadata(file_id).await
+    }
+
+    /// Deletes a file (`DELETE /v1/files/{file_id}`).
+    ///
+    /// # Errors
+    /// An invalid id (before sending), or an API or connection error.
+    pub async fn delete(&self, file_id: &str) -> Result<DeletedFile, Error> {
+        let path = file_path(file_id, "")?;
+        self.client
+            .send_json(Prepared::new(Method::DELETE, path), &self.options)
+            .await
+    }
+
+    /// One page of files, newest first (`GET /v1/files`).
+    ///
+    /// # Errors
+    /// Parameters that break a rule or belong to the other generation (before
+    /// sending), or an API or connection error.
+    pub async fn list(&self, params: ListParams) -> Result<FilePage, Error> {
+        params.validate(self.client.generation())?;
+        let mut request = Prepared::new(Method::GET, "/v1/files".into());
+        request.query = params.to_query();
+        let list = self.client.send_json(request, &self.options).await?;
+        Ok(FilePage::new(list, params, self.clone()))
+    }
+
+    /// Every page from `params` on, fetched lazily.
+    pub fn list_pages(&self, params: ListParams) -> PageStream {
+        PageStream::new(self.clone(), params)
+    }
+
+    /// Every file from `params` on, across pages, fetched lazily; cap it with
+    /// [`ItemStream::max_items`].
+    pub fn list_items(&self, params: ListParams) -> ItemStream {
+        ItemStream::new(self.list_pages(params))
+    }
+
+    /// Starts a download (`GET /v1/files/{file_id}/content`): the answer's headers
+    /// have arrived, its body has not been read.
+    ///
+    /// # Errors
+    /// An invalid id (before sending), or an API or connection error (a file that
+    /// is not downloadable: [`Error::is_file_not_downloadable`]).
+    pub async fn download(&self, file_id: &str) -> Result<Download, Error> {
+        let path = file_path(file_id, "/content")?;
+        let mut request = Prepared::new(Method::GET, path.clone());
+        request.accept = "application/binary";
+        let response = self.client.send_streaming(request, &self.options).await?;
+        let timeout = self
+            .options
+            .timeout
+            .unwrap_or_else(|| self.client.timeout());
+        Ok(Download::new(response, path, timeout))
+    }
+
+    /// Downloads a file to `path` atomically (see [`Download::write_to`]); returns
+    /// the number of bytes written.
+    ///
+    /// # Errors
+    /// As [`Files::download`] and [`Download::write_to`].
+    pub async fn download_to(&self, file_id: &str, path: impl AsRef<Path>) -> Result<u64, Error> {
+        self.download(file_id).await?.write_to(path).await
+    }
+}
+
+/// `/v1/files/{file_id}{suffix}` with the id checked and percent-encoded.
+fn file_path(file_id: &str, suffix: &str) -> Result<String, Error> {
+    validate_file_id(file_id)?;
+    let mut encoded = String::with_capacity(file_id.len());
+    for byte in file_id.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Ok(format!("/v1/files/{encoded}{suffix}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_checked_and_encoded() {
+        assert_eq!(file_path("file_abc-1", "").unwrap(), "/v1/files/file_abc-1");
+        assert_eq!(
+            file_path("file_é", "/content").unwrap(),
+            "/v1/files/file_%C3%A9/content"
+        );
+        assert!(file_path("", "").unwrap_err().is_invalid_input());
+        assert!(file_path("../x", "").is_err());
+    }
+}

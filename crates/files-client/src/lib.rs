@@ -1,0 +1,85 @@
+//! The async Anthropic Files API client: upload, list, inspect, download and delete
+//! files, for both API generations (beta, the default, and GA).
+//!
+//! ```
+//! use files_client::{Client, FileUpload, ListParams};
+//! use futures_util::TryStreamExt;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = files_server::FilesServer::start(Default::default(), "127.0.0.1:0".parse()?).await?;
+//! # let base_url = server.base_url().to_owned();
+//! // Client::from_env() reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL.
+//! let client = Client::builder().api_key("sk-ant-...").base_url(base_url).build()?;
+//! let files = client.files();
+//!
+//! // Upload: streamed from disk for paths; validated before the first byte is sent.
+//! let uploaded = files
+//!     .upload(FileUpload::bytes("notes.txt", "meeting at noon").on_progress(|p| {
+//!         eprintln!("sent {} of {:?} bytes", p.bytes, p.total);
+//!     }))
+//!     .await?;
+//! assert_eq!(uploaded.mime_type, "text/plain");
+//!
+//! // Inspect and list (auto-paging, lazily).
+//! let same = files.retrieve_metadata(&uploaded.id).await?;
+//! assert_eq!(same.filename, "notes.txt");
+//! let all: Vec<_> = files.list_items(ListParams::new().limit(100)).try_collect().await?;
+//! assert_eq!(all.len(), 1);
+//!
+//! // Uploaded files are not downloadable: a typed error says so.
+//! let err = files.download(&uploaded.id).await.unwrap_err();
+//! assert!(err.is_file_not_downloadable());
+//!
+//! files.delete(&uploaded.id).await?;
+//! assert!(files.retrieve_metadata(&uploaded.id).await.unwrap_err().is_not_found());
+//! # server.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Downloads stream: [`Download::into_stream`], [`Download::bytes`] under a cap,
+//! or [`Download::write_to`] a path atomically (temporary file, fsync, rename).
+//!
+//! Failed requests are retried by the official SDKs' policy ([`retry`]): at most
+//! 2 retries by default; `x-should-retry`, then 408/409/429/5xx, connection
+//! errors and timeouts; `retry-after-ms`/`retry-after`, else jittered backoff. A
+//! one-shot upload stream is never re-sent once its first byte went out
+//! ([`Error::NotRetried`]). Every request and attempt is traced with `tracing`,
+//! and no credential is ever logged or shown by `Debug`.
+//!
+//! Any [`files_transport::Transport`] can carry the requests
+//! ([`ClientBuilder::transport`]); the default is files-transport's hyper + rustls
+//! client (feature `hyper`).
+
+mod client;
+mod config;
+mod content_disposition;
+mod download;
+mod error;
+mod files;
+pub mod headers;
+mod options;
+mod paging;
+mod progress;
+pub mod retry;
+mod upload;
+
+pub use client::Client;
+pub use config::{
+    ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT, USER_AGENT,
+};
+pub use content_disposition::filename_from_content_disposition;
+pub use download::Download;
+pub use error::{ApiError, Error};
+pub use files::Files;
+pub use files_transport;
+pub use files_types;
+pub use files_types::{
+    ApiGeneration, DeletedFile, FileList, FileMetadata, ListCursor, ListParams, Purpose,
+    UploadParams, ValidationError,
+};
+pub use options::RequestOptions;
+pub use paging::{FilePage, ItemStream, PageStream};
+pub use progress::{Progress, ProgressFn};
+pub use upload::{FileUpload, MAX_UPLOAD_BYTES};

@@ -1,0 +1,72 @@
+//! Per-request overrides of the client's configuration.
+
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+/// Overrides for the requests made through one
+/// [`Files`](crate::Files) handle: `client.files().with_options(options)`.
+///
+/// ```
+/// use std::time::Duration;
+/// use files_client::RequestOptions;
+///
+/// let options = RequestOptions::new()
+///     .timeout(Duration::from_secs(30))
+///     .max_retries(5)
+///     .beta("another-beta-2026-01-01")
+///     .header("x-trace-id", "abc")?;
+/// assert_eq!(options.max_retries, Some(5));
+/// # Ok::<(), files_client::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RequestOptions {
+    /// The time allowed for each attempt until the response headers arrive, and
+    /// the longest silence between body chunks.
+    pub timeout: Option<Duration>,
+    /// How many times a failed request is retried.
+    pub max_retries: Option<u32>,
+    /// More `anthropic-beta` values, merged with the client's.
+    pub betas: Vec<String>,
+    /// More headers; they win over the client's defaults.
+    pub extra_headers: HeaderMap,
+}
+
+impl RequestOptions {
+    /// No override.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Overrides the timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the number of retries.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Adds an `anthropic-beta` value.
+    pub fn beta(mut self, beta: impl Into<String>) -> Self {
+        self.betas.push(beta.into());
+        self
+    }
+
+    /// Adds a header.
+    ///
+    /// # Errors
+    /// The name or value is not a valid header.
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self, crate::Error> {
+        let name = HeaderName::try_from(name)
+            .map_err(|_| crate::Error::config(format!("invalid header name {name:?}")))?;
+        let value = HeaderValue::try_from(value)
+            .map_err(|_| crate::Error::config(format!("invalid value for header {name}")))?;
+        self.extra_headers.insert(name, value);
+        Ok(self)
+    }
+}

@@ -1,0 +1,330 @@
+//! [`TransportError`]: what went wrong below HTTP, and whether retrying is safe.
+//!
+//! A transport error means no usable HTTP response was obtained (or a response
+//! body broke off while streaming). Non-2xx statuses are *not* transport
+//! errors: they come back as ordinary responses, and classifying them is the
+//! client's job.
+
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+
+/// A boxed error usable as the [`source`](StdError::source) of a [`TransportError`].
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// What kind of failure a [`TransportError`] is.
+///
+/// The kind alone decides whether retrying the request is safe *as far as the
+/// transport is concerned* (see [`TransportErrorKind::is_retryable`]); the
+/// client must additionally check that the request body can be sent again
+/// ([`RequestBody::try_clone`](crate::RequestBody::try_clone) or
+/// [`RequestBody::first_byte_sent`](crate::RequestBody::first_byte_sent)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be established (DNS failure, connection
+    /// refused, unreachable host). Retryable.
+    Connect,
+    /// A deadline passed: connecting (TCP + TLS handshake), waiting for the
+    /// response headers, or waiting for the next chunk of the response body.
+    /// Retryable.
+    Timeout,
+    /// The TLS handshake failed (untrusted or invalid certificate, protocol
+    /// mismatch). Not retryable: the same configuration fails the same way.
+    Tls,
+    /// The connection broke or was interrupted mid-exchange (reset, closed
+    /// before the response was complete, a response body that ended early),
+    /// or a request body stream failed. Retryable.
+    Io,
+    /// The request could not be sent as given: a URI without scheme or host,
+    /// an unsupported scheme, or a one-shot request body that was already
+    /// consumed. Not retryable.
+    InvalidRequest,
+    /// A response body exceeded the cap given to
+    /// [`ResponseBody::collect_capped`](crate::ResponseBody::collect_capped).
+    /// Not retryable: the server would send the same body again.
+    BodyTooLarge,
+    /// Anything else (for example a malformed response from the server).
+    /// Not retryable.
+    Other,
+}
+
+impl TransportErrorKind {
+    /// Whether a request that failed with this kind of error may be retried.
+    ///
+    /// `Connect`, `Timeout` and `Io` are retryable; `Tls`, `InvalidRequest`,
+    /// `BodyTooLarge` and `Other` are not. A retry is only possible when the
+    /// request body can be sent again: the client must check that too.
+    ///
+    /// ```
+    /// use files_transport::TransportErrorKind;
+    ///
+    /// assert!(TransportErrorKind::Connect.is_retryable());
+    /// assert!(!TransportErrorKind::Tls.is_retryable());
+    /// ```
+    #[must_use]
+    pub const fn is_retryable(self) -> bool {
+        matches!(self, Self::Connect | Self::Timeout | Self::Io)
+    }
+
+    /// A short human-readable name of the kind, as used in error messages.
+    ///
+    /// ```
+    /// use files_transport::TransportErrorKind;
+    ///
+    /// assert_eq!(TransportErrorKind::InvalidRequest.as_str(), "invalid request");
+    /// ```
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Connect => "connect",
+            Self::Timeout => "timeout",
+            Self::Tls => "TLS",
+            Self::Io => "I/O",
+            Self::InvalidRequest => "invalid request",
+            Self::BodyTooLarge => "body too large",
+            Self::Other => "transport",
+        }
+    }
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failure of the transport: the [kind](TransportErrorKind), a message
+/// saying what failed, optionally the host it failed against, and the
+/// underlying error as [`source`](StdError::source).
+///
+/// The message and host never contain query strings or credentials: the
+/// transports of this crate only ever record `host[:port]`.
+///
+/// ```
+/// use files_transport::{TransportError, TransportErrorKind};
+///
+/// let io = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+/// let err = TransportError::new(TransportErrorKind::Connect, "could not connect")
+///     .with_host("api.example.com:443")
+///     .with_source(io);
+/// assert_eq!(err.kind(), TransportErrorKind::Connect);
+/// assert!(err.is_retryable());
+/// assert_eq!(
+///     err.to_string(),
+///     "connect error: could not connect (host api.example.com:443)"
+/// );
+/// assert!(std::error::Error::source(&err).is_some());
+/// ```
+#[non_exhaustive]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: Cow<'static, str>,
+    host: Option<String>,
+    source: Option<BoxError>,
+}
+
+impl TransportError {
+    /// Creates an error of the given kind with a message saying what failed.
+    #[must_use]
+    pub fn new(kind: TransportErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            host: None,
+            source: None,
+        }
+    }
+
+    /// Attaches the underlying error, returned by [`StdError::source`].
+    #[must_use]
+    pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Records the host (`host` or `host:port`, never a full URL) the failure
+    /// happened against.
+    #[must_use]
+    pub fn with_host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+
+    /// Records the `host[:port]` of `uri`, dropping its scheme, user info,
+    /// path and query (which may hold credentials). Does nothing for a URI
+    /// without a host.
+    ///
+    /// ```
+    /// use files_transport::{TransportError, TransportErrorKind};
+    ///
+    /// let uri: http::Uri = "https://user:pw@example.com/v1/files?key=secret".parse().unwrap();
+    /// let err = TransportError::new(TransportErrorKind::Connect, "could not connect")
+    ///     .with_host_of(&uri);
+    /// assert_eq!(err.host(), Some("example.com"));
+    /// assert!(!err.to_string().contains("secret"));
+    /// ```
+    #[must_use]
+    pub fn with_host_of(mut self, uri: &http::Uri) -> Self {
+        if let Some(host) = host_of(uri) {
+            self.host = Some(host);
+        }
+        self
+    }
+
+    /// The kind of failure.
+    #[must_use]
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether retrying is safe as far as the transport is concerned: derived
+    /// from [`kind`](Self::kind) alone (see [`TransportErrorKind::is_retryable`]).
+    /// The client must also check that the request body can be replayed.
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        self.kind.is_retryable()
+    }
+
+    /// The message saying what failed, without kind or host.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The host (`host[:port]`) the failure happened against, if known.
+    #[must_use]
+    pub fn host(&self) -> Option<&str> {
+        self.host.as_deref()
+    }
+
+    /// Whether this error is, or wraps anywhere in its source chain, an error
+    /// of type `E`.
+    #[must_use]
+    pub fn has_source_of_type<E: StdError + 'static>(&self) -> bool {
+        let mut next = self
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static));
+        while let Some(err) = next {
+            if err.is::<E>() {
+                return true;
+            }
+            if let Some(io) = err.downcast_ref::<std::io::Error>()
+                && let Some(inner) = io.get_ref()
+            {
+                // `io::Error::source` skips the wrapped error itself.
+                next = Some(inner as &(dyn StdError + 'static));
+                continue;
+            }
+            next = err.source();
+        }
+        false
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} error: {}", self.kind, self.message)?;
+        if let Some(host) = &self.host {
+            write!(f, " (host {host})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("host", &self.host)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+/// Formats the `host[:port]` of a URI for error messages: never the scheme,
+/// user info, path or query.
+pub(crate) fn host_of(uri: &http::Uri) -> Option<String> {
+    let host = uri.host()?;
+    Some(match uri.port_u16() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retryable_matrix_depends_on_kind_only() {
+        use TransportErrorKind::*;
+        for (kind, expected) in [
+            (Connect, true),
+            (Timeout, true),
+            (Io, true),
+            (Tls, false),
+            (InvalidRequest, false),
+            (BodyTooLarge, false),
+            (Other, false),
+        ] {
+            assert_eq!(kind.is_retryable(), expected, "{kind:?}");
+            let err = TransportError::new(kind, "x").with_source(std::io::Error::other("y"));
+            assert_eq!(err.is_retryable(), expected, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn display_names_kind_message_and_host() {
+        let err = TransportError::new(TransportErrorKind::Timeout, "no response headers after 5s")
+            .with_host("127.0.0.1:8080");
+        assert_eq!(
+            err.to_string(),
+            "timeout error: no response headers after 5s (host 127.0.0.1:8080)"
+        );
+        let bare = TransportError::new(TransportErrorKind::Other, "boom");
+        assert_eq!(bare.to_string(), "transport error: boom");
+        assert_eq!(bare.host(), None);
+        assert!(StdError::source(&bare).is_none());
+    }
+
+    #[test]
+    fn host_of_strips_userinfo_path_and_query() {
+        let uri: http::Uri = "https://user:secret@example.com:8443/v1/files?key=secret"
+            .parse()
+            .unwrap();
+        assert_eq!(host_of(&uri).as_deref(), Some("example.com:8443"));
+        let uri: http::Uri = "http://example.com/a?b=c".parse().unwrap();
+        assert_eq!(host_of(&uri).as_deref(), Some("example.com"));
+        let uri: http::Uri = "/relative".parse().unwrap();
+        assert_eq!(host_of(&uri), None);
+    }
+
+    #[test]
+    fn has_source_of_type_sees_through_io_errors() {
+        #[derive(Debug)]
+        struct Inner;
+        impl fmt::Display for Inner {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("inner")
+            }
+        }
+        impl StdError for Inner {}
+        let nested =
+            std::io::Error::other(std::io::Error::new(std::io::ErrorKind::InvalidData, Inner));
+        let err = TransportError::new(TransportErrorKind::Io, "x").with_source(nested);
+        assert!(err.has_source_of_type::<Inner>());
+        assert!(err.has_source_of_type::<std::io::Error>());
+        assert!(!err.has_source_of_type::<std::fmt::Error>());
+    }
+}

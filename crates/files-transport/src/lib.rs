@@ -1,0 +1,150 @@
+//! A pluggable async HTTP transport for the Anthropic Files SDK.
+//!
+//! Every request of the SDK goes through one small, dyn-compatible trait,
+//! [`Transport`]: send an [`http::Request`] with a [`RequestBody`], get an
+//! [`http::Response`] with a streamed [`ResponseBody`], or a
+//! [`TransportError`]. That trait is the seam that lets an application bring
+//! its own HTTP stack and lets tests script the network.
+//!
+//! * [`RequestBody`] is empty, bytes, or a stream; a stream is either
+//!   *replayable* (a factory yields a fresh stream per attempt) or
+//!   *one-shot*. The body itself says whether it can be sent again.
+//! * [`ResponseBody`] streams chunk by chunk, with
+//!   [`collect_capped`](ResponseBody::collect_capped) to read it whole under a
+//!   size cap.
+//! * [`TransportError`] carries a [`TransportErrorKind`] that alone decides
+//!   whether retrying is safe ([`TransportError::is_retryable`]). Non-2xx
+//!   statuses are responses, not errors.
+//! * [`RequestTimeout`] and [`ReadTimeout`] are request extensions that
+//!   override a transport's default timeouts per request.
+//! * `HyperTransport` (feature `hyper`, on by default) is the production
+//!   transport: hyper 1, hyper-util's connection pool, rustls with the *ring*
+//!   provider passed explicitly, HTTP/1.1 and HTTP/2 by ALPN.
+//! * `fake::FakeTransport` (feature `test-util`) captures requests and answers
+//!   from a script.
+//!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! | --- | --- | --- |
+//! | `hyper` | yes | `HyperTransport` and its builder (hyper, hyper-util, hyper-rustls, rustls/ring, tokio) |
+//! | `webpki-roots` | yes | trust the Mozilla roots bundled by `webpki-roots` (implies `hyper`) |
+//! | `native-roots` | no | also trust the operating system's roots via `rustls-native-certs` (implies `hyper`) |
+//! | `test-util` | no | the `fake` module: `FakeTransport`, `FakeResponse`, `CapturedRequest` |
+//!
+//! With `default-features = false` the crate is only the trait and its types,
+//! for embedders that bring their own client.
+//!
+//! # Bringing your own transport
+//!
+//! Implement [`Transport`] for a type and hand it to the client as an
+//! `Arc<dyn Transport>` ([`SharedTransport`]). This one answers every request
+//! with the request's own body:
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use async_trait::async_trait;
+//! use files_transport::{
+//!     RequestBody, ResponseBody, SharedTransport, Transport, TransportError,
+//! };
+//! use http_body_util::BodyExt as _;
+//!
+//! #[derive(Debug)]
+//! struct Echo;
+//!
+//! #[async_trait]
+//! impl Transport for Echo {
+//!     async fn send(
+//!         &self,
+//!         request: http::Request<RequestBody>,
+//!     ) -> Result<http::Response<ResponseBody>, TransportError> {
+//!         // A real transport streams the body to the network chunk by chunk.
+//!         let body = request.into_body().collect().await?.to_bytes();
+//!         Ok(http::Response::new(ResponseBody::from_bytes(body)))
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let transport: SharedTransport = Arc::new(Echo);
+//! let request = http::Request::post("https://api.example.com/v1/files")
+//!     .body(RequestBody::from_bytes("hello"))?;
+//! let response = transport.send(request).await?;
+//! assert_eq!(response.status(), http::StatusCode::OK);
+//! assert_eq!(response.into_body().collect_capped(1024).await?, "hello");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Testing with the fake transport
+//!
+//! With the `test-util` feature, `FakeTransport` records every request in
+//! full and answers from a queue:
+//!
+//! ```
+//! # #[cfg(feature = "test-util")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use files_transport::fake::{FakeResponse, FakeTransport};
+//! use files_transport::{RequestBody, Transport};
+//!
+//! let fake = FakeTransport::new();
+//! fake.push_response(FakeResponse::new(http::StatusCode::NOT_FOUND).body("missing"));
+//!
+//! let request = http::Request::delete("https://api.example.com/v1/files/file_1")
+//!     .body(RequestBody::empty())?;
+//! let response = fake.send(request).await?;
+//! // Non-2xx statuses are responses, not transport errors.
+//! assert_eq!(response.status(), http::StatusCode::NOT_FOUND);
+//! assert_eq!(fake.requests()[0].uri.path(), "/v1/files/file_1");
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "test-util"))]
+//! # fn main() {}
+//! ```
+//!
+//! # The default transport
+//!
+//! ```no_run
+//! # #[cfg(feature = "hyper")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//! use files_transport::{HyperTransport, RequestBody, RequestTimeout, Transport};
+//!
+//! let transport = HyperTransport::builder()
+//!     .connect_timeout(Duration::from_secs(5))
+//!     .build()?;
+//! let mut request = http::Request::get("https://api.example.com/v1/files")
+//!     .body(RequestBody::empty())?;
+//! request.extensions_mut().insert(RequestTimeout::new(Duration::from_secs(30)));
+//! let response = transport.send(request).await?;
+//! println!("{}", response.status());
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "hyper"))]
+//! # fn main() {}
+//! ```
+
+pub mod error;
+#[cfg(feature = "test-util")]
+pub mod fake;
+#[cfg(feature = "hyper")]
+pub mod hyper_transport;
+pub mod request_body;
+pub mod response_body;
+pub mod timeout;
+pub mod transport;
+
+pub use error::{BoxError, TransportError, TransportErrorKind};
+#[cfg(feature = "hyper")]
+pub use hyper_transport::{HyperTransport, HyperTransportBuilder};
+pub use request_body::{BodyStream, RequestBody};
+pub use response_body::ResponseBody;
+/// The rustls version used by `HyperTransport`, for building a custom
+/// [`rustls::ClientConfig`] or certificates with the same types.
+#[cfg(feature = "hyper")]
+pub use rustls;
+pub use timeout::{ReadTimeout, RequestTimeout};
+pub use transport::{SharedTransport, Transport};
