@@ -71,7 +71,8 @@ impl Prepared {
     }
 }
 
-/// What one attempt produced.
+/// What one attempt produced (short-lived: its size does not matter).
+#[allow(clippy::large_enum_variant)]
 enum Attempt<T> {
     Done(T),
     Failed {

@@ -103,7 +103,7 @@ pub enum Error {
         after: Duration,
         /// The transport's error, when it reported the timeout.
         #[source]
-        source: Option<TransportError>,
+        source: Option<Box<TransportError>>,
     },
     /// The request could not be sent or its answer not received.
     #[error("{method} {path}: connection error: {source}")]
@@ -114,7 +114,7 @@ pub enum Error {
         path: String,
         /// What the transport reported.
         #[source]
-        source: TransportError,
+        source: Box<TransportError>,
     },
     /// A success answer could not be decoded.
     #[error("{status}: cannot decode the answer: {message} (request id {}): {snippet}", request_id.as_deref().unwrap_or("none"))]
@@ -205,13 +205,13 @@ impl Error {
                 method: method.to_string(),
                 path: path.to_owned(),
                 after: timeout,
-                source: Some(err),
+                source: Some(Box::new(err)),
             }
         } else {
             Self::Connection {
                 method: method.to_string(),
                 path: path.to_owned(),
-                source: err,
+                source: Box::new(err),
             }
         }
     }
@@ -370,9 +370,11 @@ mod tests {
         ))
     }
 
+    type Predicate = fn(&Error) -> bool;
+
     #[test]
     fn every_status_class_has_its_predicate() {
-        let cases: [(u16, fn(&Error) -> bool); 11] = [
+        let cases: [(u16, Predicate); 11] = [
             (400, Error::is_bad_request),
             (401, Error::is_authentication),
             (403, Error::is_permission_denied),

@@ -19,7 +19,7 @@ use rustls::pki_types::CertificateDer;
 use self::connector::TimeoutConnector;
 use self::incoming::IncomingBody;
 use crate::error::{TransportError, TransportErrorKind, host_of};
-use crate::request_body::RequestBody;
+use crate::request_body::{RequestBody, consumed_error};
 use crate::response_body::ResponseBody;
 use crate::timeout::{ReadTimeout, RequestTimeout};
 use crate::transport::Transport;
@@ -101,11 +101,7 @@ impl Transport for HyperTransport {
     ) -> Result<http::Response<ResponseBody>, TransportError> {
         let host = check_uri(request.uri())?;
         if request.body().is_consumed() {
-            return Err(TransportError::new(
-                TransportErrorKind::InvalidRequest,
-                "one-shot request body was already consumed by an earlier send and cannot be sent again",
-            )
-            .with_host(host));
+            return Err(consumed_error().with_host(host));
         }
         let request_timeout = request
             .extensions()
@@ -134,11 +130,10 @@ impl Transport for HyperTransport {
             },
         };
         let response = result.map_err(|err| classify::client_error(err, &host, over_tls))?;
-        let host: Arc<str> = host.into();
         Ok(response.map(|incoming| {
             ResponseBody::new(IncomingBody::new(
                 incoming,
-                Arc::clone(&host),
+                host.into(),
                 over_tls,
                 read_timeout,
             ))

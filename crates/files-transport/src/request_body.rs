@@ -156,7 +156,8 @@ fn stream_error(err: io::Error) -> TransportError {
     TransportError::new(TransportErrorKind::Io, "request body stream failed").with_source(err)
 }
 
-fn consumed_error() -> TransportError {
+/// The error of sending a one-shot body that another send already consumed.
+pub(crate) fn consumed_error() -> TransportError {
     TransportError::new(
         TransportErrorKind::InvalidRequest,
         "one-shot request body was already consumed by an earlier send and cannot be sent again",

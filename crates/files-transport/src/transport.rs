@@ -67,3 +67,31 @@ impl<T: Transport + ?Sized> Transport for &T {
         (**self).send(request).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>() {}
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn types_cross_threads() {
+        assert_send::<RequestBody>();
+        assert_send::<ResponseBody>();
+        assert_send::<http::Request<RequestBody>>();
+        assert_send::<http::Response<ResponseBody>>();
+        assert_send_sync::<TransportError>();
+        assert_send_sync::<SharedTransport>();
+        #[cfg(feature = "hyper")]
+        assert_send_sync::<crate::HyperTransport>();
+    }
+
+    #[test]
+    fn wrappers_are_transports() {
+        fn assert_transport<T: Transport>() {}
+        assert_transport::<SharedTransport>();
+        assert_transport::<Box<dyn Transport>>();
+        assert_transport::<&dyn Transport>();
+    }
+}

@@ -177,14 +177,21 @@ impl ListParams {
         Ok(())
     }
 
-    /// The query string pairs, in a stable order: `limit`, the cursor, `ids`
-    /// (comma-joined), `scope_id`.
+    /// The query string pairs, in a stable order: `limit`, the cursor, `ids` (one
+    /// `ids[]` pair per id, the official SDKs' bracket format), `scope_id`.
     ///
     /// ```
     /// use files_types::ListParams;
     ///
     /// let query = ListParams::new().ids(["file_a", "file_b"]).scope_id("sess_1").to_query();
-    /// assert_eq!(query, vec![("ids", "file_a,file_b".to_owned()), ("scope_id", "sess_1".to_owned())]);
+    /// assert_eq!(
+    ///     query,
+    ///     vec![
+    ///         ("ids[]", "file_a".to_owned()),
+    ///         ("ids[]", "file_b".to_owned()),
+    ///         ("scope_id", "sess_1".to_owned()),
+    ///     ]
+    /// );
     /// ```
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
@@ -195,8 +202,8 @@ impl ListParams {
             let (name, value) = cursor.query_pair();
             query.push((name, value.to_owned()));
         }
-        if !self.ids.is_empty() {
-            query.push(("ids", self.ids.join(",")));
+        for id in &self.ids {
+            query.push(("ids[]", id.clone()));
         }
         if let Some(scope_id) = &self.scope_id {
             query.push(("scope_id", scope_id.clone()));
