@@ -1,0 +1,163 @@
+//! [`Download`]: a file's content, read as a [`std::io::Read`], into memory, or
+//! into a file atomically.
+
+use std::io::{self, Read};
+use std::path::Path;
+
+use bytes::{Buf, Bytes};
+use files_client::{Error, Progress};
+use futures_util::StreamExt;
+use http::HeaderMap;
+
+use crate::Client;
+use crate::runtime::IN_ASYNC_CONTEXT;
+
+/// Chunks buffered between the runtime thread and the reader: memory stays flat.
+const BUFFERED_CHUNKS: usize = 4;
+
+/// A download whose body has not been read yet. It implements [`Read`]: the body
+/// streams from the runtime thread through a small bounded buffer, and a body that
+/// ends short of `Content-Length` is an error, never a silent short read.
+#[must_use]
+pub struct Download {
+    client: Client,
+    pending: Option<files_client::Download>,
+    headers: HeaderMap,
+    filename: Option<String>,
+    chunks: Option<tokio::sync::mpsc::Receiver<Result<Bytes, Error>>>,
+    current: Bytes,
+}
+
+impl std::fmt::Debug for Download {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Download")
+            .field("content_length", &self.content_length())
+            .field("mime_type", &self.mime_type())
+            .field("filename", &self.filename)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Download {
+    pub(crate) fn new(client: Client, download: files_client::Download) -> Self {
+        Self {
+            client,
+            headers: download.headers().clone(),
+            filename: download.filename(),
+            pending: Some(download),
+            chunks: None,
+            current: Bytes::new(),
+        }
+    }
+
+    /// `Content-Length`, when the server sent it.
+    pub fn content_length(&self) -> Option<u64> {
+        self.headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+    }
+
+    /// The MIME type (`Content-Type`).
+    pub fn mime_type(&self) -> Option<&str> {
+        self.headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    /// The filename from `Content-Disposition`: its last path component only.
+    pub fn filename(&self) -> Option<&str> {
+        self.filename.as_deref()
+    }
+
+    /// The `request-id` header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers.get("request-id").and_then(|v| v.to_str().ok())
+    }
+
+    /// Every response header.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Reports progress as bytes arrive (call before reading).
+    pub fn on_progress(mut self, progress: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+        self.pending = self.pending.take().map(|d| d.on_progress(progress));
+        self
+    }
+
+    fn take_pending(&mut self) -> Result<files_client::Download, Error> {
+        self.pending
+            .take()
+            .ok_or_else(|| Error::Config("this download has already been read".into()))
+    }
+
+    /// The whole content in memory, refused past `max_bytes`.
+    ///
+    /// # Errors
+    /// As [`files_client::Download::bytes`].
+    pub fn bytes(mut self, max_bytes: u64) -> Result<Bytes, Error> {
+        let download = self.take_pending()?;
+        self.client
+            .call(async move { download.bytes(max_bytes).await })
+    }
+
+    /// Writes the content to `path` atomically (temporary file, fsync, rename);
+    /// on failure nothing appears at `path`. Returns the number of bytes written.
+    ///
+    /// # Errors
+    /// As [`files_client::Download::write_to`].
+    pub fn write_to(mut self, path: impl AsRef<Path>) -> Result<u64, Error> {
+        let download = self.take_pending()?;
+        let path = path.as_ref().to_path_buf();
+        self.client
+            .call(async move { download.write_to(path).await })
+    }
+
+    fn start_streaming(&mut self) -> io::Result<()> {
+        let download = self.take_pending().map_err(io::Error::other)?;
+        let (sender, receiver) = tokio::sync::mpsc::channel(BUFFERED_CHUNKS);
+        self.client
+            .runtime()
+            .spawn(async move {
+                let mut stream = download.into_stream();
+                while let Some(chunk) = stream.next().await {
+                    let failed = chunk.is_err();
+                    if sender.send(chunk).await.is_err() || failed {
+                        break; // the reader was dropped, or the body failed
+                    }
+                }
+            })
+            .map_err(io::Error::other)?;
+        self.chunks = Some(receiver);
+        Ok(())
+    }
+}
+
+impl Read for Download {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        while self.current.is_empty() {
+            if self.chunks.is_none() {
+                if tokio::runtime::Handle::try_current().is_ok() {
+                    return Err(io::Error::other(IN_ASYNC_CONTEXT));
+                }
+                self.start_streaming()?;
+            }
+            let Some(chunks) = self.chunks.as_mut() else {
+                return Ok(0);
+            };
+            match chunks.blocking_recv() {
+                Some(Ok(chunk)) => self.current = chunk,
+                Some(Err(err)) => return Err(io::Error::other(err)),
+                None => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.current.len());
+        out[..n].copy_from_slice(&self.current[..n]);
+        self.current.advance(n);
+        Ok(n)
+    }
+}

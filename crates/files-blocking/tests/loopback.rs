@@ -1,0 +1,249 @@
+//! The blocking client against files-server over loopback: the lifecycle and error
+//! scenarios of the async client, from plain threads; and the refusal to block
+//! inside an async runtime.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Read;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use files_blocking::{ApiGeneration, Client, Error, FileUpload, ListParams, reader_upload};
+use files_server::{Fault, FaultRoute, FilesServer, GeneratedFile, ServerConfig, ServerHandle};
+
+/// A server on its own runtime; the test thread itself stays outside any runtime.
+struct Server {
+    runtime: tokio::runtime::Runtime,
+    handle: Option<ServerHandle>,
+}
+
+impl Server {
+    fn start(config: ServerConfig) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let handle = runtime
+            .block_on(FilesServer::start(config, "127.0.0.1:0".parse().unwrap()))
+            .unwrap();
+        Self {
+            runtime,
+            handle: Some(handle),
+        }
+    }
+
+    fn handle(&self) -> &ServerHandle {
+        self.handle.as_ref().unwrap()
+    }
+
+    fn generated(&self, name: &str, content: Vec<u8>) -> String {
+        self.runtime
+            .block_on(
+                self.handle()
+                    .create_generated_file(GeneratedFile::new(name, content)),
+            )
+            .unwrap()
+            .id
+    }
+
+    fn client(&self, generation: ApiGeneration) -> Client {
+        Client::builder()
+            .api_key("sk-blocking")
+            .base_url(self.handle().base_url())
+            .generation(generation)
+            .build()
+            .unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            self.runtime.block_on(handle.shutdown());
+        }
+    }
+}
+
+fn lifecycle(generation: ApiGeneration) {
+    let server = Server::start(ServerConfig::new());
+    let files = server.client(generation).files();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, b"from a path").unwrap();
+
+    let sent = Arc::new(AtomicU64::new(0));
+    let seen = Arc::clone(&sent);
+    let from_path = files
+        .upload(FileUpload::path(&path).on_progress(move |p| seen.store(p.bytes, Ordering::SeqCst)))
+        .unwrap();
+    assert_eq!(
+        (from_path.filename.as_str(), from_path.size_bytes),
+        ("notes.txt", 11)
+    );
+    assert_eq!(sent.load(Ordering::SeqCst), 11);
+    let from_bytes = files.upload(FileUpload::bytes("b.txt", "bytes")).unwrap();
+    let from_reader = files
+        .upload(reader_upload(
+            "r.txt",
+            std::io::Cursor::new(vec![b'r'; 300_000]),
+            None,
+        ))
+        .unwrap();
+    assert_eq!(from_reader.size_bytes, 300_000);
+    assert_eq!(files.retrieve(&from_bytes.id).unwrap().filename, "b.txt");
+
+    let page = files.list(ListParams::new().limit(2)).unwrap();
+    assert_eq!(page.data().len(), 2);
+    assert!(page.has_next_page());
+    let second = page.next_page().unwrap().unwrap();
+    assert_eq!(second.data()[0].id, from_path.id);
+    assert!(second.next_page().unwrap().is_none());
+    let all: Vec<String> = files
+        .list_items(ListParams::new().limit(1))
+        .map(|f| f.unwrap().id)
+        .collect();
+    assert_eq!(
+        all,
+        [
+            from_reader.id.clone(),
+            from_bytes.id.clone(),
+            from_path.id.clone()
+        ]
+    );
+    assert_eq!(
+        files
+            .list_items(ListParams::new().limit(1))
+            .max_items(2)
+            .count(),
+        2
+    );
+    assert_eq!(files.list_pages(ListParams::new().limit(2)).count(), 2);
+
+    let content: Vec<u8> = (0..700_000u32).map(|i| (i % 253) as u8).collect();
+    let generated = server.generated("report.bin", content.clone());
+    let mut download = files.download(&generated).unwrap();
+    assert_eq!(download.content_length(), Some(700_000));
+    assert_eq!(download.filename(), Some("report.bin"));
+    let mut read = Vec::new();
+    download.read_to_end(&mut read).unwrap();
+    assert_eq!(read, content, "read as std::io::Read");
+    assert_eq!(
+        files
+            .download(&generated)
+            .unwrap()
+            .bytes(1 << 20)
+            .unwrap()
+            .as_ref(),
+        content.as_slice()
+    );
+    let target = dir.path().join("report.bin");
+    assert_eq!(files.download_to(&generated, &target).unwrap(), 700_000);
+    assert_eq!(std::fs::read(&target).unwrap(), content);
+
+    assert!(
+        files
+            .download(&from_path.id)
+            .unwrap_err()
+            .is_file_not_downloadable()
+    );
+    assert_eq!(files.delete(&from_path.id).unwrap().id, from_path.id);
+    assert!(
+        files
+            .retrieve_metadata(&from_path.id)
+            .unwrap_err()
+            .is_not_found()
+    );
+}
+
+#[test]
+fn beta_lifecycle() {
+    lifecycle(ApiGeneration::Beta);
+}
+
+#[test]
+fn ga_lifecycle() {
+    lifecycle(ApiGeneration::Ga);
+}
+
+#[test]
+fn errors_retries_and_truncated_downloads() {
+    let server = Server::start(ServerConfig::new().max_file_size(100));
+    let files = server.client(ApiGeneration::Beta).files();
+    assert!(
+        files
+            .upload(FileUpload::bytes("a|b", "x"))
+            .unwrap_err()
+            .is_invalid_input()
+    );
+    assert!(files.retrieve_metadata("").unwrap_err().is_invalid_input());
+    assert!(
+        files
+            .upload(FileUpload::bytes("big", vec![0u8; 101]))
+            .unwrap_err()
+            .is_request_too_large()
+    );
+
+    server
+        .handle()
+        .faults()
+        .push(FaultRoute::Upload, Fault::status(429).retry_after_ms(5));
+    files.upload(FileUpload::bytes("ok.txt", "ok")).unwrap();
+
+    let generated = server.generated("g.bin", vec![1u8; 100]);
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("g.bin");
+    server
+        .handle()
+        .faults()
+        .push(FaultRoute::Download, Fault::ShortBody);
+    assert!(
+        files
+            .download_to(&generated, &target)
+            .unwrap_err()
+            .is_connection()
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no partial file"
+    );
+
+    server
+        .handle()
+        .faults()
+        .push(FaultRoute::Download, Fault::DropConnection);
+    let mut download = files.download(&generated).unwrap();
+    let mut read = Vec::new();
+    let err = download.read_to_end(&mut read).unwrap_err();
+    assert!(
+        read.len() < 100,
+        "a cut body is an error, not a short read: {err}"
+    );
+}
+
+#[test]
+fn calls_from_inside_a_runtime_are_refused_not_deadlocked() {
+    let server = Server::start(ServerConfig::new());
+    let client = server.client(ApiGeneration::Beta);
+    let inside = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let err = inside
+        .block_on(async { client.files().retrieve_metadata("file_x") })
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Config(ref message) if message.contains("async runtime")),
+        "{err}"
+    );
+    // The client still works outside.
+    assert!(
+        client
+            .files()
+            .retrieve_metadata("file_x")
+            .unwrap_err()
+            .is_not_found()
+    );
+    // Dropping the last clone inside a runtime does not block it either.
+    inside.block_on(async move { drop(client) });
+}
