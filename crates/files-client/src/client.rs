@@ -111,6 +111,11 @@ impl Client {
         self.config.generation
     }
 
+    /// The client-side upload size limit.
+    pub(crate) fn max_upload_bytes(&self) -> u64 {
+        self.config.max_upload_bytes
+    }
+
     /// The default time allowed per attempt.
     pub(crate) fn timeout(&self) -> Duration {
         self.config.timeout

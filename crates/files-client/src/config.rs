@@ -78,6 +78,7 @@ pub(crate) struct Config {
     pub max_retries: u32,
     pub default_headers: HeaderMap,
     pub user_agent: HeaderValue,
+    pub max_upload_bytes: u64,
 }
 
 impl fmt::Debug for Config {
@@ -90,6 +91,7 @@ impl fmt::Debug for Config {
             .field("workspace_id", &self.workspace_id)
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
+            .field("max_upload_bytes", &self.max_upload_bytes)
             .field("default_headers", &redacted_headers(&self.default_headers))
             .finish()
     }
@@ -142,6 +144,7 @@ pub struct ClientBuilder {
     default_headers: Vec<(String, String)>,
     user_agent: Option<String>,
     transport: Option<SharedTransport>,
+    max_upload_bytes: Option<u64>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -231,6 +234,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Raises (or lowers) the client-side size check of uploads, 500 MiB by
+    /// default: for servers configured with another limit. The server stays the
+    /// authority either way.
+    pub fn max_upload_bytes(mut self, bytes: u64) -> Self {
+        self.max_upload_bytes = Some(bytes);
+        self
+    }
+
     /// Sends requests through `transport` instead of the default hyper transport.
     pub fn transport(mut self, transport: SharedTransport) -> Self {
         self.transport = Some(transport);
@@ -299,6 +310,9 @@ impl ClientBuilder {
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
             default_headers,
             user_agent,
+            max_upload_bytes: self
+                .max_upload_bytes
+                .unwrap_or(files_types::MAX_FILE_SIZE_BYTES),
         };
         Ok(Client::from_parts(Arc::new(config), transport))
     }

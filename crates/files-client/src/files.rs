@@ -39,7 +39,9 @@ impl Files {
     /// # Errors
     /// Invalid input (before sending), a local I/O error, or an API or connection error.
     pub async fn upload(&self, upload: FileUpload) -> Result<FileMetadata, Error> {
-        let prepared = upload.prepare(self.client.generation()).await?;
+        let prepared = upload
+            .prepare(self.client.generation(), self.client.max_upload_bytes())
+            .await?;
         let mut request = Prepared::new(Method::POST, "/v1/files".into());
         request.body = prepared.body;
         request.content_type = Some(prepared.content_type);

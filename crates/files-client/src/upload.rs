@@ -162,7 +162,11 @@ impl FileUpload {
     }
 
     /// Checks everything and builds the body. Nothing is sent here.
-    pub(crate) async fn prepare(self, generation: ApiGeneration) -> Result<PreparedUpload, Error> {
+    pub(crate) async fn prepare(
+        self,
+        generation: ApiGeneration,
+        max_bytes: u64,
+    ) -> Result<PreparedUpload, Error> {
         let Self {
             source,
             params,
@@ -177,7 +181,7 @@ impl FileUpload {
                     .ok_or(ValidationError::FilenameEmpty)?;
                 let mime_type = check_name(&params, &filename)?;
                 let size = file_size(&path).await?;
-                validate_file_size(size)?;
+                check_size(size, max_bytes)?;
                 if batch {
                     check_batch_file(&path).await?;
                 }
@@ -196,7 +200,7 @@ impl FileUpload {
             Source::Bytes { filename, bytes } => {
                 let filename = params.filename.clone().unwrap_or(filename);
                 let mime_type = check_name(&params, &filename)?;
-                validate_file_size(bytes.len() as u64)?;
+                check_size(bytes.len() as u64, max_bytes)?;
                 if batch {
                     validate_batch_jsonl(&bytes)?;
                 }
@@ -221,10 +225,10 @@ impl FileUpload {
                 let filename = params.filename.clone().unwrap_or(filename);
                 let mime_type = check_name(&params, &filename)?;
                 if let Some(length) = length {
-                    validate_file_size(length)?;
+                    check_size(length, max_bytes)?;
                 }
                 let framing = Framing::new(&filename, &mime_type, params.expires_in_seconds);
-                let checked = checked_stream(stream, batch);
+                let checked = checked_stream(stream, batch, max_bytes);
                 let content = with_progress(checked, progress, length).boxed();
                 let content_type = framing_content_type(&framing.boundary)?;
                 let body_length = length.map(|l| framing.length(l));
@@ -235,6 +239,21 @@ impl FileUpload {
             }
         }
     }
+}
+
+/// The size rule: the contract's ([`validate_file_size`]) unless the client was
+/// configured with another limit.
+fn check_size(size: u64, max_bytes: u64) -> Result<(), ValidationError> {
+    if max_bytes == MAX_FILE_SIZE_BYTES {
+        return validate_file_size(size);
+    }
+    if size > max_bytes {
+        return Err(ValidationError::FileTooLarge {
+            size_bytes: size,
+            max_bytes,
+        });
+    }
+    Ok(())
 }
 
 /// Checks the filename and MIME type; returns the MIME type to send.
@@ -292,7 +311,11 @@ fn open_chunks(path: PathBuf) -> impl Stream<Item = io::Result<Bytes>> + Send {
 }
 
 /// A stream checked as it goes: the client's size limit, and the batch JSONL rule.
-fn checked_stream(stream: BodyStream, batch: bool) -> impl Stream<Item = io::Result<Bytes>> + Send {
+fn checked_stream(
+    stream: BodyStream,
+    batch: bool,
+    max_bytes: u64,
+) -> impl Stream<Item = io::Result<Bytes>> + Send {
     let mut size: u64 = 0;
     let mut check = batch.then(BatchJsonlValidator::new);
     let mut finished = false;
@@ -303,7 +326,7 @@ fn checked_stream(stream: BodyStream, batch: bool) -> impl Stream<Item = io::Res
             let result = match item {
                 Some(Ok(chunk)) => {
                     size += chunk.len() as u64;
-                    match (validate_file_size(size), check.as_mut()) {
+                    match (check_size(size, max_bytes), check.as_mut()) {
                         (Err(err), _) => Some(Err(invalid(err))),
                         (Ok(()), Some(check)) => {
                             Some(check.feed(&chunk).map(|()| chunk).map_err(invalid))

@@ -744,3 +744,57 @@ async fn a_truncated_download_leaves_nothing_behind() {
         .unwrap_err();
     assert!(matches!(capped, Error::BodyTooLarge { max_bytes: 5 }));
 }
+
+#[tokio::test]
+async fn the_client_side_upload_limit_can_be_configured() {
+    let fake = FakeTransport::new();
+    fake.push_response(meta());
+    let small = Client::builder()
+        .api_key("k")
+        .max_upload_bytes(10)
+        .transport(Arc::new(fake.clone()))
+        .build()
+        .unwrap();
+    let refused = small
+        .files()
+        .upload(FileUpload::bytes("a", vec![0u8; 11]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Error::InvalidInput(files_client::ValidationError::FileTooLarge {
+                size_bytes: 11,
+                max_bytes: 10
+            })
+        ),
+        "{refused:?}"
+    );
+    let stream = futures_util::stream::iter([Ok(Bytes::from(vec![0u8; 11]))]);
+    assert!(
+        small
+            .files()
+            .upload(FileUpload::stream("s", stream, None))
+            .await
+            .unwrap_err()
+            .is_connection(),
+        "a stream is cut once it passes the limit"
+    );
+    assert_eq!(
+        fake.request_count(),
+        1,
+        "only the stream's attempt went out, and it was aborted"
+    );
+    let fake = FakeTransport::new();
+    fake.push_response(meta());
+    let ok = Client::builder()
+        .api_key("k")
+        .max_upload_bytes(10)
+        .transport(Arc::new(fake.clone()))
+        .build()
+        .unwrap();
+    ok.files()
+        .upload(FileUpload::bytes("a", vec![0u8; 10]))
+        .await
+        .unwrap();
+}

@@ -104,6 +104,7 @@ impl FilesServer {
             store: Arc::new(store),
             clock: Clock::default(),
             faults: FaultQueue::default(),
+            connections: std::sync::atomic::AtomicU64::new(0),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(serve(listener, Arc::clone(&state), stopped));
@@ -177,6 +178,11 @@ impl ServerHandle {
         Ok(crate::wire::metadata(&record, ApiGeneration::Ga))
     }
 
+    /// How many connections the server has accepted since it started.
+    pub fn connections_accepted(&self) -> u64 {
+        self.state.connections.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// How many files the store holds, across workspaces.
     ///
     /// # Errors
@@ -219,6 +225,7 @@ async fn serve(listener: TcpListener, state: Arc<State>, mut stopped: watch::Rec
                     }
                 };
                 let _ = stream.set_nodelay(true);
+                state.connections.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let state = Arc::clone(&state);
                 let service = service_fn(move |request| handle(Arc::clone(&state), request));
                 let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();

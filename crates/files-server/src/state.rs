@@ -13,6 +13,8 @@ pub(crate) struct State {
     pub store: Arc<Store>,
     pub clock: Clock,
     pub faults: FaultQueue,
+    /// Connections accepted since start (benchmarks report connection reuse).
+    pub connections: std::sync::atomic::AtomicU64,
 }
 
 impl State {

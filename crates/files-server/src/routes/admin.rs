@@ -7,6 +7,7 @@
 //!   `DELETE /_admin/v1/faults` forgets them.
 //! - `POST /_admin/v1/clock/advance?seconds=N`: moves the server's clock forward
 //!   (expiry tests).
+//! - `GET /_admin/v1/stats`: `{"connections_accepted": N, "files": N}` (benchmarks).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -194,6 +195,14 @@ pub(crate) async fn admin(
             Ok(json_response(
                 StatusCode::OK,
                 &json!({"advanced_seconds": seconds}),
+            ))
+        }
+        (Method::GET, "stats") => {
+            let files = state.store(|s| s.count()).await?;
+            let connections = state.connections.load(std::sync::atomic::Ordering::Relaxed);
+            Ok(json_response(
+                StatusCode::OK,
+                &json!({"connections_accepted": connections, "files": files}),
             ))
         }
         _ => Err(ApiError::not_found(format!("No admin route {path}"))),
