@@ -81,7 +81,7 @@ pub fn run(root: &Path) -> Result<()> {
 }
 
 /// A virtual environment with exactly `anthropic==version`; made once, reused after.
-fn venv(dir: &Path, version: &str) -> Result<PathBuf> {
+pub(crate) fn venv(dir: &Path, version: &str) -> Result<PathBuf> {
     let python = dir.join("bin").join("python");
     let installed = Command::new(&python)
         .args(["-c", "import anthropic; print(anthropic.__version__)"])
@@ -130,23 +130,24 @@ fn venv(dir: &Path, version: &str) -> Result<PathBuf> {
 }
 
 /// files-server in a child process, on an ephemeral port, with a data dir of its own.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Server {
     fn start(bin: &Path, data: &Path) -> Result<Self> {
+        let data = data.display().to_string();
+        Self::start_with(
+            bin,
+            &["--listen", "127.0.0.1:0", "--admin", "--max-file-size", MAX_FILE_SIZE, "--data-dir", &data],
+        )
+    }
+
+    /// Starts `bin` with `args` and reads the `listening on` line.
+    pub(crate) fn start_with(bin: &Path, args: &[&str]) -> Result<Self> {
         let mut child = Command::new(bin)
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--admin",
-                "--max-file-size",
-                MAX_FILE_SIZE,
-                "--data-dir",
-            ])
-            .arg(data)
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -174,7 +175,7 @@ impl Server {
         }
     }
 
-    fn stop(&mut self) {
+    pub(crate) fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

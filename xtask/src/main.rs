@@ -4,10 +4,12 @@
 //!   `docs/openapi/files.yaml`; with `--check`, fail when the committed file drifts.
 //! - `ci`: run exactly what `.ci/run` runs.
 //! - `conformance`: the official Python SDK (two versions) against files-server.
+//! - `bench [--quick]`: benchmarks side by side with curl and the Python SDK.
 //! - `release <version> [--no-verify]`: bump every crate's version, move the
 //!   Unreleased section of CHANGELOG.md under the new version, and run
 //!   `cargo package` as a dry run in dependency order.
 
+mod bench;
 mod codegen;
 mod conformance;
 mod release;
@@ -23,6 +25,7 @@ commands:
   codegen [--check]                generate files-types' wire models from docs/openapi/files.yaml
   ci                               run exactly what .ci/run runs
   conformance                      drive files-server with the official Python SDK (1.0.0 beta, 2.12.0 GA)
+  bench [--quick]                  benchmarks against curl and the Python SDK; writes docs/BENCHMARKS.md
   release <version> [--no-verify]  bump versions, date the changelog, cargo package in dependency order";
 
 fn main() -> ExitCode {
@@ -43,6 +46,8 @@ fn run(args: Vec<String>) -> Result<()> {
         ["codegen", "--check"] => codegen::check(&root),
         ["ci"] => ci(&root),
         ["conformance"] => conformance::run(&root),
+        ["bench"] => bench::run(&root, false),
+        ["bench", "--quick"] => bench::run(&root, true),
         ["release", version] => release::release(&root, version, true),
         ["release", version, "--no-verify"] => release::release(&root, version, false),
         ["help" | "--help" | "-h"] | [] => {

@@ -180,7 +180,9 @@ impl ServerHandle {
 
     /// How many connections the server has accepted since it started.
     pub fn connections_accepted(&self) -> u64 {
-        self.state.connections.load(std::sync::atomic::Ordering::Relaxed)
+        self.state
+            .connections
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// How many files the store holds, across workspaces.

@@ -1,0 +1,109 @@
+//! [`Backend`]: the files resource a command talks to — the configured API, or
+//! the local store served in-process (the embedded default).
+
+use std::time::Duration;
+
+use files_client::{ApiGeneration, Client, Files};
+use files_server::ServerHandle;
+
+use crate::cli::GlobalArgs;
+use crate::failure::Failure;
+use crate::local_store::{self, StoreLock};
+use crate::ui::Ui;
+
+/// The files resource, and the embedded server behind it when there is one.
+#[derive(Debug)]
+pub struct Backend {
+    files: Files,
+    local: Option<(ServerHandle, StoreLock)>,
+}
+
+/// A setting from a flag or its environment variable, ignoring empty values.
+fn setting(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl Backend {
+    /// Connects as the options say: with an API key, auth token or base URL, to
+    /// that API; with none of them, to the local store (one notice on stderr).
+    ///
+    /// # Errors
+    /// The configuration is unusable (exit 2), or the local store cannot start (exit 4).
+    pub async fn connect(global: &GlobalArgs, ui: Ui) -> Result<Self, Failure> {
+        let api_key = setting(&global.api_key);
+        let auth_token = setting(&global.auth_token);
+        let base_url = setting(&global.base_url);
+        let mut builder = Client::builder();
+        let local = if api_key.is_none() && auth_token.is_none() && base_url.is_none() {
+            let dir = local_store::store_dir()?;
+            let lock = StoreLock::acquire(&dir, || {
+                ui.notice("waiting for another anthropic-files command using the local store")
+            })?;
+            let server = local_store::start(&dir).await?;
+            ui.notice(&format!(
+                "no API key or base URL configured: using the local store in {} \
+                 (set ANTHROPIC_API_KEY to use the Anthropic API)",
+                dir.display()
+            ));
+            builder = builder
+                .base_url(server.base_url())
+                .api_key(local_store::LOCAL_API_KEY);
+            Some((server, lock))
+        } else {
+            match (api_key, auth_token) {
+                (Some(key), _) => builder = builder.api_key(key),
+                (None, Some(token)) => builder = builder.auth_token(token),
+                (None, None) => {}
+            }
+            if let Some(url) = base_url {
+                builder = builder.base_url(url);
+            }
+            None
+        };
+        if global.ga {
+            builder = builder.generation(ApiGeneration::Ga);
+        }
+        for beta in &global.betas {
+            builder = builder.beta(beta);
+        }
+        if let Some(id) = &global.workspace_id {
+            builder = builder.workspace_id(id);
+        }
+        if let Some(seconds) = global.timeout {
+            builder = builder.timeout(Duration::from_secs(seconds));
+        }
+        if let Some(retries) = global.max_retries {
+            builder = builder.max_retries(retries);
+        }
+        let client = match builder.build() {
+            Ok(client) => client,
+            Err(err) => {
+                if let Some((server, _lock)) = local {
+                    server.shutdown().await;
+                }
+                return Err(err.into());
+            }
+        };
+        tracing::debug!(?client, local_store = local.is_some(), "configured");
+        Ok(Self {
+            files: client.files(),
+            local,
+        })
+    }
+
+    /// The files resource.
+    pub fn files(&self) -> &Files {
+        &self.files
+    }
+
+    /// Closes the connections, then stops the embedded server gracefully and
+    /// releases the store.
+    pub async fn close(self) {
+        let Self { files, local } = self;
+        drop(files);
+        if let Some((server, lock)) = local {
+            server.shutdown().await;
+            drop(lock);
+        }
+    }
+}

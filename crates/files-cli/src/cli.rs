@@ -1,0 +1,299 @@
+//! The command line: global options, commands and their arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use files_server::ServeArgs;
+
+use crate::format::FormatChoice;
+
+/// What `--help` says after the options: environment, the local store, exit codes.
+const AFTER_HELP: &str = concat!(
+    "\
+Environment:
+  ANTHROPIC_API_KEY      API key (same as --api-key)
+  ANTHROPIC_AUTH_TOKEN   bearer token (same as --auth-token)
+  ANTHROPIC_BASE_URL     API base URL (same as --base-url; default https://api.anthropic.com)
+  ANTHROPIC_FILES_STORE  directory of the local store (default: the user's data
+                         directory + anthropic-files/store, e.g. ~/.local/share/anthropic-files/store)
+
+The local store (the embedded default):
+  With neither an API key, an auth token nor a base URL configured, commands work
+  offline against a local store, served by an in-process files-server for the
+  duration of the command. One notice says so on stderr (not with --quiet). Files
+  persist across invocations. As with the API, uploaded files are not downloadable.
+
+",
+    "\
+Exit codes:
+  0  success
+  1  API error: the API answered with an error status (e.g. 404 not_found_error)
+  2  usage error or invalid input (bad flag, forbidden filename character, ...)
+  3  network error: connection refused or lost, timeout, download cut short
+  4  local I/O error: a file or directory could not be read or written
+
+Documentation: docs/CLI.md"
+);
+
+/// Upload, list, inspect, download and delete files with the Anthropic Files API,
+/// or with a local store when no API key is configured.
+#[derive(Debug, Parser)]
+#[command(name = "anthropic-files", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes (before or after the command's name).
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Output format. auto: pretty on a terminal, else json.
+    #[arg(long, global = true, value_enum, default_value_t = FormatChoice::Auto, value_name = "FORMAT")]
+    pub format: FormatChoice,
+    /// Reshape the output with a GJSON path (applied to each file of a listing),
+    /// e.g. `id`, `{id,filename}`, `scope.id`.
+    #[arg(long, global = true, value_name = "GJSONPATH")]
+    pub transform: Option<String>,
+    /// Print string results without quotes (a listing: one result per line).
+    #[arg(short = 'r', long, global = true)]
+    pub raw_output: bool,
+    /// Format of the error JSON printed on stderr when a command fails.
+    #[arg(long, global = true, value_enum, default_value_t = FormatChoice::Json, value_name = "FORMAT")]
+    pub format_error: FormatChoice,
+    /// Reshape the error JSON with a GJSON path, e.g. `error.type`.
+    #[arg(long, global = true, value_name = "GJSONPATH")]
+    pub transform_error: Option<String>,
+    /// API base URL.
+    #[arg(
+        long,
+        global = true,
+        env = "ANTHROPIC_BASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub base_url: Option<String>,
+    /// API key (sent as x-api-key; never printed).
+    #[arg(
+        long,
+        global = true,
+        env = "ANTHROPIC_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub api_key: Option<String>,
+    /// Bearer token, used when no API key is given (never printed).
+    #[arg(
+        long,
+        global = true,
+        env = "ANTHROPIC_AUTH_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub auth_token: Option<String>,
+    /// Add an anthropic-beta value (repeatable). The beta generation always sends
+    /// files-api-2025-04-14.
+    #[arg(long = "beta", global = true, value_name = "BETA")]
+    pub betas: Vec<String>,
+    /// Send anthropic-workspace-id with every request.
+    #[arg(long, global = true, value_name = "ID")]
+    pub workspace_id: Option<String>,
+    /// Use the generally available (GA) API generation instead of the beta.
+    #[arg(long, global = true)]
+    pub ga: bool,
+    /// Seconds allowed per request attempt (default 600).
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Retries of a failed request (default 2).
+    #[arg(long, global = true, value_name = "N")]
+    pub max_retries: Option<u32>,
+    /// Log requests, retries and the configuration on stderr (secrets redacted).
+    #[arg(long, global = true)]
+    pub debug: bool,
+    /// No notices or progress bars on stderr (errors are still printed).
+    #[arg(short = 'q', long, global = true)]
+    pub quiet: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Upload a file; prints its metadata.
+    Upload(UploadArgs),
+    /// List files, newest first, across pages.
+    List(ListArgs),
+    /// Print a file's metadata.
+    RetrieveMetadata(FileIdArgs),
+    /// Download a file's content (only downloadable files: those the platform made).
+    Download(DownloadArgs),
+    /// Delete a file; prints the deletion.
+    Delete(FileIdArgs),
+    /// Run the local Files API server (files-server) until ctrl-c or SIGTERM.
+    Serve(ServeArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+/// A file, by id: positional or `--file-id`.
+#[derive(Debug, Clone, Args)]
+pub struct FileIdArgs {
+    /// The file's id.
+    #[arg(
+        value_name = "FILE_ID",
+        required_unless_present = "file_id",
+        conflicts_with = "file_id"
+    )]
+    pub id: Option<String>,
+    /// The file's id (the same as the positional FILE_ID).
+    #[arg(long = "file-id", value_name = "FILE_ID")]
+    pub file_id: Option<String>,
+}
+
+impl FileIdArgs {
+    /// The id given, either way.
+    pub fn id(&self) -> &str {
+        self.id
+            .as_deref()
+            .or(self.file_id.as_deref())
+            .unwrap_or_default()
+    }
+}
+
+/// What a file is for (only selects client-side checks of the content).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum PurposeChoice {
+    /// Files for messages: no check.
+    UserData,
+    /// Batch requests: the content must be JSONL of batch requests.
+    Batch,
+}
+
+/// `upload`.
+#[derive(Debug, Clone, Args)]
+pub struct UploadArgs {
+    /// The file to upload; `-` reads standard input (then --filename is required).
+    #[arg(
+        value_name = "PATH",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
+    pub path: Option<PathBuf>,
+    /// The file to upload (the same as the positional PATH).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// The filename to send (default: the path's last component).
+    #[arg(long)]
+    pub filename: Option<String>,
+    /// The MIME type to send (default: guessed from the filename's extension).
+    #[arg(long)]
+    pub mime_type: Option<String>,
+    /// GA: the file expires this many seconds after upload (3600 to 7776000).
+    #[arg(long, value_name = "SECONDS")]
+    pub expires_in_seconds: Option<u64>,
+    /// What the file is for; `batch` checks the content is JSONL of batch requests.
+    #[arg(long, value_enum)]
+    pub purpose: Option<PurposeChoice>,
+}
+
+impl UploadArgs {
+    /// The path given, either way.
+    pub fn path(&self) -> Option<&PathBuf> {
+        self.path.as_ref().or(self.file.as_ref())
+    }
+}
+
+/// `list`.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Files per page (1 to 1000); every page is fetched unless --max-items says otherwise.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Beta: start after this file id (older files).
+    #[arg(long, value_name = "FILE_ID")]
+    pub after_id: Option<String>,
+    /// Beta: start before this file id (newer files, walking backwards).
+    #[arg(long, value_name = "FILE_ID")]
+    pub before_id: Option<String>,
+    /// GA: start at this `next_page` token.
+    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["after_id", "before_id"])]
+    pub page: Option<String>,
+    /// GA: only these file ids (comma-separated or repeated; one page).
+    #[arg(long, value_name = "FILE_ID", value_delimiter = ',')]
+    pub ids: Vec<String>,
+    /// Only files of this scope (e.g. a session id).
+    #[arg(long, value_name = "ID")]
+    pub scope_id: Option<String>,
+    /// Stop after this many files.
+    #[arg(long, value_name = "N")]
+    pub max_items: Option<usize>,
+}
+
+/// `download`.
+#[derive(Debug, Clone, Args)]
+pub struct DownloadArgs {
+    /// The file.
+    #[command(flatten)]
+    pub file: FileIdArgs,
+    /// Where to write: a path (an existing directory: the file's name inside it),
+    /// or `-` for stdout. Default: stdout when it is not a terminal, else a file in
+    /// the current directory named from Content-Disposition (never overwritten).
+    #[arg(short = 'o', long, value_name = "PATH|-")]
+    pub output: Option<PathBuf>,
+}
+
+/// `completions`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn ids_are_positional_or_flags_and_globals_go_anywhere() {
+        let cli = Cli::try_parse_from([
+            "anthropic-files",
+            "delete",
+            "--file-id",
+            "file_1",
+            "--format",
+            "yaml",
+        ])
+        .unwrap();
+        let Command::Delete(args) = cli.command else {
+            panic!("not delete")
+        };
+        assert_eq!(args.id(), "file_1");
+        assert_eq!(cli.global.format, FormatChoice::Yaml);
+        let cli = Cli::try_parse_from(["anthropic-files", "--ga", "retrieve-metadata", "file_2"])
+            .unwrap();
+        assert!(cli.global.ga);
+        assert!(Cli::try_parse_from(["anthropic-files", "delete"]).is_err());
+        assert!(Cli::try_parse_from(["anthropic-files", "delete", "a", "--file-id", "b"]).is_err());
+    }
+
+    #[test]
+    fn ids_split_on_commas() {
+        let cli =
+            Cli::try_parse_from(["anthropic-files", "list", "--ids", "a,b", "--ids", "c"]).unwrap();
+        let Command::List(args) = cli.command else {
+            panic!("not list")
+        };
+        assert_eq!(args.ids, ["a", "b", "c"]);
+    }
+}

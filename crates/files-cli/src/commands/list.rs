@@ -1,0 +1,58 @@
+//! `list`: every file, newest first, across pages.
+
+use files_client::{Files, ListParams};
+use futures_util::TryStreamExt;
+
+use crate::cli::ListArgs;
+use crate::failure::Failure;
+use crate::output::Output;
+
+/// The listing's parameters from the options.
+pub fn params(args: &ListArgs) -> ListParams {
+    let mut params = ListParams::new();
+    if let Some(limit) = args.limit {
+        params = params.limit(limit);
+    }
+    if let Some(id) = &args.after_id {
+        params = params.after_id(id);
+    }
+    if let Some(id) = &args.before_id {
+        params = params.before_id(id);
+    }
+    if let Some(token) = &args.page {
+        params = params.page(token);
+    }
+    if !args.ids.is_empty() {
+        params = params.ids(args.ids.iter().cloned());
+    }
+    if let Some(scope) = &args.scope_id {
+        params = params.scope_id(scope);
+    }
+    params
+}
+
+/// Runs `list`: JSONL (and `-r`) output streams each file as its page arrives;
+/// the other formats print every file fetched at once.
+///
+/// # Errors
+/// Invalid parameters, an API refusal, or the API could not be reached.
+pub async fn run(files: &Files, args: &ListArgs, output: &mut Output) -> Result<(), Failure> {
+    let mut items = files.list_items(params(args));
+    if let Some(max) = args.max_items {
+        items = items.max_items(max);
+    }
+    let streaming = output.streams_list_items();
+    let mut collected = Vec::new();
+    while let Some(file) = items.try_next().await? {
+        let value = super::to_json(&file)?;
+        if streaming {
+            output.list_item_now(&value)?;
+        } else {
+            collected.push(output.transformed(&value));
+        }
+    }
+    if !streaming {
+        output.list(&collected)?;
+    }
+    Ok(())
+}

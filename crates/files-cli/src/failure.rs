@@ -1,0 +1,239 @@
+//! [`Failure`]: why a command failed, its exit code, its one-line summary and its
+//! error JSON.
+
+use std::path::{Path, PathBuf};
+
+use crate::document::{self, Document, Object};
+use crate::exit_code;
+use files_client::Error;
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The client failed: an API error, a network error, invalid input, a local
+    /// file, or the configuration.
+    Client(Error),
+    /// A usage problem the command line itself could not catch.
+    Usage(String),
+    /// A local file, directory or stream could not be used.
+    LocalIo {
+        /// What was being done, e.g. `cannot write to`.
+        operation: String,
+        /// The file or stream, e.g. `out.bin` or `stdout`.
+        target: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The local store or the server could not start.
+    Store(String),
+}
+
+impl From<Error> for Failure {
+    fn from(err: Error) -> Self {
+        Self::Client(err)
+    }
+}
+
+impl Failure {
+    /// A local I/O failure.
+    pub fn io(
+        operation: impl Into<String>,
+        target: impl AsRef<Path>,
+        source: std::io::Error,
+    ) -> Self {
+        Self::LocalIo {
+            operation: operation.into(),
+            target: target.as_ref().to_path_buf(),
+            source,
+        }
+    }
+
+    /// Whether this is a write to a closed pipe (e.g. `| head`): not worth reporting.
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            Self::LocalIo { source, .. } => source.kind() == std::io::ErrorKind::BrokenPipe,
+            Self::Client(Error::Io { source, .. }) => {
+                source.kind() == std::io::ErrorKind::BrokenPipe
+            }
+            _ => false,
+        }
+    }
+
+    /// The exit code (see [`crate::exit_code`]).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Client(err) => client_class(err).0,
+            Self::Usage(_) => exit_code::USAGE,
+            Self::LocalIo { .. } | Self::Store(_) => exit_code::LOCAL_IO,
+        }
+    }
+
+    /// The error's `type` in the error JSON: the API's `error.type`, else
+    /// `invalid_request_error`, `connection_error`, `timeout_error`, `io_error`,
+    /// `configuration_error` or `decode_error`.
+    pub fn error_type(&self) -> String {
+        match self {
+            Self::Client(err) => client_class(err).1,
+            Self::Usage(_) => "invalid_request_error".to_owned(),
+            Self::LocalIo { .. } | Self::Store(_) => "io_error".to_owned(),
+        }
+    }
+
+    /// One line for stderr: for API errors the status, the error type, the
+    /// message and the request id.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Client(err) => err.to_string(),
+            Self::Usage(message) | Self::Store(message) => message.clone(),
+            Self::LocalIo {
+                operation,
+                target,
+                source,
+            } => format!("{operation} {}: {source}", target.display()),
+        }
+    }
+
+    /// The error JSON: `{"type":"error","error":{"type":..,"message":..},"request_id":..}`,
+    /// rebuilt from the API's answer for API errors (with `details.error_code` on
+    /// GA, and `status`), the same shape for local failures.
+    pub fn to_json(&self) -> Document {
+        let mut error = Object::new();
+        error.insert(
+            document::string("type"),
+            document::string(self.error_type()),
+        );
+        error.insert(
+            document::string("message"),
+            document::string(self.message()),
+        );
+        let mut request_id = Document::Null;
+        if let Self::Client(err) = self {
+            if let Some(code) = err.error_code() {
+                let mut details = Object::new();
+                details.insert(
+                    document::string("error_code"),
+                    document::string(code.as_str()),
+                );
+                error.insert(document::string("details"), Document::Mapping(details));
+            }
+            if let Some(id) = err.request_id() {
+                request_id = document::string(id);
+            }
+        }
+        let mut body = Object::new();
+        body.insert(document::string("type"), document::string("error"));
+        body.insert(document::string("error"), Document::Mapping(error));
+        body.insert(document::string("request_id"), request_id);
+        if let Some(status) = self.status() {
+            body.insert(document::string("status"), Document::Number(status.into()));
+        }
+        Document::Mapping(body)
+    }
+
+    /// The HTTP status, for API errors.
+    fn status(&self) -> Option<u16> {
+        match self {
+            Self::Client(err) => err.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+
+    /// The message alone: the API's `error.message`, else the summary.
+    fn message(&self) -> String {
+        match self {
+            Self::Client(err) => match err.api() {
+                Some(api) => api.message.clone(),
+                None => err.to_string(),
+            },
+            other => other.summary(),
+        }
+    }
+}
+
+/// The exit code and error type of a client error.
+fn client_class(err: &Error) -> (u8, String) {
+    if let Some(api) = err.api() {
+        let kind = api
+            .error_type
+            .as_ref()
+            .map_or("api_error", |kind| kind.as_str());
+        return (exit_code::API_ERROR, kind.to_owned());
+    }
+    if err.status().is_some() {
+        return (exit_code::API_ERROR, "decode_error".to_owned());
+    }
+    if err.is_invalid_input() {
+        return (exit_code::USAGE, "invalid_request_error".to_owned());
+    }
+    if err.is_timeout() {
+        return (exit_code::NETWORK, "timeout_error".to_owned());
+    }
+    if err.is_connection() {
+        return (exit_code::NETWORK, "connection_error".to_owned());
+    }
+    match err {
+        Error::Config(_) => (exit_code::USAGE, "configuration_error".to_owned()),
+        Error::Io { .. } | Error::BodyTooLarge { .. } => {
+            (exit_code::LOCAL_IO, "io_error".to_owned())
+        }
+        Error::NotRetried { source } => client_class(source),
+        _ => (exit_code::API_ERROR, "api_error".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use files_client::{ApiError, ValidationError};
+
+    use super::*;
+
+    #[test]
+    fn api_errors_keep_status_type_message_and_request_id() {
+        let body = br#"{"type":"error","error":{"type":"not_found_error","message":"File not found: file_x"},"request_id":"req_1"}"#;
+        let failure = Failure::from(Error::from(ApiError::from_response(
+            http_status(404),
+            None,
+            body,
+        )));
+        assert_eq!(failure.exit_code(), exit_code::API_ERROR);
+        assert_eq!(
+            document::to_json_text(&failure.to_json()),
+            r#"{"type":"error","error":{"type":"not_found_error","message":"File not found: file_x"},"request_id":"req_1","status":404}"#
+        );
+        let summary = failure.summary();
+        assert!(
+            summary.contains("404")
+                && summary.contains("not_found_error")
+                && summary.contains("req_1"),
+            "{summary}"
+        );
+    }
+
+    #[test]
+    fn local_failures_have_their_own_types_and_codes() {
+        let invalid = Failure::from(Error::InvalidInput(ValidationError::FilenameEmpty));
+        assert_eq!(
+            (invalid.exit_code(), invalid.error_type().as_str()),
+            (2, "invalid_request_error")
+        );
+        let io = Failure::io(
+            "cannot write to",
+            "out.bin",
+            std::io::Error::other("disk full"),
+        );
+        assert_eq!((io.exit_code(), io.error_type().as_str()), (4, "io_error"));
+        assert_eq!(io.summary(), "cannot write to out.bin: disk full");
+        assert_eq!(io.to_json().get("request_id"), Some(&Document::Null));
+        let pipe = Failure::io(
+            "cannot write to",
+            "stdout",
+            std::io::ErrorKind::BrokenPipe.into(),
+        );
+        assert!(pipe.is_broken_pipe());
+        assert_eq!(Failure::Usage("x".into()).exit_code(), 2);
+    }
+
+    fn http_status(code: u16) -> http::StatusCode {
+        http::StatusCode::from_u16(code).unwrap()
+    }
+}

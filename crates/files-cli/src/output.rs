@@ -1,0 +1,110 @@
+//! [`Output`]: command results on stdout, transformed and formatted, buffered.
+
+use std::io::{BufWriter, IsTerminal, Stdout, Write};
+
+use crate::document::Document;
+use crate::failure::Failure;
+use crate::format::{Format, FormatChoice};
+use crate::transform;
+
+/// Where a command's results go: stdout, through `--transform`, in `--format`,
+/// with `-r`. Writes are buffered; call [`Output::finish`] at the end.
+pub struct Output {
+    out: BufWriter<Stdout>,
+    format: Format,
+    transform: Option<String>,
+    raw_output: bool,
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Output")
+            .field("format", &self.format)
+            .field("transform", &self.transform)
+            .field("raw_output", &self.raw_output)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Output {
+    /// Results on stdout; `auto` resolved by whether stdout is a terminal.
+    pub fn stdout(format: FormatChoice, transform: Option<String>, raw_output: bool) -> Self {
+        let stdout = std::io::stdout();
+        Self {
+            format: format.resolve(stdout.is_terminal()),
+            out: BufWriter::new(stdout),
+            transform,
+            raw_output,
+        }
+    }
+
+    /// The format results are written in.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Writes one result.
+    ///
+    /// # Errors
+    /// stdout cannot be written.
+    pub fn value(&mut self, value: &Document) -> Result<(), Failure> {
+        let value = self.transformed(value);
+        self.format
+            .write_value(&mut self.out, &value, self.raw_output)
+            .map_err(stdout_failure)
+    }
+
+    /// A result transformed by `--transform`, or as it is.
+    pub fn transformed(&self, value: &Document) -> Document {
+        match &self.transform {
+            Some(path) => transform::apply(value, path),
+            None => value.clone(),
+        }
+    }
+
+    /// Writes one item of a listing right away (JSONL streaming, or `-r`), and
+    /// flushes it.
+    ///
+    /// # Errors
+    /// stdout cannot be written.
+    pub fn list_item_now(&mut self, item: &Document) -> Result<(), Failure> {
+        let item = self.transformed(item);
+        let format = if self.raw_output {
+            Format::Raw
+        } else {
+            Format::Jsonl
+        };
+        format
+            .write_value(&mut self.out, &item, self.raw_output)
+            .map_err(stdout_failure)?;
+        self.out.flush().map_err(stdout_failure)
+    }
+
+    /// Whether listing items are written as they arrive rather than collected.
+    pub fn streams_list_items(&self) -> bool {
+        self.format == Format::Jsonl || self.raw_output
+    }
+
+    /// Writes a whole listing (items already transformed).
+    ///
+    /// # Errors
+    /// stdout cannot be written.
+    pub fn list(&mut self, items: &[Document]) -> Result<(), Failure> {
+        self.format
+            .write_list(&mut self.out, items, self.raw_output)
+            .map_err(stdout_failure)
+    }
+
+    /// Flushes stdout.
+    ///
+    /// # Errors
+    /// stdout cannot be written.
+    pub fn finish(&mut self) -> Result<(), Failure> {
+        self.out.flush().map_err(stdout_failure)
+    }
+}
+
+/// A failure to write stdout.
+pub fn stdout_failure(source: std::io::Error) -> Failure {
+    Failure::io("cannot write to", "stdout", source)
+}

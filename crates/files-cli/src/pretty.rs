@@ -1,0 +1,177 @@
+//! The human-friendly `pretty` format: `key: value` lines for one object, a
+//! table for a listing.
+
+use crate::document::{self, Document, Object};
+
+/// The columns of a listing of files: header and field.
+const FILE_COLUMNS: [(&str, &str); 5] = [
+    ("ID", "id"),
+    ("FILENAME", "filename"),
+    ("SIZE", "size_bytes"),
+    ("MIME TYPE", "mime_type"),
+    ("CREATED AT", "created_at"),
+];
+
+/// One value as text, ending with a newline: an object as aligned `key: value`
+/// lines (nested keys joined with `.`), a string bare, anything else as compact
+/// JSON; an array one element per line.
+pub fn value(value: &Document) -> String {
+    match value {
+        Document::Mapping(map) => {
+            let mut pairs = Vec::new();
+            flatten("", map, &mut pairs);
+            let width = pairs.iter().map(|(k, _)| k.len() + 1).max().unwrap_or(0);
+            pairs
+                .iter()
+                .map(|(key, text)| format!("{:<width$} {text}\n", format!("{key}:")))
+                .collect()
+        }
+        Document::Sequence(items) => items.iter().map(self::value).collect(),
+        scalar => format!("{}\n", scalar_text(scalar)),
+    }
+}
+
+/// A listing as text: a table of id, filename, size, MIME type and creation time
+/// when every item is a file; a table of every key when every item is an object;
+/// otherwise one item per line. `No files.` when empty.
+pub fn list(items: &[Document]) -> String {
+    if items.is_empty() {
+        return "No files.\n".to_owned();
+    }
+    let objects: Option<Vec<&Object>> = items.iter().map(Document::as_mapping).collect();
+    let Some(objects) = objects else {
+        return items.iter().map(value).collect();
+    };
+    let is_file = |o: &&Object| o.contains_key("id") && o.contains_key("filename");
+    let columns: Vec<(String, String)> = if objects.iter().all(is_file) {
+        FILE_COLUMNS
+            .iter()
+            .map(|(header, key)| ((*header).to_owned(), (*key).to_owned()))
+            .collect()
+    } else {
+        let mut keys: Vec<String> = Vec::new();
+        for object in &objects {
+            for key in object.keys() {
+                let key = key_text(key);
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+        }
+        keys.into_iter()
+            .map(|key| (key.to_uppercase(), key))
+            .collect()
+    };
+    let rows: Vec<Vec<String>> = objects
+        .iter()
+        .map(|object| {
+            columns
+                .iter()
+                .map(|(_, key)| {
+                    object
+                        .get(key.as_str())
+                        .map(scalar_text)
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect();
+    let headers: Vec<String> = columns.iter().map(|(header, _)| header.clone()).collect();
+    table(&headers, &rows)
+}
+
+/// Left-aligned columns separated by two spaces; no trailing spaces.
+fn table(headers: &[String], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut text = String::new();
+        for (cell, width) in cells.iter().zip(&widths) {
+            text.push_str(&format!("{cell:<width$}  "));
+        }
+        format!("{}\n", text.trim_end())
+    };
+    let mut out = line(headers);
+    for row in rows {
+        out.push_str(&line(row));
+    }
+    out
+}
+
+/// Object entries as `(dotted key, text)` pairs, nested objects flattened.
+fn flatten(prefix: &str, map: &Object, pairs: &mut Vec<(String, String)>) {
+    for (key, value) in map {
+        let key = key_text(key);
+        let key = if prefix.is_empty() {
+            key
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            Document::Mapping(inner) if !inner.is_empty() => flatten(&key, inner, pairs),
+            other => pairs.push((key, scalar_text(other))),
+        }
+    }
+}
+
+/// A key as text (keys from JSON are always strings).
+fn key_text(key: &Document) -> String {
+    match key {
+        Document::String(text) => text.clone(),
+        other => document::to_json_text(other),
+    }
+}
+
+/// A string bare; anything else as compact JSON.
+fn scalar_text(value: &Document) -> String {
+    match value {
+        Document::String(text) => text.clone(),
+        other => document::to_json_text(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::from_json_text;
+
+    fn docs(items: &[&str]) -> Vec<Document> {
+        items.iter().map(|i| from_json_text(i).unwrap()).collect()
+    }
+
+    #[test]
+    fn an_object_is_aligned_key_value_lines() {
+        let text =
+            value(&docs(&[r#"{"id":"file_1","scope":{"id":"s","type":"session"},"ok":true}"#])[0]);
+        assert_eq!(
+            text,
+            "id:         file_1\nscope.id:   s\nscope.type: session\nok:         true\n"
+        );
+    }
+
+    #[test]
+    fn files_are_a_table() {
+        let items = docs(&[
+            r#"{"id":"file_1","filename":"a.txt","size_bytes":3,"mime_type":"text/plain","created_at":"2026-01-01T00:00:00Z","downloadable":false}"#,
+            r#"{"id":"file_22","filename":"bb.pdf","size_bytes":1000,"mime_type":"application/pdf","created_at":"2026-01-02T00:00:00Z"}"#,
+        ]);
+        assert_eq!(
+            list(&items),
+            "ID       FILENAME  SIZE  MIME TYPE        CREATED AT\n\
+             file_1   a.txt     3     text/plain       2026-01-01T00:00:00Z\n\
+             file_22  bb.pdf    1000  application/pdf  2026-01-02T00:00:00Z\n"
+        );
+    }
+
+    #[test]
+    fn other_objects_get_their_own_columns_and_scalars_lines() {
+        let items = docs(&[r#"{"id":"a","n":1}"#, r#"{"id":"b","m":null}"#]);
+        assert_eq!(list(&items), "ID  N  M\na   1\nb      null\n");
+        assert_eq!(list(&docs(&[r#""a""#, "2"])), "a\n2\n");
+        assert_eq!(list(&[]), "No files.\n");
+    }
+}
