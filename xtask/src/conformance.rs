@@ -140,7 +140,15 @@ impl Server {
         let data = data.display().to_string();
         Self::start_with(
             bin,
-            &["--listen", "127.0.0.1:0", "--admin", "--max-file-size", MAX_FILE_SIZE, "--data-dir", &data],
+            &[
+                "--listen",
+                "127.0.0.1:0",
+                "--admin",
+                "--max-file-size",
+                MAX_FILE_SIZE,
+                "--data-dir",
+                &data,
+            ],
         )
     }
 

@@ -7,9 +7,15 @@ use files_transport::ResponseBody;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use http::HeaderMap;
-use tokio::io::AsyncWriteExt;
 
 use crate::client::request_id;
+
+/// The write buffer of [`Download::write_to`]: memory stays flat at about this
+/// plus [`WRITE_QUEUE`] chunks.
+const WRITE_BUFFER: usize = 1024 * 1024;
+
+/// Chunks queued for the writer of [`Download::write_to`].
+const WRITE_QUEUE: usize = 16;
 use crate::{Error, Progress, ProgressFn, filename_from_content_disposition};
 
 /// A download whose body has not been read yet. Read it once: as a stream, into
@@ -96,42 +102,15 @@ impl Download {
     /// if the body stops short of `Content-Length`.
     pub fn into_stream(self) -> BoxStream<'static, Result<Bytes, Error>> {
         let expected = self.content_length();
-        let Self {
-            body,
-            progress,
-            path,
-            timeout,
-            ..
-        } = self;
-        let chunks = Box::pin(body.into_stream());
-        futures_util::stream::try_unfold((chunks, 0u64), move |(mut chunks, received)| {
-            let progress = progress.clone();
-            let path = path.clone();
-            async move {
-                match chunks.next().await {
-                    Some(Ok(chunk)) => {
-                        let received = received + chunk.len() as u64;
-                        if let Some(progress) = &progress {
-                            progress.call(Progress::new(received, expected));
-                        }
-                        Ok(Some((chunk, (chunks, received))))
-                    }
-                    Some(Err(err)) => Err(Error::from_transport(
-                        &http::Method::GET,
-                        &path,
-                        err,
-                        timeout,
-                    )),
-                    None => match expected {
-                        Some(expected) if expected != received => {
-                            Err(Error::IncompleteBody { expected, received })
-                        }
-                        _ => Ok(None),
-                    },
-                }
-            }
+        Box::pin(CheckedBody {
+            chunks: Box::pin(self.body.into_stream()),
+            received: 0,
+            expected,
+            progress: self.progress,
+            path: self.path,
+            timeout: self.timeout,
+            done: false,
         })
-        .boxed()
     }
 
     /// The whole content in memory, refused with [`Error::BodyTooLarge`] past
@@ -180,28 +159,117 @@ impl Download {
             .tempfile_in(&dir)
             .map_err(|e| Error::io("cannot create a temporary file in", &dir, e))?;
         let (file, temp_path) = temp.into_parts();
-        let mut file = tokio::fs::File::from_std(file);
-        let mut written: u64 = 0;
+        // A blocking writer drains a bounded queue, so that the disk write of one
+        // chunk overlaps the network read of the next.
+        let (sender, mut chunks) = tokio::sync::mpsc::channel::<Bytes>(WRITE_QUEUE);
+        let writer = tokio::task::spawn_blocking(move || -> std::io::Result<u64> {
+            use std::io::Write;
+            let mut out = std::io::BufWriter::with_capacity(WRITE_BUFFER, file);
+            let mut written: u64 = 0;
+            while let Some(chunk) = chunks.blocking_recv() {
+                out.write_all(&chunk)?;
+                written += chunk.len() as u64;
+            }
+            let file = out
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            file.sync_all()?;
+            Ok(written)
+        });
         let mut stream = self.into_stream();
+        let mut failure = None;
         while let Some(chunk) = stream.next().await {
-            let chunk = chunk?; // on error, temp_path is dropped: the file is removed
-            file.write_all(&chunk)
-                .await
-                .map_err(|e| Error::io("cannot write", &*temp_path, e))?;
-            written += chunk.len() as u64;
+            match chunk {
+                Ok(chunk) => {
+                    if sender.send(chunk).await.is_err() {
+                        break; // the writer failed: its error is read below
+                    }
+                }
+                Err(err) => {
+                    failure = Some(err);
+                    break;
+                }
+            }
         }
-        file.flush()
+        drop(sender);
+        let written = writer
             .await
-            .map_err(|e| Error::io("cannot write", &*temp_path, e))?;
-        file.sync_all()
-            .await
-            .map_err(|e| Error::io("cannot sync", &*temp_path, e))?;
-        drop(file);
+            .map_err(|e| Error::io("cannot write", &*temp_path, std::io::Error::other(e)))?
+            .map_err(|e| Error::io("cannot write", &*temp_path, e));
+        if let Some(err) = failure {
+            return Err(err); // temp_path is dropped: the partial file is removed
+        }
+        let written = written?;
         temp_path
             .persist(path)
             .map_err(|e| Error::io("cannot rename a download to", path, e.error))?;
         sync_dir(&dir);
         Ok(written)
+    }
+}
+
+type Chunks = std::pin::Pin<
+    Box<dyn futures_util::Stream<Item = Result<Bytes, files_transport::TransportError>> + Send>,
+>;
+
+/// The body's chunks, counted against `Content-Length` and reported to the
+/// progress callback, with no allocation per chunk.
+struct CheckedBody {
+    chunks: Chunks,
+    received: u64,
+    expected: Option<u64>,
+    progress: Option<ProgressFn>,
+    path: String,
+    timeout: std::time::Duration,
+    done: bool,
+}
+
+impl futures_util::Stream for CheckedBody {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        if this.done {
+            return Poll::Ready(None);
+        }
+        let item = match this.chunks.as_mut().poll_next(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(item) => item,
+        };
+        Poll::Ready(match item {
+            Some(Ok(chunk)) => {
+                this.received += chunk.len() as u64;
+                if let Some(progress) = &this.progress {
+                    progress.call(Progress::new(this.received, this.expected));
+                }
+                Some(Ok(chunk))
+            }
+            Some(Err(err)) => {
+                this.done = true;
+                Some(Err(Error::from_transport(
+                    &http::Method::GET,
+                    &this.path,
+                    err,
+                    this.timeout,
+                )))
+            }
+            None => {
+                this.done = true;
+                match this.expected {
+                    Some(expected) if expected != this.received => {
+                        Some(Err(Error::IncompleteBody {
+                            expected,
+                            received: this.received,
+                        }))
+                    }
+                    _ => None,
+                }
+            }
+        })
     }
 }
 

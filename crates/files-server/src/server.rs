@@ -364,6 +364,9 @@ async fn route(
             if let Some(yes) = should_retry {
                 header("x-should-retry", yes.to_string());
             }
+            if fault_route == FaultRoute::Upload {
+                upload::discard_body(request.into_body()).await;
+            }
             return Err(err.into());
         }
         Some(Fault::DropConnection) if fault_route != FaultRoute::Download => {
@@ -375,7 +378,15 @@ async fn route(
         _ => {}
     }
 
-    let workspace = state.config.auth.workspace(request.headers())?;
+    let workspace = match state.config.auth.workspace(request.headers()) {
+        Ok(workspace) => workspace,
+        Err(err) => {
+            if fault_route == FaultRoute::Upload {
+                upload::discard_body(request.into_body()).await;
+            }
+            return Err(err.into());
+        }
+    };
     let response = match fault_route {
         FaultRoute::Upload => upload::upload(state, request, generation, workspace).await?,
         FaultRoute::List => list::list(state, &request, generation, workspace).await?,

@@ -181,3 +181,58 @@ async fn admin_routes_script_faults_create_files_and_move_the_clock() {
         Some("file_expired")
     );
 }
+
+/// Writes a whole upload the way curl does (the body first, the answer after) and
+/// returns the status line, or the error that cut the exchange.
+async fn send_whole_then_read(
+    server: &files_server::ServerHandle,
+    key: Option<&str>,
+) -> Result<String, std::io::Error> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = vec![5u8; 16 * 1024 * 1024]; // more than the socket buffers absorb
+    let (content_type, multipart) = multipart("big.bin", None, &body, &[]);
+    let mut stream = tokio::net::TcpStream::connect(server.local_addr()).await?;
+    let key_header = key
+        .map(|k| format!("x-api-key: {k}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "POST /v1/files HTTP/1.1\r\nhost: x\r\n{key_header}anthropic-beta: {BETA}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\r\n",
+        multipart.len()
+    );
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(&multipart).await?;
+    let mut answer = vec![0u8; 64];
+    let n = stream.read(&mut answer).await?;
+    Ok(String::from_utf8_lossy(&answer[..n])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned())
+}
+
+#[tokio::test]
+async fn a_large_upload_refused_early_still_gets_its_answer() {
+    let server = start(ServerConfig::new()).await;
+    let refused = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        send_whole_then_read(&server, None),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        refused.unwrap(),
+        "HTTP/1.1 401 Unauthorized",
+        "the status, not a reset connection"
+    );
+    server
+        .faults()
+        .push(FaultRoute::Upload, Fault::status(429).retry_after_ms(1));
+    let limited = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        send_whole_then_read(&server, Some("k")),
+    )
+    .await
+    .unwrap();
+    assert_eq!(limited.unwrap(), "HTTP/1.1 429 Too Many Requests");
+    assert_eq!(server.file_count().await.unwrap(), 0);
+}

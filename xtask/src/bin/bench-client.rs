@@ -46,7 +46,9 @@ fn run(args: &[String]) -> Result<String> {
         .max_retries(0);
     match mode.as_str() {
         "async" => {
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
             let client = runtime.block_on(async { builder.build() })?;
             runtime.block_on(run_async(client, op, rest))
         }
@@ -58,8 +60,10 @@ fn run(args: &[String]) -> Result<String> {
     }
 }
 
-fn arg<'a>(rest: &'a [String], i: usize) -> Result<&'a str> {
-    rest.get(i).map(String::as_str).ok_or_else(|| "missing argument".into())
+fn arg(rest: &[String], i: usize) -> Result<&str> {
+    rest.get(i)
+        .map(String::as_str)
+        .ok_or_else(|| "missing argument".into())
 }
 
 fn report(started: Instant, pages: Option<u64>) -> String {
@@ -95,14 +99,20 @@ async fn run_async(client: files_client::Client, op: &str, rest: &[String]) -> R
         }
         "list" => {
             let limit: u32 = arg(rest, 0)?.parse()?;
-            let pages: Vec<_> = files.list_pages(ListParams::new().limit(limit)).try_collect().await?;
+            let pages: Vec<_> = files
+                .list_pages(ListParams::new().limit(limit))
+                .try_collect()
+                .await?;
             Ok(report(started, Some(pages.len() as u64)))
         }
         "concurrent" => {
             let path = arg(rest, 0)?.to_owned();
             let count: usize = arg(rest, 1)?.parse()?;
             let uploads = (0..count).map(|_| files.upload(FileUpload::path(path.clone())));
-            let results: Vec<_> = futures_util::stream::iter(uploads).buffer_unordered(count).collect().await;
+            let results: Vec<_> = futures_util::stream::iter(uploads)
+                .buffer_unordered(count)
+                .collect()
+                .await;
             for result in results {
                 result?;
             }

@@ -219,6 +219,12 @@ async fn drain_multipart(multipart: &mut multer::Multipart<'static>) {
     }
 }
 
+/// Reads and discards (at most [`DRAIN_LIMIT`] of) a request body that is refused
+/// before it was read, so a client still sending gets the answer, not a reset.
+pub(crate) async fn discard_body(body: hyper::body::Incoming) {
+    drain(body.into_data_stream(), DRAIN_LIMIT).await;
+}
+
 async fn drain<S, E>(mut body: S, limit: u64)
 where
     S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + Unpin,
