@@ -127,6 +127,8 @@ impl Env {
             "--api-key".into(),
             KEY.into(),
             "--ga".into(),
+            "--max-upload-bytes".into(),
+            (4u64 << 30).to_string(),
             "--quiet".into(),
         ];
         cmd.extend(op.iter().map(|s| s.to_string()));

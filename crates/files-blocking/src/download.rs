@@ -22,8 +22,11 @@ const BUFFERED_CHUNKS: usize = 4;
 pub struct Download {
     client: Client,
     pending: Option<files_client::Download>,
-    headers: HeaderMap,
+    content_length: Option<u64>,
+    mime_type: Option<String>,
     filename: Option<String>,
+    request_id: Option<String>,
+    headers: HeaderMap,
     chunks: Option<tokio::sync::mpsc::Receiver<Result<Bytes, Error>>>,
     current: Bytes,
 }
@@ -31,8 +34,8 @@ pub struct Download {
 impl std::fmt::Debug for Download {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Download")
-            .field("content_length", &self.content_length())
-            .field("mime_type", &self.mime_type())
+            .field("content_length", &self.content_length)
+            .field("mime_type", &self.mime_type)
             .field("filename", &self.filename)
             .finish_non_exhaustive()
     }
@@ -42,8 +45,11 @@ impl Download {
     pub(crate) fn new(client: Client, download: files_client::Download) -> Self {
         Self {
             client,
-            headers: download.headers().clone(),
+            content_length: download.content_length(),
+            mime_type: download.mime_type().map(str::to_owned),
             filename: download.filename(),
+            request_id: download.request_id(),
+            headers: download.headers().clone(),
             pending: Some(download),
             chunks: None,
             current: Bytes::new(),
@@ -52,17 +58,12 @@ impl Download {
 
     /// `Content-Length`, when the server sent it.
     pub fn content_length(&self) -> Option<u64> {
-        self.headers
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse().ok())
+        self.content_length
     }
 
     /// The MIME type (`Content-Type`).
     pub fn mime_type(&self) -> Option<&str> {
-        self.headers
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
+        self.mime_type.as_deref()
     }
 
     /// The filename from `Content-Disposition`: its last path component only.
@@ -72,7 +73,7 @@ impl Download {
 
     /// The `request-id` header.
     pub fn request_id(&self) -> Option<&str> {
-        self.headers.get("request-id").and_then(|v| v.to_str().ok())
+        self.request_id.as_deref()
     }
 
     /// Every response header.

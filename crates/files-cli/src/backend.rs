@@ -72,6 +72,9 @@ impl Backend {
         if let Some(seconds) = global.timeout {
             builder = builder.timeout(Duration::from_secs(seconds));
         }
+        if let Some(bytes) = global.max_upload_bytes {
+            builder = builder.max_upload_bytes(bytes);
+        }
         if let Some(retries) = global.max_retries {
             builder = builder.max_retries(retries);
         }

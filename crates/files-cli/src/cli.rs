@@ -110,6 +110,10 @@ pub struct GlobalArgs {
     /// Retries of a failed request (default 2).
     #[arg(long, global = true, value_name = "N")]
     pub max_retries: Option<u32>,
+    /// The client-side size check of uploads, in bytes (default 500 MiB): raise it
+    /// for a server configured with a larger limit; the server decides anyway.
+    #[arg(long, global = true, value_name = "BYTES")]
+    pub max_upload_bytes: Option<u64>,
     /// Log requests, retries and the configuration on stderr (secrets redacted).
     #[arg(long, global = true)]
     pub debug: bool,

@@ -690,3 +690,22 @@ fn completions_are_generated() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn the_client_side_upload_limit_is_a_flag() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ten.bin");
+    std::fs::write(&path, [0u8; 10]).unwrap();
+    let refused = server
+        .cmd()
+        .args(["upload", path.to_str().unwrap(), "--max-upload-bytes", "9"])
+        .assert()
+        .code(2);
+    assert!(text(&refused.get_output().stderr).contains("at most 9 bytes"));
+    server
+        .cmd()
+        .args(["upload", path.to_str().unwrap(), "--max-upload-bytes", "10"])
+        .assert()
+        .success();
+}

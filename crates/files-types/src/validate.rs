@@ -73,7 +73,7 @@ pub enum ValidationError {
         position: usize,
     },
     /// The file is larger than [`MAX_FILE_SIZE_BYTES`].
-    #[error("file is {size_bytes} bytes: at most {max_bytes} bytes (500 MiB) may be uploaded")]
+    #[error("file is {size_bytes} bytes: at most {max_bytes} bytes may be uploaded")]
     FileTooLarge {
         /// The size of the file.
         size_bytes: u64,
