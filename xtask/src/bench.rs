@@ -78,6 +78,8 @@ enum Timing {
 struct Sample {
     seconds: f64,
     peak_kib: u64,
+    /// CPU time of the client process (user + system), seconds.
+    cpu: f64,
     pages: Option<u64>,
 }
 
@@ -162,7 +164,7 @@ fn measure(cmd: &[String], timing: Timing) -> Result<Sample> {
     let rss_file = tempfile::NamedTempFile::new()?;
     let started = Instant::now();
     let output = Command::new("/usr/bin/time")
-        .args(["-f", "%M", "-o"])
+        .args(["-f", "%M %U %S", "-o"])
         .arg(rss_file.path())
         .args(cmd)
         .stdin(Stdio::null())
@@ -177,11 +179,19 @@ fn measure(cmd: &[String], timing: Timing) -> Result<Sample> {
         );
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let peak_kib = std::fs::read_to_string(rss_file.path())?
+    let rusage = std::fs::read_to_string(rss_file.path())?;
+    let fields: Vec<f64> = rusage
         .lines()
-        .filter_map(|l| l.trim().parse::<u64>().ok())
+        .filter_map(|l| {
+            let parts: Vec<f64> = l
+                .split_whitespace()
+                .filter_map(|f| f.parse().ok())
+                .collect();
+            (parts.len() == 3).then_some(parts)
+        })
         .next_back()
-        .context("GNU time printed no peak RSS")?;
+        .context("GNU time printed no resource usage")?;
+    let (peak_kib, cpu) = (fields[0] as u64, fields[1] + fields[2]);
     let (seconds, pages) = match timing {
         Timing::Wall => (wall, None),
         Timing::CurlSum => (
@@ -207,6 +217,7 @@ fn measure(cmd: &[String], timing: Timing) -> Result<Sample> {
     Ok(Sample {
         seconds,
         peak_kib,
+        cpu,
         pages,
     })
 }
@@ -230,6 +241,8 @@ struct Figure {
     name: String,
     unit: &'static str,
     values: BTreeMap<&'static str, (f64, f64)>,
+    /// Median CPU seconds (user + system) of the client process.
+    cpu: BTreeMap<&'static str, f64>,
 }
 
 /// The peers' order in the tables.
@@ -892,6 +905,9 @@ fn record(figure: &mut Figure, peer: &'static str, samples: &[Sample], baseline_
             .collect(),
     );
     figure.values.insert(peer, (seconds, peak));
+    figure
+        .cpu
+        .insert(peer, median(samples.iter().map(|s| s.cpu).collect()));
 }
 
 /// Deletes the newest file (the one a run just uploaded), to keep the disk bounded.
@@ -1011,7 +1027,7 @@ fn render(
     )?;
     writeln!(
         md,
-        "Every run is a separate process against one release `files-server` on 127.0.0.1 (data on local disk, fsync on every upload); figures are medians of {} runs; memory is the process's peak RSS (GNU time `%M`) above that peer's idle baseline (the same program doing nothing), in MiB.\n",
+        "Every run is a separate process against one release `files-server` on 127.0.0.1 (data on local disk, fsync on every upload), after a `sync`, with the peers interleaved run by run; figures are medians of {} runs; memory is the process's peak RSS (GNU time `%M`) above that peer's idle baseline (the same program doing nothing), in MiB; cpu is the client process's user + system time (GNU time `%U + %S`).\n",
         plan.runs
     )?;
 
@@ -1031,7 +1047,12 @@ fn render(
         for peer in &present {
             match figure.values.get(peer) {
                 Some((value, mib)) if mib.is_finite() => {
-                    write!(row, " {} · {mib:.1} MiB |", fmt_value(*value, figure.unit))?
+                    let cpu = figure.cpu.get(peer).copied().unwrap_or(f64::NAN);
+                    write!(
+                        row,
+                        " {} · {mib:.1} MiB · {cpu:.2} s cpu |",
+                        fmt_value(*value, figure.unit)
+                    )?
                 }
                 Some((value, _)) => write!(row, " {} |", fmt_value(*value, figure.unit))?,
                 None => row.push_str(" — |"),

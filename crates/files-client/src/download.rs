@@ -15,7 +15,7 @@ use crate::client::request_id;
 const WRITE_BUFFER: usize = 1024 * 1024;
 
 /// Chunks queued for the writer of [`Download::write_to`].
-const WRITE_QUEUE: usize = 16;
+const WRITE_QUEUE: usize = 4;
 use crate::{Error, Progress, ProgressFn, filename_from_content_disposition};
 
 /// A download whose body has not been read yet. Read it once: as a stream, into

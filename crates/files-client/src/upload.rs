@@ -330,31 +330,24 @@ fn read_ahead(path: &Path, sender: &tokio::sync::mpsc::Sender<io::Result<Bytes>>
         }
     };
     loop {
-        let mut chunk = bytes::BytesMut::zeroed(CHUNK);
-        let mut filled = 0;
-        // Fill the chunk (short reads happen) or reach the end.
-        while filled < CHUNK {
-            match file.read(&mut chunk[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    let _ = sender.blocking_send(Err(io::Error::new(
-                        e.kind(),
-                        format!("cannot read {}: {e}", path.display()),
-                    )));
-                    return;
-                }
-            }
-        }
-        if filled == 0 {
+        // `read_to_end` on `take` reads straight into the spare capacity: no
+        // zeroing of each chunk first, and short reads are retried until it is full.
+        let mut chunk = Vec::with_capacity(CHUNK);
+        if let Err(e) = (&mut file).take(CHUNK as u64).read_to_end(&mut chunk) {
+            let _ = sender.blocking_send(Err(io::Error::new(
+                e.kind(),
+                format!("cannot read {}: {e}", path.display()),
+            )));
             return;
         }
-        chunk.truncate(filled);
-        if sender.blocking_send(Ok(chunk.freeze())).is_err() {
+        let full = chunk.len() == CHUNK;
+        if chunk.is_empty() {
+            return;
+        }
+        if sender.blocking_send(Ok(Bytes::from(chunk))).is_err() {
             return; // the request was dropped
         }
-        if filled < CHUNK {
+        if !full {
             return;
         }
     }
