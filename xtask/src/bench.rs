@@ -1225,8 +1225,14 @@ fn chart(path: &Path, points: &[(String, &'static str, f64, f64, f64)]) -> Resul
                     .map(|(x, y)| Circle::new((*x, *y), 4, color.filled())),
             )?;
         }
+        let corner = if metric == 3 {
+            SeriesLabelPosition::LowerLeft
+        } else {
+            SeriesLabelPosition::UpperLeft
+        };
         chart
             .configure_series_labels()
+            .position(corner)
             .background_style(WHITE.mix(0.8))
             .border_style(BLACK)
             .draw()?;
