@@ -51,7 +51,7 @@ impl Plan {
         } else {
             Self {
                 sizes: vec![("100 MB", 100_000_000), ("1 GiB", 1 << 30)],
-                runs: 5,
+                runs: 6,
                 metadata_calls: 1_000,
                 list_files: 10_000,
                 list_limit: 100,
@@ -873,16 +873,19 @@ fn baselines(peers: &[Peer], runs: usize) -> Result<BTreeMap<&'static str, u64>>
 
 type Run = (&'static str, Vec<String>, Timing);
 
-/// Runs every peer once per round, `runs` rounds: whatever drifts during the run
-/// (page cache, writeback) falls on every peer alike.
+/// Runs every peer once per round, `runs` rounds, starting each round at the next
+/// peer: whatever drifts during the run (page cache, writeback) and whatever goes
+/// with a position in the round (the run right after another peer's 1 GiB file
+/// was deleted is measurably slower) falls on every peer alike.
 fn interleaved(
     runs: usize,
     peers: &[Run],
     mut once: impl FnMut(&'static str, &[String], Timing) -> Result<Sample>,
 ) -> Result<BTreeMap<&'static str, Vec<Sample>>> {
     let mut samples: BTreeMap<&'static str, Vec<Sample>> = BTreeMap::new();
-    for _ in 0..runs {
-        for (peer, cmd, timing) in peers {
+    for round in 0..runs {
+        for i in 0..peers.len() {
+            let (peer, cmd, timing) = &peers[(round + i) % peers.len()];
             samples
                 .entry(*peer)
                 .or_default()
@@ -1027,7 +1030,7 @@ fn render(
     )?;
     writeln!(
         md,
-        "Every run is a separate process against one release `files-server` on 127.0.0.1 (data on local disk, fsync on every upload), after a `sync`, with the peers interleaved run by run; figures are medians of {} runs; memory is the process's peak RSS (GNU time `%M`) above that peer's idle baseline (the same program doing nothing), in MiB; cpu is the client process's user + system time (GNU time `%U + %S`).\n",
+        "Every run is a separate process against one release `files-server` on 127.0.0.1 (data on local disk, fsync on every upload), after a `sync`, with the peers interleaved run by run and the first peer of each round rotated; figures are medians of {} runs; memory is the process's peak RSS (GNU time `%M`) above that peer's idle baseline (the same program doing nothing), in MiB; cpu is the client process's user + system time (GNU time `%U + %S`).\n",
         plan.runs
     )?;
 
