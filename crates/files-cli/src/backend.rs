@@ -23,6 +23,11 @@ fn setting(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
+/// A non-empty credential, trimmed.
+fn secret_setting(value: Option<&crate::cli::Secret>) -> Option<&str> {
+    value.map(|s| s.expose().trim()).filter(|v| !v.is_empty())
+}
+
 impl Backend {
     /// Connects as the options say: with an API key, auth token or base URL, to
     /// that API; with none of them, to the local store (one notice on stderr).
@@ -30,8 +35,8 @@ impl Backend {
     /// # Errors
     /// The configuration is unusable (exit 2), or the local store cannot start (exit 4).
     pub async fn connect(global: &GlobalArgs, ui: Ui) -> Result<Self, Failure> {
-        let api_key = setting(&global.api_key);
-        let auth_token = setting(&global.auth_token);
+        let api_key = secret_setting(global.api_key.as_ref());
+        let auth_token = secret_setting(global.auth_token.as_ref());
         let base_url = setting(&global.base_url);
         let mut builder = Client::builder();
         let local = if api_key.is_none() && auth_token.is_none() && base_url.is_none() {

@@ -84,7 +84,7 @@ pub struct GlobalArgs {
         hide_env_values = true,
         value_name = "KEY"
     )]
-    pub api_key: Option<String>,
+    pub api_key: Option<Secret>,
     /// Bearer token, used when no API key is given (never printed).
     #[arg(
         long,
@@ -93,7 +93,7 @@ pub struct GlobalArgs {
         hide_env_values = true,
         value_name = "TOKEN"
     )]
-    pub auth_token: Option<String>,
+    pub auth_token: Option<Secret>,
     /// Add an anthropic-beta value (repeatable). The beta generation always sends
     /// files-api-2025-04-14.
     #[arg(long = "beta", global = true, value_name = "BETA")]
@@ -264,6 +264,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn debug_never_shows_credentials() {
+        let cli = Cli::try_parse_from([
+            "anthropic-files",
+            "--api-key",
+            "sk-very-secret",
+            "--auth-token",
+            "tok-very-secret",
+            "list",
+        ])
+        .unwrap();
+        let shown = format!("{cli:?}");
+        assert!(!shown.contains("very-secret"), "{shown}");
+        assert!(shown.contains("<redacted>"));
+    }
+
+    #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
     }
@@ -299,5 +315,30 @@ mod tests {
             panic!("not list")
         };
         assert_eq!(args.ids, ["a", "b", "c"]);
+    }
+}
+
+/// A credential from the command line or the environment: `Debug` never shows it.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The credential itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self(value.to_owned()))
     }
 }

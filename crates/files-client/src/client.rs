@@ -224,6 +224,16 @@ impl Client {
         })
         .await;
         let transport_failure = |err: files_transport::TransportError| {
+            // A failure of our own request body (a rule broken while a stream was
+            // sent, the local file unreadable) is not the network's: report it as
+            // what it is, and never retry it.
+            if let Some(local) = local_body_failure(&err) {
+                return Attempt::Failed {
+                    error: local,
+                    retry: false,
+                    headers: None,
+                };
+            }
             let retry = err.is_retryable();
             Attempt::Failed {
                 error: Error::from_transport(&method, path, err, timeout),
@@ -329,4 +339,34 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
         .get("request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
+}
+
+/// The local cause of a transport failure, if the request body failed on our side:
+/// a [`files_types::ValidationError`] found while streaming, or a local file error.
+fn local_body_failure(err: &files_transport::TransportError) -> Option<Error> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(current) = cause {
+        if let Some(local) = local_error(current) {
+            return Some(local);
+        }
+        // io::Error's `source()` skips the error it wraps: look inside it too.
+        if let Some(local) = current
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+            .and_then(|inner| local_error(inner))
+        {
+            return Some(local);
+        }
+        cause = current.source();
+    }
+    None
+}
+
+fn local_error(cause: &(dyn std::error::Error + 'static)) -> Option<Error> {
+    if let Some(rule) = cause.downcast_ref::<files_types::ValidationError>() {
+        return Some(Error::InvalidInput(rule.clone()));
+    }
+    let local = cause.downcast_ref::<crate::upload::LocalFileError>()?;
+    let source = std::io::Error::new(local.source.kind(), local.source.to_string());
+    Some(Error::io(local.operation, local.path.clone(), source))
 }

@@ -122,9 +122,13 @@ impl Download {
         if self.content_length().is_some_and(|len| len > max_bytes) {
             return Err(Error::BodyTooLarge { max_bytes });
         }
-        let mut out = BytesMut::with_capacity(
-            usize::try_from(self.content_length().unwrap_or(0).min(max_bytes)).unwrap_or(0),
-        );
+        // Never trust Content-Length for the allocation: start small, grow as bytes come.
+        let initial = self
+            .content_length()
+            .unwrap_or(0)
+            .min(max_bytes)
+            .min(8 << 20);
+        let mut out = BytesMut::with_capacity(usize::try_from(initial).unwrap_or(0));
         let mut stream = self.into_stream();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk?;

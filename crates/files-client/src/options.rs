@@ -19,7 +19,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 /// assert_eq!(options.max_retries, Some(5));
 /// # Ok::<(), files_client::Error>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RequestOptions {
     /// The time allowed for each attempt until the response headers arrive, and
@@ -31,6 +31,20 @@ pub struct RequestOptions {
     pub betas: Vec<String>,
     /// More headers; they win over the client's defaults.
     pub extra_headers: HeaderMap,
+}
+
+impl std::fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("betas", &self.betas)
+            .field(
+                "extra_headers",
+                &crate::config::redacted_headers(&self.extra_headers),
+            )
+            .finish()
+    }
 }
 
 impl RequestOptions {

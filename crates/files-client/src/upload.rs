@@ -244,6 +244,30 @@ impl FileUpload {
     }
 }
 
+/// A failure of the local file behind an upload body, carried through the
+/// transport inside an `io::Error` so that the client reports it as local I/O,
+/// not as a network failure, and does not retry it.
+#[derive(Debug, thiserror::Error)]
+#[error("{operation} {}: {source}", path.display())]
+pub(crate) struct LocalFileError {
+    pub operation: &'static str,
+    pub path: PathBuf,
+    pub source: io::Error,
+}
+
+impl LocalFileError {
+    fn io(operation: &'static str, path: &Path, source: io::Error) -> io::Error {
+        io::Error::new(
+            source.kind(),
+            Self {
+                operation,
+                path: path.to_path_buf(),
+                source,
+            },
+        )
+    }
+}
+
 /// The size rule: the contract's ([`validate_file_size`]) unless the client was
 /// configured with another limit.
 fn check_size(size: u64, max_bytes: u64) -> Result<(), ValidationError> {
@@ -322,10 +346,7 @@ fn read_ahead(path: &Path, sender: &tokio::sync::mpsc::Sender<io::Result<Bytes>>
     let mut file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) => {
-            let _ = sender.blocking_send(Err(io::Error::new(
-                e.kind(),
-                format!("cannot open {}: {e}", path.display()),
-            )));
+            let _ = sender.blocking_send(Err(LocalFileError::io("cannot open", path, e)));
             return;
         }
     };
@@ -334,10 +355,7 @@ fn read_ahead(path: &Path, sender: &tokio::sync::mpsc::Sender<io::Result<Bytes>>
         // zeroing of each chunk first, and short reads are retried until it is full.
         let mut chunk = Vec::with_capacity(CHUNK);
         if let Err(e) = (&mut file).take(CHUNK as u64).read_to_end(&mut chunk) {
-            let _ = sender.blocking_send(Err(io::Error::new(
-                e.kind(),
-                format!("cannot read {}: {e}", path.display()),
-            )));
+            let _ = sender.blocking_send(Err(LocalFileError::io("cannot read", path, e)));
             return;
         }
         let full = chunk.len() == CHUNK;

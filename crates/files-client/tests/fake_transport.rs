@@ -154,9 +154,18 @@ fn secrets_never_show_in_debug() {
         .transport(Arc::new(fake))
         .build()
         .unwrap();
-    let shown = format!("{client:?} {:?}", client.files());
+    let per_request = RequestOptions::new()
+        .header("x-api-key", "per-request-secret")
+        .unwrap();
+    let shown = format!(
+        "{client:?} {:?} {:?}",
+        client.files(),
+        client.files().with_options(per_request)
+    );
     assert!(
-        !shown.contains("sk-secret-key") && !shown.contains("other-secret"),
+        !shown.contains("sk-secret-key")
+            && !shown.contains("other-secret")
+            && !shown.contains("per-request-secret"),
         "{shown}"
     );
     assert!(shown.contains("<redacted>"));
@@ -777,8 +786,8 @@ async fn the_client_side_upload_limit_can_be_configured() {
             .upload(FileUpload::stream("s", stream, None))
             .await
             .unwrap_err()
-            .is_connection(),
-        "a stream is cut once it passes the limit"
+            .is_invalid_input(),
+        "a stream is cut once it passes the limit, and the error says why"
     );
     assert_eq!(
         fake.request_count(),
@@ -797,4 +806,20 @@ async fn the_client_side_upload_limit_can_be_configured() {
         .upload(FileUpload::bytes("a", vec![0u8; 10]))
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_rule_broken_while_streaming_is_invalid_input_and_not_retried() {
+    let fake = FakeTransport::new();
+    fake.push_response(meta()).push_response(meta());
+    let jsonl = "{\"custom_id\":\"a\",\"params\":{}}\nnot json\n";
+    let stream = futures_util::stream::iter([Ok(Bytes::from(jsonl))]);
+    let err = client(&fake, ApiGeneration::Beta)
+        .files()
+        .upload(FileUpload::stream("b.jsonl", stream, None).purpose(Purpose::Batch))
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid_input() && !err.is_connection(), "{err:?}");
+    assert!(err.to_string().contains("line 2"), "{err}");
+    assert!(fake.request_count() <= 1, "never retried");
 }

@@ -66,7 +66,14 @@ impl Transport for Counting {
     }
 }
 
+/// One test, run in sequence: the peak RSS (VmHWM) is process-wide, so a test
+/// running in parallel could raise it first and hide a regression here.
 #[tokio::test]
+async fn large_transfers_stream_with_flat_memory() {
+    a_large_upload_from_a_path_streams_in_bounded_chunks().await;
+    a_large_download_to_a_path_streams().await;
+}
+
 async fn a_large_upload_from_a_path_streams_in_bounded_chunks() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.bin");
@@ -111,7 +118,6 @@ async fn a_large_upload_from_a_path_streams_in_bounded_chunks() {
     );
 }
 
-#[tokio::test]
 async fn a_large_download_to_a_path_streams() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("out.bin");

@@ -396,6 +396,23 @@ async fn upload_errors_store_nothing() {
     let short_expiry = ga
         .upload_with("e.txt", None, b"x", &[("expires_in_seconds", "3599")])
         .await;
+    let endless = "9".repeat(100_000);
+    let roomy = start(ServerConfig::new()).await;
+    let huge_field = Peer::new(&roomy, Gen::Ga)
+        .upload_with("e.txt", None, b"x", &[("expires_in_seconds", &endless)])
+        .await;
+    assert_eq!(
+        huge_field.status, 400,
+        "a non-file field is read under a small limit"
+    );
+    assert!(
+        huge_field.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("limit"),
+        "{:?}",
+        huge_field.json()
+    );
     assert_eq!(short_expiry.status, 400);
 
     assert_eq!(server.file_count().await.unwrap(), 2);

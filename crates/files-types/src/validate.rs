@@ -110,6 +110,12 @@ pub enum ValidationError {
         /// Which parameter: `file_id`, `after_id`, `before_id`, `ids[3]`, ...
         field: String,
     },
+    /// A file id is `.` or `..` (or only dots), which a URL path would resolve away.
+    #[error("{field} is made of dots only, which a URL path would resolve to another route")]
+    FileIdDotSegment {
+        /// Which parameter.
+        field: String,
+    },
     /// A parameter that must have a value (`page`, `scope_id`) is empty.
     #[error("{parameter} is empty: leave it out or give it a value")]
     EmptyParameter {
@@ -251,7 +257,7 @@ pub fn validate_expires_in_seconds(seconds: u64) -> Result<(), ValidationError> 
 
 /// Checks a file id: non-empty, and safe to put in a URL path (no `/`, `?`, `#`,
 /// whitespace or control characters, and no `%`, so that no percent-encoded
-/// character can be smuggled into the path).
+/// character can be smuggled into the path; not `.` or `..`, which a path resolves).
 ///
 /// ```
 /// use files_types::validate_file_id;
@@ -259,6 +265,7 @@ pub fn validate_expires_in_seconds(seconds: u64) -> Result<(), ValidationError> 
 /// assert!(validate_file_id("file_011CNha8iCJcU1wXNR6q4V8w").is_ok());
 /// assert!(validate_file_id("").is_err());
 /// assert!(validate_file_id("../etc").is_err());
+/// assert!(validate_file_id("..").is_err());
 /// assert!(validate_file_id("a b").is_err());
 /// ```
 pub fn validate_file_id(file_id: &str) -> Result<(), ValidationError> {
@@ -277,6 +284,11 @@ pub fn validate_file_id(file_id: &str) -> Result<(), ValidationError> {
 pub fn validate_id_field(field: &str, id: &str) -> Result<(), ValidationError> {
     if id.is_empty() {
         return Err(ValidationError::FileIdEmpty {
+            field: field.to_owned(),
+        });
+    }
+    if id.chars().all(|c| c == '.') {
+        return Err(ValidationError::FileIdDotSegment {
             field: field.to_owned(),
         });
     }

@@ -20,14 +20,30 @@ fn valid_filename(max: usize) -> impl Strategy<Value = String> {
     proptest::collection::vec(allowed_filename_char(), 1..=max).prop_map(String::from_iter)
 }
 
+/// Characters allowed in a file id, generated directly (a filter over every char
+/// would spend proptest's reject budget): URL-safe ASCII punctuation, letters,
+/// digits and non-ASCII letters and symbols.
 fn id_char() -> impl Strategy<Value = char> {
-    any::<char>().prop_filter("safe in a file id", |c| {
-        !matches!(c, '/' | '?' | '#' | '%') && !c.is_whitespace() && !c.is_control()
-    })
+    prop_oneof![
+        proptest::char::range('a', 'z'),
+        proptest::char::range('A', 'Z'),
+        proptest::char::range('0', '9'),
+        proptest::sample::select(vec![
+            '_', '-', '.', '~', '!', '$', '&', '(', ')', '*', '+', ',', ';', '=', ':', '@', '<',
+            '"'
+        ]),
+        proptest::char::range('\u{c0}', '\u{24f}'),
+        proptest::char::range('\u{4e00}', '\u{4fff}'),
+        proptest::char::range('\u{1f600}', '\u{1f64f}'),
+    ]
 }
 
 fn valid_id() -> impl Strategy<Value = String> {
-    proptest::collection::vec(id_char(), 1..40).prop_map(String::from_iter)
+    proptest::collection::vec(id_char(), 1..40)
+        .prop_map(String::from_iter)
+        .prop_filter("not only dots (a path segment . or ..)", |id| {
+            !id.chars().all(|c| c == '.')
+        })
 }
 
 proptest! {
@@ -352,6 +368,19 @@ fn numeric_boundaries() {
         Err(ValidationError::FileIdEmpty {
             field: "file_id".into()
         })
+    );
+    for dots in [".", "..", "..."] {
+        assert_eq!(
+            validate_file_id(dots),
+            Err(ValidationError::FileIdDotSegment {
+                field: "file_id".into()
+            })
+        );
+    }
+    assert_eq!(
+        validate_file_id("file.v2"),
+        Ok(()),
+        "a dot inside an id is fine"
     );
     assert!(is_valid_custom_id(&"a".repeat(64)));
     assert!(!is_valid_custom_id(&"a".repeat(65)));

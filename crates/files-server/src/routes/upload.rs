@@ -18,6 +18,9 @@ use crate::wire::{ApiError, Body, json_response, metadata};
 /// so that a client still sending gets the answer instead of a reset connection.
 const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
 
+/// The largest non-file part (`expires_in_seconds` is a few digits).
+const FIELD_LIMIT: u64 = 64 * 1024;
+
 /// Room for the multipart framing around the file's bytes.
 const FRAMING_SLACK: u64 = 64 * 1024;
 
@@ -46,7 +49,18 @@ pub(crate) async fn upload(
         return Err(ApiError::too_large(max));
     }
 
-    let mut multipart = multer::Multipart::new(request.into_body().into_data_stream(), boundary);
+    // The file part streams to disk; every other part is read into memory, so it
+    // gets a small limit (a chunked body could otherwise send an endless field).
+    let limits = multer::Constraints::new().size_limit(
+        multer::SizeLimit::new()
+            .per_field(FIELD_LIMIT)
+            .for_field("file", u64::MAX),
+    );
+    let mut multipart = multer::Multipart::with_constraints(
+        request.into_body().into_data_stream(),
+        boundary,
+        limits,
+    );
     match receive(state, &mut multipart, generation, workspace).await {
         Ok(response) => Ok(response),
         Err(err) => {
