@@ -405,26 +405,14 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
             delete_newest(&runtime, &setup)?;
             Ok(sample)
         })?;
-        for (peer, samples) in &samples {
-            record(
-                &mut upload,
-                peer,
-                samples,
-                baselines.get(peer).copied().unwrap_or(0),
-            );
-            let (s, mib) = upload.values[peer];
-            transfer_points.push((
-                "upload".into(),
-                peer,
-                size as f64 / 1e6,
-                size as f64 / 1e6 / s,
-                mib,
-            ));
-            println!(
-                "bench: {:<28} {:<22} {:>8.3} s  {:>8.1} MiB",
-                upload.name, peer, s, mib
-            );
-        }
+        record_transfer(
+            &mut upload,
+            "upload",
+            size,
+            &samples,
+            &baselines,
+            &mut transfer_points,
+        );
         figures.push(upload);
 
         // Downloads.
@@ -491,26 +479,14 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
             std::fs::remove_file(&out)?;
             Ok(sample)
         })?;
-        for (peer, samples) in &samples {
-            record(
-                &mut download,
-                peer,
-                samples,
-                baselines.get(peer).copied().unwrap_or(0),
-            );
-            let (s, mib) = download.values[peer];
-            transfer_points.push((
-                "download".into(),
-                peer,
-                size as f64 / 1e6,
-                size as f64 / 1e6 / s,
-                mib,
-            ));
-            println!(
-                "bench: {:<28} {:<22} {:>8.3} s  {:>8.1} MiB",
-                download.name, peer, s, mib
-            );
-        }
+        record_transfer(
+            &mut download,
+            "download",
+            size,
+            &samples,
+            &baselines,
+            &mut transfer_points,
+        );
         figures.push(download);
         runtime.block_on(setup.delete(&id))?;
         std::fs::remove_file(&path)?;
@@ -911,6 +887,32 @@ fn record(figure: &mut Figure, peer: &'static str, samples: &[Sample], baseline_
     figure
         .cpu
         .insert(peer, median(samples.iter().map(|s| s.cpu).collect()));
+}
+
+/// Records one transfer figure: medians per peer, a chart point, a progress line.
+fn record_transfer(
+    figure: &mut Figure,
+    op: &'static str,
+    size: u64,
+    samples: &BTreeMap<&'static str, Vec<Sample>>,
+    baselines: &BTreeMap<&'static str, u64>,
+    points: &mut Vec<(String, &'static str, f64, f64, f64)>,
+) {
+    for (peer, samples) in samples {
+        record(
+            figure,
+            peer,
+            samples,
+            baselines.get(peer).copied().unwrap_or(0),
+        );
+        let (seconds, mib) = figure.values[peer];
+        let mb = size as f64 / 1e6;
+        points.push((op.into(), peer, mb, mb / seconds, mib));
+        println!(
+            "bench: {:<28} {:<22} {:>8.3} s  {:>8.1} MiB",
+            figure.name, peer, seconds, mib
+        );
+    }
 }
 
 /// Deletes the newest file (the one a run just uploaded), to keep the disk bounded.

@@ -76,7 +76,7 @@ pub struct GlobalArgs {
         value_name = "URL"
     )]
     pub base_url: Option<String>,
-    /// API key (sent as x-api-key; never printed).
+    /// API key (x-api-key in beta, authorization: Bearer with --ga; never printed).
     #[arg(
         long,
         global = true,

@@ -76,10 +76,10 @@ pub use files::Files;
 pub use files_transport;
 pub use files_types;
 pub use files_types::{
-    ApiGeneration, DeletedFile, FileList, FileMetadata, ListCursor, ListParams, Purpose,
-    UploadParams, ValidationError,
+    ApiGeneration, DeletedFile, FileList, FileMetadata, ListCursor, ListParams,
+    MAX_FILE_SIZE_BYTES, Purpose, UploadParams, ValidationError,
 };
 pub use options::RequestOptions;
 pub use paging::{FilePage, ItemStream, PageStream};
 pub use progress::{Progress, ProgressFn};
-pub use upload::{FileUpload, MAX_UPLOAD_BYTES};
+pub use upload::FileUpload;

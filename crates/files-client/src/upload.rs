@@ -477,6 +477,3 @@ fn framing_content_type(boundary: &str) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
         .map_err(|_| Error::config("invalid multipart boundary"))
 }
-
-/// The client's size limit, for documentation.
-pub const MAX_UPLOAD_BYTES: u64 = MAX_FILE_SIZE_BYTES;

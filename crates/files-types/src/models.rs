@@ -1,6 +1,6 @@
 //! Hand-written helpers on the generated wire models.
 
-use crate::{ContentBlockKind, ErrorCode, ErrorResponse, ErrorType, FileList, FileMetadata};
+use crate::{ContentBlockKind, ErrorCode, ErrorResponse, ErrorType, FileMetadata};
 
 impl FileMetadata {
     /// The content block this file goes in, by its MIME type.
@@ -13,23 +13,6 @@ impl FileMetadata {
     /// ```
     pub fn content_block_kind(&self) -> ContentBlockKind {
         ContentBlockKind::for_mime_type(&self.mime_type)
-    }
-}
-
-impl FileList {
-    /// Whether another page follows, by either generation's fields: a GA
-    /// `next_page`, or a beta `has_more` with files on this page.
-    ///
-    /// ```
-    /// use files_types::FileList;
-    ///
-    /// let mut page = FileList::new(vec![]);
-    /// assert!(!page.has_next_page());
-    /// page.next_page = Some("page_2".into());
-    /// assert!(page.has_next_page());
-    /// ```
-    pub fn has_next_page(&self) -> bool {
-        self.next_page.is_some() || (self.has_more == Some(true) && !self.data.is_empty())
     }
 }
 

@@ -280,10 +280,13 @@ fn ga_and_beta_shapes_decode_into_the_same_models() {
         serde_json::from_str(r#"{"data":[],"first_id":null,"last_id":null,"has_more":false}"#)
             .unwrap();
     assert_eq!(beta.has_more, Some(false));
-    assert!(!beta.has_next_page());
+    assert_eq!(ListParams::new().next_page(&beta), None);
     let ga: FileList = serde_json::from_str(r#"{"data":[],"next_page":"page_abc"}"#).unwrap();
     assert_eq!(ga.next_page.as_deref(), Some("page_abc"));
-    assert!(ga.has_next_page());
+    assert_eq!(
+        ListParams::new().next_page(&ga),
+        Some(ListParams::new().page("page_abc"))
+    );
 
     let ga_file: FileMetadata = serde_json::from_str(
         r#"{"id":"file_1","type":"file","filename":"a.txt","mime_type":"text/plain","size_bytes":1,
