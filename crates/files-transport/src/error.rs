@@ -9,6 +9,60 @@ use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
 
+/// The phase of an exchange whose limit passed (see the
+/// [`timeout`](crate::timeout) module).
+///
+/// ```
+/// use files_transport::TimeoutPhase;
+///
+/// assert_eq!(TimeoutPhase::Write.to_string(), "write");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutPhase {
+    /// Connecting: TCP connect plus TLS handshake.
+    Connect,
+    /// Waiting for a connection before the request body starts.
+    Pool,
+    /// Sending the request body made no progress.
+    Write,
+    /// The answer stayed silent: no response headers, or no next body chunk.
+    Read,
+    /// The whole operation, retries included, ran out of time (set by a
+    /// client that bounds whole calls, never by a transport).
+    Operation,
+}
+
+impl TimeoutPhase {
+    /// A lower-case name: `connect`, `pool`, `write`, `read`, `operation`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Connect => "connect",
+            Self::Pool => "pool",
+            Self::Write => "write",
+            Self::Read => "read",
+            Self::Operation => "operation",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Connect => "connecting (TCP connect and TLS handshake) took longer than",
+            Self::Pool => "no connection became available within",
+            Self::Write => "sending the request body made no progress for",
+            Self::Read => "the server sent nothing for",
+            Self::Operation => "the operation, retries included, did not finish within",
+        }
+    }
+}
+
+impl fmt::Display for TimeoutPhase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A boxed error usable as the [`source`](StdError::source) of a [`TransportError`].
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
@@ -17,25 +71,27 @@ pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 /// The kind alone decides whether retrying the request is safe *as far as the
 /// transport is concerned* (see [`TransportErrorKind::is_retryable`]); the
 /// client must additionally check that the request body can be sent again
-/// ([`RequestBody::try_clone`](crate::RequestBody::try_clone) or
-/// [`RequestBody::first_byte_sent`](crate::RequestBody::first_byte_sent)).
+/// ([`RequestBody::try_clone`](crate::RequestBody::try_clone)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransportErrorKind {
     /// The connection could not be established (DNS failure, connection
     /// refused, unreachable host). Retryable.
     Connect,
-    /// A deadline passed: connecting (TCP + TLS handshake), waiting for the
-    /// response headers, or waiting for the next chunk of the response body.
-    /// Retryable.
+    /// A phase of the exchange passed its limit
+    /// ([`TransportError::timeout_phase`] says which). Retryable.
     Timeout,
     /// The TLS handshake failed (untrusted or invalid certificate, protocol
     /// mismatch). Not retryable: the same configuration fails the same way.
     Tls,
     /// The connection broke or was interrupted mid-exchange (reset, closed
-    /// before the response was complete, a response body that ended early),
-    /// or a request body stream failed. Retryable.
+    /// before the response was complete, a response body that ended early).
+    /// Retryable.
     Io,
+    /// The request body itself failed: its stream returned an error, or
+    /// yielded more or fewer bytes than its declared length. The network did
+    /// nothing wrong; whoever produced the body knows why. Not retryable.
+    RequestBody,
     /// The request could not be sent as given: a URI without scheme or host,
     /// an unsupported scheme, or a one-shot request body that was already
     /// consumed. Not retryable.
@@ -82,6 +138,7 @@ impl TransportErrorKind {
             Self::Tls => "TLS",
             Self::Io => "I/O",
             Self::InvalidRequest => "invalid request",
+            Self::RequestBody => "request body",
             Self::BodyTooLarge => "body too large",
             Self::Other => "transport",
         }
@@ -121,6 +178,7 @@ pub struct TransportError {
     kind: TransportErrorKind,
     message: Cow<'static, str>,
     host: Option<String>,
+    timeout: Option<(TimeoutPhase, std::time::Duration)>,
     source: Option<BoxError>,
 }
 
@@ -132,8 +190,42 @@ impl TransportError {
             kind,
             message: message.into(),
             host: None,
+            timeout: None,
             source: None,
         }
+    }
+
+    /// A [`Timeout`](TransportErrorKind::Timeout) error: `phase` passed its
+    /// `limit`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use files_transport::{TimeoutPhase, TransportError};
+    ///
+    /// let err = TransportError::timeout(TimeoutPhase::Read, Duration::from_secs(600));
+    /// assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Read));
+    /// assert_eq!(err.to_string(), "timeout error: the server sent nothing for 600s");
+    /// ```
+    #[must_use]
+    pub fn timeout(phase: TimeoutPhase, limit: std::time::Duration) -> Self {
+        let mut err = Self::new(
+            TransportErrorKind::Timeout,
+            format!("{} {limit:?}", phase.describe()),
+        );
+        err.timeout = Some((phase, limit));
+        err
+    }
+
+    /// The phase that timed out, for [`Timeout`](TransportErrorKind::Timeout) errors.
+    #[must_use]
+    pub fn timeout_phase(&self) -> Option<TimeoutPhase> {
+        self.timeout.map(|(phase, _)| phase)
+    }
+
+    /// The limit that passed, for [`Timeout`](TransportErrorKind::Timeout) errors.
+    #[must_use]
+    pub fn timeout_after(&self) -> Option<std::time::Duration> {
+        self.timeout.map(|(_, limit)| limit)
     }
 
     /// Attaches the underlying error, returned by [`StdError::source`].
@@ -239,6 +331,7 @@ impl fmt::Debug for TransportError {
             .field("kind", &self.kind)
             .field("message", &self.message)
             .field("host", &self.host)
+            .field("timeout", &self.timeout)
             .field("source", &self.source)
             .finish()
     }
@@ -273,6 +366,7 @@ mod tests {
             (Connect, true),
             (Timeout, true),
             (Io, true),
+            (RequestBody, false),
             (Tls, false),
             (InvalidRequest, false),
             (BodyTooLarge, false),

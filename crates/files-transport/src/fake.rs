@@ -51,6 +51,7 @@ use http_body_util::BodyExt;
 use crate::error::{TransportError, TransportErrorKind};
 use crate::request_body::RequestBody;
 use crate::response_body::ResponseBody;
+use crate::timeout::{Timeouts, send_with_timeouts};
 use crate::transport::Transport;
 
 /// A request as the fake transport received it, body drained in full.
@@ -67,6 +68,8 @@ pub struct CapturedRequest {
     pub headers: HeaderMap,
     /// The whole body (up to the failure, if the body stream failed).
     pub body: Bytes,
+    /// The request's [`Timeouts`] extension, if it carried one.
+    pub timeouts: Option<Timeouts>,
 }
 
 impl CapturedRequest {
@@ -108,6 +111,7 @@ pub struct FakeResponse {
     chunk_size: Option<usize>,
     fail_after: Option<(usize, TransportError)>,
     invalid_header: Option<String>,
+    delay: Option<std::time::Duration>,
 }
 
 impl FakeResponse {
@@ -122,6 +126,7 @@ impl FakeResponse {
             chunk_size: None,
             fail_after: None,
             invalid_header: None,
+            delay: None,
         }
     }
 
@@ -186,6 +191,14 @@ impl FakeResponse {
     #[must_use]
     pub fn chunk_size(mut self, size: usize) -> Self {
         self.chunk_size = Some(size.max(1));
+        self
+    }
+
+    /// Answers only after `delay` (on tokio's clock, so a paused test clock
+    /// skips it), like a slow server; the request's [`Timeouts`] apply.
+    #[must_use]
+    pub fn delay(mut self, delay: std::time::Duration) -> Self {
+        self.delay = Some(delay);
         self
     }
 
@@ -362,6 +375,15 @@ impl Transport for FakeTransport {
         &self,
         request: http::Request<RequestBody>,
     ) -> Result<http::Response<ResponseBody>, TransportError> {
+        send_with_timeouts(request, Timeouts::NONE, |request| self.answer(request)).await
+    }
+}
+
+impl FakeTransport {
+    async fn answer(
+        &self,
+        request: http::Request<RequestBody>,
+    ) -> Result<http::Response<ResponseBody>, TransportError> {
         let (parts, mut body) = request.into_parts();
         let mut received = BytesMut::new();
         let mut body_error = None;
@@ -384,6 +406,7 @@ impl Transport for FakeTransport {
             version: parts.version,
             headers: parts.headers,
             body: received.freeze(),
+            timeouts: parts.extensions.get::<Timeouts>().copied(),
         };
         let method = captured.method.clone();
         let uri = captured.uri.clone();
@@ -408,7 +431,12 @@ impl Transport for FakeTransport {
             }
         };
         match scripted {
-            Scripted::Response(response) => response.into_response(),
+            Scripted::Response(response) => {
+                if let Some(delay) = response.delay {
+                    tokio::time::sleep(delay).await;
+                }
+                response.into_response()
+            }
             Scripted::Error(err) => Err(err),
         }
     }

@@ -19,9 +19,9 @@ use rustls::pki_types::CertificateDer;
 use self::connector::TimeoutConnector;
 use self::incoming::IncomingBody;
 use crate::error::{TransportError, TransportErrorKind, host_of};
-use crate::request_body::{RequestBody, consumed_error};
+use crate::request_body::RequestBody;
 use crate::response_body::ResponseBody;
-use crate::timeout::{ReadTimeout, RequestTimeout};
+use crate::timeout::{Timeouts, send_with_timeouts};
 use crate::transport::Transport;
 
 /// The default connect timeout (TCP connect plus TLS handshake).
@@ -40,10 +40,9 @@ pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 /// * Connections are pooled and reused; cloning the transport shares the pool.
 /// * Bodies stream both ways; nothing is buffered in full.
 /// * Timeouts: connect (TCP + TLS handshake), response headers
-///   ([`RequestTimeout`] per request or
-///   [`request_timeout`](HyperTransportBuilder::request_timeout)), and idle
-///   gaps in the response body ([`ReadTimeout`] per request or
-///   [`read_timeout`](HyperTransportBuilder::read_timeout)).
+///   on the connector; pool, write and read phases through
+///   [`send_with_timeouts`] (a [`Timeouts`] extension per request, else
+///   [`timeouts`](HyperTransportBuilder::timeouts)).
 ///
 /// It needs a Tokio runtime (with the time and I/O drivers enabled) when
 /// sending; building it does not.
@@ -63,8 +62,8 @@ pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 #[non_exhaustive]
 pub struct HyperTransport {
     client: Client<TimeoutConnector, RequestBody>,
-    request_timeout: Option<Duration>,
-    read_timeout: Option<Duration>,
+    timeouts: Timeouts,
+    connect_timeout: Duration,
 }
 
 impl HyperTransport {
@@ -87,8 +86,8 @@ impl HyperTransport {
 impl fmt::Debug for HyperTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HyperTransport")
-            .field("request_timeout", &self.request_timeout)
-            .field("read_timeout", &self.read_timeout)
+            .field("timeouts", &self.timeouts)
+            .field("connect_timeout", &self.connect_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -100,44 +99,17 @@ impl Transport for HyperTransport {
         request: http::Request<RequestBody>,
     ) -> Result<http::Response<ResponseBody>, TransportError> {
         let host = check_uri(request.uri())?;
-        if request.body().is_consumed() {
-            return Err(consumed_error().with_host(host));
-        }
-        let request_timeout = request
-            .extensions()
-            .get::<RequestTimeout>()
-            .map(|t| t.duration())
-            .or(self.request_timeout);
-        let read_timeout = request
-            .extensions()
-            .get::<ReadTimeout>()
-            .map(|t| t.duration())
-            .or(self.read_timeout);
-
         let over_tls = request.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
-        let pending = self.client.request(request);
-        let result = match request_timeout {
-            None => pending.await,
-            Some(limit) => match tokio::time::timeout(limit, pending).await {
-                Ok(result) => result,
-                Err(_elapsed) => {
-                    return Err(TransportError::new(
-                        TransportErrorKind::Timeout,
-                        format!("no response headers within the request timeout of {limit:?}"),
-                    )
-                    .with_host(host));
-                }
-            },
-        };
-        let response = result.map_err(|err| classify::client_error(err, &host, over_tls))?;
-        Ok(response.map(|incoming| {
-            ResponseBody::new(IncomingBody::new(
-                incoming,
-                host.into(),
-                over_tls,
-                read_timeout,
-            ))
-        }))
+        let connect_timeout = self.connect_timeout;
+        send_with_timeouts(request, self.timeouts, |request| async move {
+            let response = self.client.request(request).await.map_err(|err| {
+                classify::client_error(err, &host, over_tls, connect_timeout)
+            })?;
+            Ok(response.map(|incoming| {
+                ResponseBody::new(IncomingBody::new(incoming, host.into(), over_tls))
+            }))
+        })
+        .await
     }
 }
 
@@ -171,8 +143,7 @@ enum HttpVersions {
 /// | setting | default |
 /// | --- | --- |
 /// | [`connect_timeout`](Self::connect_timeout) | 5 s ([`DEFAULT_CONNECT_TIMEOUT`]) |
-/// | [`request_timeout`](Self::request_timeout) | none (the client sets it) |
-/// | [`read_timeout`](Self::read_timeout) | none |
+/// | [`timeouts`](Self::timeouts) | none (the client sets them per request) |
 /// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 90 s ([`DEFAULT_POOL_IDLE_TIMEOUT`]) |
 /// | [`pool_max_idle_per_host`](Self::pool_max_idle_per_host) | unlimited |
 /// | [`tcp_nodelay`](Self::tcp_nodelay) | `true` |
@@ -183,8 +154,7 @@ enum HttpVersions {
 #[non_exhaustive]
 pub struct HyperTransportBuilder {
     connect_timeout: Duration,
-    request_timeout: Option<Duration>,
-    read_timeout: Option<Duration>,
+    timeouts: Timeouts,
     pool_idle_timeout: Option<Duration>,
     pool_max_idle_per_host: usize,
     tcp_nodelay: bool,
@@ -197,8 +167,7 @@ impl Default for HyperTransportBuilder {
     fn default() -> Self {
         Self {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            request_timeout: None,
-            read_timeout: None,
+            timeouts: Timeouts::NONE,
             pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
             pool_max_idle_per_host: usize::MAX,
             tcp_nodelay: true,
@@ -218,19 +187,10 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// The default time allowed from sending a request until its response
-    /// headers arrive (`None`: no limit). A [`RequestTimeout`] extension on a
-    /// request wins over it.
-    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.request_timeout = timeout;
-        self
-    }
-
-    /// The default longest silence of a response body while its reader waits
-    /// for the next chunk (`None`: no limit). A [`ReadTimeout`] extension on
-    /// a request wins over it.
-    pub fn read_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.read_timeout = timeout;
+    /// The default pool, write and read limits (see [`send_with_timeouts`]);
+    /// a [`Timeouts`] extension on a request wins over them, phase by phase.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
         self
     }
 
@@ -335,8 +295,8 @@ impl HyperTransportBuilder {
             .http2_only(self.versions == HttpVersions::Http2Only);
         Ok(HyperTransport {
             client: client.build(connector),
-            request_timeout: self.request_timeout,
-            read_timeout: self.read_timeout,
+            timeouts: self.timeouts,
+            connect_timeout: self.connect_timeout,
         })
     }
 }

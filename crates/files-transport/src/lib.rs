@@ -15,8 +15,10 @@
 //! * [`TransportError`] carries a [`TransportErrorKind`] that alone decides
 //!   whether retrying is safe ([`TransportError::is_retryable`]). Non-2xx
 //!   statuses are responses, not errors.
-//! * [`RequestTimeout`] and [`ReadTimeout`] are request extensions that
-//!   override a transport's default timeouts per request.
+//! * [`Timeouts`] (a request extension) sets the pool, write and read limits
+//!   per request; [`send_with_timeouts`] enforces them around any HTTP stack,
+//!   so a steady transfer of any length succeeds and a stalled peer fails
+//!   with a [`TimeoutPhase`] that says where it stalled.
 //! * `HyperTransport` (feature `hyper`, on by default) is the production
 //!   transport: hyper 1, hyper-util's connection pool, rustls with the *ring*
 //!   provider passed explicitly, HTTP/1.1 and HTTP/2 by ALPN.
@@ -111,14 +113,15 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::time::Duration;
-//! use files_transport::{HyperTransport, RequestBody, RequestTimeout, Transport};
+//! use files_transport::{HyperTransport, RequestBody, Timeouts, Transport};
 //!
 //! let transport = HyperTransport::builder()
 //!     .connect_timeout(Duration::from_secs(5))
+//!     .timeouts(Timeouts::uniform(Duration::from_secs(600)))
 //!     .build()?;
 //! let mut request = http::Request::get("https://api.example.com/v1/files")
 //!     .body(RequestBody::empty())?;
-//! request.extensions_mut().insert(RequestTimeout::new(Duration::from_secs(30)));
+//! request.extensions_mut().insert(Timeouts::uniform(Duration::from_secs(30)));
 //! let response = transport.send(request).await?;
 //! println!("{}", response.status());
 //! # Ok(())
@@ -137,7 +140,7 @@ pub mod response_body;
 pub mod timeout;
 pub mod transport;
 
-pub use error::{BoxError, TransportError, TransportErrorKind};
+pub use error::{BoxError, TimeoutPhase, TransportError, TransportErrorKind};
 #[cfg(feature = "hyper")]
 pub use hyper_transport::{HyperTransport, HyperTransportBuilder};
 pub use request_body::{BodyStream, RequestBody};
@@ -146,5 +149,5 @@ pub use response_body::ResponseBody;
 /// [`rustls::ClientConfig`] or certificates with the same types.
 #[cfg(feature = "hyper")]
 pub use rustls;
-pub use timeout::{ReadTimeout, RequestTimeout};
+pub use timeout::{Timeouts, send_with_timeouts};
 pub use transport::{SharedTransport, Transport};

@@ -1,24 +1,27 @@
-//! [`RequestBody`]: a request body that knows whether it can be sent again.
+//! [`RequestBody`]: a request body that answers one question for retries:
+//! "give me a fresh body for the next attempt" ([`RequestBody::try_clone`]).
 //!
 //! Four shapes exist:
 //!
-//! | constructor | replayable | length |
+//! | constructor | [`try_clone`](RequestBody::try_clone) | length |
 //! | --- | --- | --- |
-//! | [`RequestBody::empty`] | yes | 0 |
-//! | [`RequestBody::from_bytes`] | yes (cheap clone) | known |
-//! | [`RequestBody::replayable`] | yes: a factory yields a fresh stream per attempt | optional |
-//! | [`RequestBody::one_shot`] | no: the stream is sent at most once | optional |
+//! | [`RequestBody::empty`] | always | 0 |
+//! | [`RequestBody::from_bytes`] | always (the bytes are shared) | known |
+//! | [`RequestBody::replayable`] | always: a factory yields a fresh stream per attempt | optional |
+//! | [`RequestBody::one_shot`] | only while untouched: no attempt has sent a byte of it | optional |
 //!
-//! Streams are sent chunk by chunk: nothing here buffers a whole body. When a
-//! length is declared, [`http_body::Body::size_hint`] is exact, so the HTTP
-//! stack sends `Content-Length` instead of chunked encoding, and a stream that
-//! yields more or fewer bytes than declared fails with an
-//! [`Io`](crate::TransportErrorKind::Io) error.
+//! Streams are sent chunk by chunk: nothing here buffers a whole body. Large
+//! chunks are handed to the HTTP stack in slices of at most
+//! [`MAX_SLICE`] bytes (without copying), so that the transport's write
+//! timeout sees progress at a fine grain on slow links. When a length is
+//! declared, [`http_body::Body::size_hint`] is exact, so the HTTP stack sends
+//! `Content-Length` instead of chunked encoding, and a stream that yields more
+//! or fewer bytes than declared fails with a
+//! [`RequestBody`](crate::TransportErrorKind::RequestBody) error.
 
 use std::fmt;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
@@ -28,10 +31,14 @@ use futures_core::stream::BoxStream;
 use http_body::{Frame, SizeHint};
 
 use crate::error::{TransportError, TransportErrorKind};
+use crate::timeout::SendProgress;
 
 /// A boxed stream of request body chunks, as produced by a replayable body's
 /// factory.
 pub type BodyStream = BoxStream<'static, io::Result<Bytes>>;
+
+/// The largest slice of a chunk handed to the HTTP stack at once: 64 KiB.
+pub const MAX_SLICE: usize = 64 * 1024;
 
 /// A factory yielding a fresh [`BodyStream`] for each send attempt.
 type Factory = Arc<dyn Fn() -> BodyStream + Send + Sync + 'static>;
@@ -44,34 +51,31 @@ type Factory = Arc<dyn Fn() -> BodyStream + Send + Sync + 'static>;
 ///
 /// # Replay
 ///
-/// Retrying a request needs a body for each attempt:
-///
-/// * [`try_clone`](Self::try_clone) returns a fresh body for replayable bodies
-///   and `None` for one-shot bodies;
-/// * [`next_attempt`](Self::next_attempt) always returns a body: for one-shot
-///   bodies it is a handle on the *same* single stream, which can still be sent
-///   as long as no byte of it has gone out
-///   ([`first_byte_sent`](Self::first_byte_sent) is `false`), and otherwise
-///   fails with [`InvalidRequest`](TransportErrorKind::InvalidRequest).
+/// A retry loop asks one question before each attempt:
+/// [`try_clone`](Self::try_clone) gives a fresh body that starts from the
+/// first byte, or `None` when that cannot be done (a one-shot stream that an
+/// earlier attempt already started sending).
 ///
 /// ```
 /// use bytes::Bytes;
 /// use files_transport::RequestBody;
 ///
 /// let body = RequestBody::from_bytes("hello");
-/// assert!(body.is_replayable());
 /// assert_eq!(body.content_length(), Some(5));
 /// assert!(body.try_clone().is_some());
 ///
 /// let stream = futures_util::stream::iter([Ok(Bytes::from_static(b"once"))]);
 /// let once = RequestBody::one_shot(stream, Some(4));
-/// assert!(!once.is_replayable());
-/// assert!(once.try_clone().is_none());
-/// assert!(!once.first_byte_sent());
+/// // Untouched: a handle for the first attempt can still be had.
+/// assert!(once.try_clone().is_some());
 /// ```
 #[non_exhaustive]
 pub struct RequestBody {
     inner: Inner,
+    /// The rest of a chunk larger than [`MAX_SLICE`], handed out next.
+    rest: Bytes,
+    /// The send watchdog of [`send_with_timeouts`](crate::send_with_timeouts).
+    progress: Option<Arc<SendProgress>>,
 }
 
 enum Inner {
@@ -88,23 +92,24 @@ struct ReplayableState {
     factory: Factory,
     stream: Option<BodyStream>,
     length: LengthCheck,
-    first_byte_sent: bool,
     finished: bool,
 }
 
+/// One handle on a one-shot stream. The first handle to poll takes the stream
+/// out of the shared slot; if it is dropped before a byte went out, it puts
+/// the stream back, so an attempt that failed early does not spend it.
 struct OneShotHandle {
-    shared: Arc<OneShotShared>,
+    shared: Arc<Mutex<OneShotSlot>>,
+    stream: Option<BodyStream>,
     length: LengthCheck,
-    /// This handle yielded the stream's first byte: it alone may continue.
-    owner: bool,
+    yielded: bool,
     finished: bool,
 }
 
-struct OneShotShared {
-    /// The single stream; `None` once it has ended or failed.
-    stream: Mutex<Option<BodyStream>>,
-    /// Set (under the lock) when the first non-empty chunk is yielded.
-    started: AtomicBool,
+struct OneShotSlot {
+    stream: Option<BodyStream>,
+    /// A handle holds the stream, or has spent (part of) it.
+    taken: bool,
 }
 
 /// Counts bytes against an optional declared length.
@@ -122,8 +127,8 @@ impl LengthCheck {
     fn add(&mut self, len: usize) -> Result<(), TransportError> {
         self.seen = self.seen.saturating_add(len as u64);
         match self.declared {
-            Some(declared) if self.seen > declared => Err(length_error(format!(
-                "request body stream yielded more bytes than its declared length of {declared} bytes"
+            Some(declared) if self.seen > declared => Err(body_error(format!(
+                "the request body stream yielded more bytes than its declared length of {declared} bytes"
             ))),
             _ => Ok(()),
         }
@@ -131,70 +136,67 @@ impl LengthCheck {
 
     fn finish(&self) -> Result<(), TransportError> {
         match self.declared {
-            Some(declared) if self.seen < declared => Err(length_error(format!(
-                "request body stream ended after {} bytes, short of its declared length of {declared} bytes",
+            Some(declared) if self.seen < declared => Err(body_error(format!(
+                "the request body stream ended after {} bytes, short of its declared length of {declared} bytes",
                 self.seen
             ))),
             _ => Ok(()),
         }
     }
 
-    fn size_hint(&self) -> SizeHint {
-        match self.declared {
-            Some(declared) => SizeHint::with_exact(declared.saturating_sub(self.seen)),
-            None => SizeHint::default(),
-        }
+    fn remaining(&self) -> Option<u64> {
+        self.declared
+            .map(|declared| declared.saturating_sub(self.seen))
     }
 }
 
-fn length_error(message: String) -> TransportError {
-    TransportError::new(TransportErrorKind::Io, message.clone())
-        .with_source(io::Error::new(io::ErrorKind::InvalidData, message))
+fn body_error(message: String) -> TransportError {
+    TransportError::new(TransportErrorKind::RequestBody, message)
 }
 
 fn stream_error(err: io::Error) -> TransportError {
-    TransportError::new(TransportErrorKind::Io, "request body stream failed").with_source(err)
+    TransportError::new(
+        TransportErrorKind::RequestBody,
+        "the request body stream failed",
+    )
+    .with_source(err)
 }
 
-/// The error of sending a one-shot body that another send already consumed.
-pub(crate) fn consumed_error() -> TransportError {
+fn consumed_error() -> TransportError {
     TransportError::new(
         TransportErrorKind::InvalidRequest,
         "one-shot request body was already consumed by an earlier send and cannot be sent again",
     )
 }
 
-/// What one poll of a body stream produced, after skipping empty chunks and
-/// checking the declared length.
-enum Step {
-    Chunk(Bytes),
-    End,
-    Failed(TransportError),
-}
-
-fn poll_step(
+/// Polls `stream` for its next non-empty chunk, checking the declared length.
+fn poll_checked(
     stream: &mut BodyStream,
     length: &mut LengthCheck,
     cx: &mut Context<'_>,
-) -> Poll<Step> {
+) -> Poll<Option<Result<Bytes, TransportError>>> {
     loop {
         return match stream.as_mut().poll_next(cx) {
             Poll::Pending => Poll::Pending,
-            Poll::Ready(None) => Poll::Ready(match length.finish() {
-                Ok(()) => Step::End,
-                Err(err) => Step::Failed(err),
-            }),
-            Poll::Ready(Some(Err(err))) => Poll::Ready(Step::Failed(stream_error(err))),
+            Poll::Ready(None) => Poll::Ready(length.finish().err().map(Err)),
+            Poll::Ready(Some(Err(err))) => Poll::Ready(Some(Err(stream_error(err)))),
             Poll::Ready(Some(Ok(chunk))) if chunk.is_empty() => continue,
-            Poll::Ready(Some(Ok(chunk))) => Poll::Ready(match length.add(chunk.len()) {
-                Ok(()) => Step::Chunk(chunk),
-                Err(err) => Step::Failed(err),
-            }),
+            Poll::Ready(Some(Ok(chunk))) => {
+                Poll::Ready(Some(length.add(chunk.len()).map(|()| chunk)))
+            }
         };
     }
 }
 
 impl RequestBody {
+    fn with_inner(inner: Inner) -> Self {
+        Self {
+            inner,
+            rest: Bytes::new(),
+            progress: None,
+        }
+    }
+
     /// An empty body (`Content-Length: 0` where the method carries a body).
     ///
     /// ```
@@ -204,9 +206,7 @@ impl RequestBody {
     /// ```
     #[must_use]
     pub fn empty() -> Self {
-        Self {
-            inner: Inner::Empty,
-        }
+        Self::with_inner(Inner::Empty)
     }
 
     /// A body held fully in memory: replayable, and cheap to clone.
@@ -220,12 +220,10 @@ impl RequestBody {
     #[must_use]
     pub fn from_bytes(bytes: impl Into<Bytes>) -> Self {
         let bytes = bytes.into();
-        Self {
-            inner: Inner::Bytes {
-                pending: Some(bytes.clone()),
-                original: bytes,
-            },
-        }
+        Self::with_inner(Inner::Bytes {
+            pending: Some(bytes.clone()),
+            original: bytes,
+        })
     }
 
     /// A streamed body that can be sent again: `factory` is called once per
@@ -243,7 +241,6 @@ impl RequestBody {
     ///     || futures_util::stream::iter([Ok(Bytes::from_static(b"chunk"))]),
     ///     Some(5),
     /// );
-    /// assert!(body.is_replayable());
     /// let second_attempt = body.try_clone().expect("replayable");
     /// assert_eq!(second_attempt.content_length(), Some(5));
     /// ```
@@ -258,15 +255,12 @@ impl RequestBody {
     }
 
     fn from_factory(factory: Factory, content_length: Option<u64>) -> Self {
-        Self {
-            inner: Inner::Replayable(ReplayableState {
-                factory,
-                stream: None,
-                length: LengthCheck::new(content_length),
-                first_byte_sent: false,
-                finished: false,
-            }),
-        }
+        Self::with_inner(Inner::Replayable(ReplayableState {
+            factory,
+            stream: None,
+            length: LengthCheck::new(content_length),
+            finished: false,
+        }))
     }
 
     /// A streamed body that can be sent only once (for example, bytes read
@@ -282,7 +276,6 @@ impl RequestBody {
     ///
     /// let stream = futures_util::stream::iter([Ok(Bytes::from_static(b"data"))]);
     /// let body = RequestBody::one_shot(stream, None);
-    /// assert!(!body.is_replayable());
     /// assert_eq!(body.content_length(), None);
     /// ```
     #[must_use]
@@ -290,24 +283,21 @@ impl RequestBody {
     where
         S: Stream<Item = io::Result<Bytes>> + Send + 'static,
     {
-        Self {
-            inner: Inner::OneShot(OneShotHandle {
-                shared: Arc::new(OneShotShared {
-                    stream: Mutex::new(Some(Box::pin(stream))),
-                    started: AtomicBool::new(false),
-                }),
-                length: LengthCheck::new(content_length),
-                owner: false,
-                finished: false,
-            }),
-        }
+        let slot = OneShotSlot {
+            stream: Some(Box::pin(stream)),
+            taken: false,
+        };
+        Self::one_shot_handle(Arc::new(Mutex::new(slot)), LengthCheck::new(content_length))
     }
 
-    /// Whether this body can be sent again from the start (every shape but
-    /// [`one_shot`](Self::one_shot)).
-    #[must_use]
-    pub fn is_replayable(&self) -> bool {
-        !matches!(self.inner, Inner::OneShot(_))
+    fn one_shot_handle(shared: Arc<Mutex<OneShotSlot>>, length: LengthCheck) -> Self {
+        Self::with_inner(Inner::OneShot(OneShotHandle {
+            shared,
+            stream: None,
+            length: LengthCheck::new(length.declared),
+            yielded: false,
+            finished: false,
+        }))
     }
 
     /// The total length of the body, if known: it is sent as `Content-Length`.
@@ -321,8 +311,28 @@ impl RequestBody {
         }
     }
 
-    /// A fresh body for another send attempt, starting from the first byte:
-    /// `Some` for replayable bodies, `None` for one-shot bodies.
+    /// A fresh body for a send attempt, starting from the first byte, or
+    /// `None` when that cannot be done: a one-shot stream that an attempt
+    /// has started sending (or that is held by an attempt in flight).
+    ///
+    /// This is the only question a retry loop needs to ask.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use bytes::Bytes;
+    /// use files_transport::RequestBody;
+    /// use http_body_util::BodyExt as _;
+    ///
+    /// let template = RequestBody::one_shot(
+    ///     futures_util::stream::iter([Ok(Bytes::from_static(b"once"))]),
+    ///     Some(4),
+    /// );
+    /// let first_attempt = template.try_clone().expect("untouched");
+    /// assert_eq!(first_attempt.collect().await.unwrap().to_bytes(), "once");
+    /// assert!(template.try_clone().is_none(), "spent by the first attempt");
+    /// # }
+    /// ```
     #[must_use]
     pub fn try_clone(&self) -> Option<Self> {
         match &self.inner {
@@ -332,86 +342,17 @@ impl RequestBody {
                 Arc::clone(&state.factory),
                 state.length.declared,
             )),
-            Inner::OneShot(_) => None,
-        }
-    }
-
-    /// A body for the next send attempt, keeping `self` as the template to
-    /// ask about afterwards.
-    ///
-    /// For replayable bodies this is [`try_clone`](Self::try_clone). For a
-    /// one-shot body it is a handle on the same single stream: sending it
-    /// works while no byte of the stream has gone out (an attempt that failed
-    /// to connect did not consume it), and fails with
-    /// [`InvalidRequest`](TransportErrorKind::InvalidRequest) once another
-    /// handle has started sending it.
-    ///
-    /// ```
-    /// use bytes::Bytes;
-    /// use files_transport::RequestBody;
-    ///
-    /// let stream = futures_util::stream::iter([Ok(Bytes::from_static(b"data"))]);
-    /// let template = RequestBody::one_shot(stream, Some(4));
-    /// let attempt = template.next_attempt();
-    /// // Nothing has been sent yet, so the attempt may still send the stream.
-    /// assert!(!attempt.is_consumed());
-    /// assert!(!template.first_byte_sent());
-    /// ```
-    #[must_use]
-    pub fn next_attempt(&self) -> Self {
-        match &self.inner {
-            Inner::OneShot(handle) => Self {
-                inner: Inner::OneShot(OneShotHandle {
-                    shared: Arc::clone(&handle.shared),
-                    length: LengthCheck::new(handle.length.declared),
-                    owner: false,
-                    finished: false,
-                }),
-            },
-            Inner::Empty => Self::empty(),
-            Inner::Bytes { original, .. } => Self::from_bytes(original.clone()),
-            Inner::Replayable(state) => {
-                Self::from_factory(Arc::clone(&state.factory), state.length.declared)
-            }
-        }
-    }
-
-    /// Whether a non-empty chunk of this body has been handed to the HTTP
-    /// stack. For one-shot bodies this is shared by every handle made with
-    /// [`next_attempt`](Self::next_attempt): once it is `true`, the stream
-    /// can never be sent again and a failed request cannot be retried.
-    #[must_use]
-    pub fn first_byte_sent(&self) -> bool {
-        match &self.inner {
-            Inner::Empty => false,
-            Inner::Bytes { original, pending } => !original.is_empty() && pending.is_none(),
-            Inner::Replayable(state) => state.first_byte_sent,
-            Inner::OneShot(handle) => handle.shared.started.load(Ordering::Acquire),
-        }
-    }
-
-    /// Whether sending this body would fail because it is a one-shot body
-    /// whose stream another handle has already started sending, or that has
-    /// already ended. Always `false` for replayable bodies.
-    #[must_use]
-    pub fn is_consumed(&self) -> bool {
-        match &self.inner {
             Inner::OneShot(handle) => {
-                if handle.owner {
-                    return false;
-                }
-                if handle.shared.started.load(Ordering::Acquire) {
-                    return true;
-                }
-                handle
-                    .shared
-                    .stream
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .is_none()
+                let slot = handle.shared.lock().unwrap_or_else(PoisonError::into_inner);
+                (!slot.taken && slot.stream.is_some())
+                    .then(|| Self::one_shot_handle(Arc::clone(&handle.shared), handle.length))
             }
-            _ => false,
         }
+    }
+
+    /// Lets the send watchdog see this body's progress.
+    pub(crate) fn watch(&mut self, progress: Arc<SendProgress>) {
+        self.progress = Some(progress);
     }
 
     fn kind_name(&self) -> &'static str {
@@ -422,6 +363,26 @@ impl RequestBody {
             Inner::OneShot(_) => "one-shot stream",
         }
     }
+
+    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, TransportError>>> {
+        match &mut self.inner {
+            Inner::Empty => Poll::Ready(None),
+            Inner::Bytes { pending, .. } => {
+                Poll::Ready(pending.take().filter(|b| !b.is_empty()).map(Ok))
+            }
+            Inner::Replayable(state) => state.poll_chunk(cx),
+            Inner::OneShot(handle) => handle.poll_chunk(cx),
+        }
+    }
+
+    fn inner_finished(&self) -> bool {
+        match &self.inner {
+            Inner::Empty => true,
+            Inner::Bytes { pending, .. } => pending.as_ref().is_none_or(Bytes::is_empty),
+            Inner::Replayable(state) => state.finished,
+            Inner::OneShot(handle) => handle.finished,
+        }
+    }
 }
 
 impl OneShotHandle {
@@ -429,34 +390,47 @@ impl OneShotHandle {
         if self.finished {
             return Poll::Ready(None);
         }
-        let shared = Arc::clone(&self.shared);
-        let mut slot = shared.stream.lock().unwrap_or_else(PoisonError::into_inner);
-        // Checked under the lock: `started` only changes while it is held.
-        let taken_by_other = !self.owner && shared.started.load(Ordering::Acquire);
-        let stream = match slot.as_mut() {
-            Some(stream) if !taken_by_other => stream,
-            _ => {
-                self.finished = true;
-                return Poll::Ready(Some(Err(consumed_error())));
+        if self.stream.is_none() {
+            let mut slot = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+            match slot.stream.take() {
+                Some(stream) if !slot.taken => {
+                    slot.taken = true;
+                    self.stream = Some(stream);
+                }
+                other => {
+                    slot.stream = other;
+                    self.finished = true;
+                    return Poll::Ready(Some(Err(consumed_error())));
+                }
             }
+        }
+        let Some(stream) = self.stream.as_mut() else {
+            return Poll::Ready(None);
         };
-        match poll_step(stream, &mut self.length, cx) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(Step::Chunk(chunk)) => {
-                shared.started.store(true, Ordering::Release);
-                self.owner = true;
-                Poll::Ready(Some(Ok(chunk)))
-            }
-            Poll::Ready(Step::End) => {
-                *slot = None;
+        let polled = poll_checked(stream, &mut self.length, cx);
+        match &polled {
+            Poll::Pending => {}
+            Poll::Ready(Some(Ok(_))) => self.yielded = true,
+            Poll::Ready(_) => {
+                // Ended or failed: the stream is spent either way.
+                self.stream = None;
                 self.finished = true;
-                Poll::Ready(None)
             }
-            Poll::Ready(Step::Failed(err)) => {
-                *slot = None;
-                self.finished = true;
-                Poll::Ready(Some(Err(err)))
-            }
+        }
+        polled
+    }
+}
+
+impl Drop for OneShotHandle {
+    fn drop(&mut self) {
+        if self.yielded {
+            return;
+        }
+        if let Some(stream) = self.stream.take() {
+            // Nothing went out: the next attempt may send the stream.
+            let mut slot = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+            slot.stream = Some(stream);
+            slot.taken = false;
         }
     }
 }
@@ -468,23 +442,12 @@ impl ReplayableState {
         }
         let factory = &self.factory;
         let stream = self.stream.get_or_insert_with(|| factory());
-        match poll_step(stream, &mut self.length, cx) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(Step::Chunk(chunk)) => {
-                self.first_byte_sent = true;
-                Poll::Ready(Some(Ok(chunk)))
-            }
-            Poll::Ready(Step::End) => {
-                self.stream = None;
-                self.finished = true;
-                Poll::Ready(None)
-            }
-            Poll::Ready(Step::Failed(err)) => {
-                self.stream = None;
-                self.finished = true;
-                Poll::Ready(Some(Err(err)))
-            }
+        let polled = poll_checked(stream, &mut self.length, cx);
+        if matches!(polled, Poll::Ready(None) | Poll::Ready(Some(Err(_)))) {
+            self.stream = None;
+            self.finished = true;
         }
+        polled
     }
 }
 
@@ -496,34 +459,49 @@ impl http_body::Body for RequestBody {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, TransportError>>> {
-        let chunk = match &mut self.get_mut().inner {
-            Inner::Empty => Poll::Ready(None),
-            Inner::Bytes { pending, .. } => {
-                Poll::Ready(pending.take().filter(|b| !b.is_empty()).map(Ok))
+        let this = self.get_mut();
+        if let Some(progress) = &this.progress {
+            progress.body_polled();
+        }
+        let chunk = if this.rest.is_empty() {
+            match this.poll_chunk(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => chunk,
+                Poll::Ready(other) => {
+                    if let Some(progress) = &this.progress {
+                        progress.body_ended();
+                    }
+                    return Poll::Ready(other.map(|result| result.map(Frame::data)));
+                }
             }
-            Inner::Replayable(state) => state.poll_chunk(cx),
-            Inner::OneShot(handle) => handle.poll_chunk(cx),
+        } else {
+            std::mem::take(&mut this.rest)
         };
-        chunk.map(|next| next.map(|result| result.map(Frame::data)))
+        let mut slice = chunk;
+        if slice.len() > MAX_SLICE {
+            this.rest = slice.split_off(MAX_SLICE);
+        }
+        if let Some(progress) = &this.progress {
+            progress.body_sent_data();
+        }
+        Poll::Ready(Some(Ok(Frame::data(slice))))
     }
 
     fn is_end_stream(&self) -> bool {
-        match &self.inner {
-            Inner::Empty => true,
-            Inner::Bytes { pending, .. } => pending.as_ref().is_none_or(Bytes::is_empty),
-            Inner::Replayable(state) => state.finished,
-            Inner::OneShot(handle) => handle.finished,
-        }
+        self.rest.is_empty() && self.inner_finished()
     }
 
     fn size_hint(&self) -> SizeHint {
-        match &self.inner {
-            Inner::Empty => SizeHint::with_exact(0),
-            Inner::Bytes { pending, .. } => {
-                SizeHint::with_exact(pending.as_ref().map_or(0, |b| b.len() as u64))
-            }
-            Inner::Replayable(state) => state.length.size_hint(),
-            Inner::OneShot(handle) => handle.length.size_hint(),
+        let rest = self.rest.len() as u64;
+        let remaining = match &self.inner {
+            Inner::Empty => Some(0),
+            Inner::Bytes { pending, .. } => Some(pending.as_ref().map_or(0, |b| b.len() as u64)),
+            Inner::Replayable(state) => state.length.remaining(),
+            Inner::OneShot(handle) => handle.length.remaining(),
+        };
+        match remaining {
+            Some(remaining) => SizeHint::with_exact(remaining.saturating_add(rest)),
+            None => SizeHint::default(),
         }
     }
 }
@@ -539,7 +517,6 @@ impl fmt::Debug for RequestBody {
         f.debug_struct("RequestBody")
             .field("kind", &self.kind_name())
             .field("content_length", &self.content_length())
-            .field("first_byte_sent", &self.first_byte_sent())
             .finish()
     }
 }
@@ -576,7 +553,7 @@ impl From<&'static [u8]> for RequestBody {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::AtomicUsize;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     use futures_util::stream;
     use http_body::Body as _;
@@ -608,9 +585,7 @@ mod tests {
         assert!(body.is_end_stream());
         assert_eq!(body.size_hint().exact(), Some(0));
         assert_eq!(drain(body).await.unwrap(), "");
-        let empty_bytes = RequestBody::from_bytes(Bytes::new());
-        assert!(empty_bytes.is_end_stream());
-        assert!(!empty_bytes.first_byte_sent());
+        assert!(RequestBody::from_bytes(Bytes::new()).is_end_stream());
     }
 
     #[tokio::test]
@@ -633,10 +608,11 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn declared_length_mismatch_is_an_io_error() {
+    async fn declared_length_mismatch_is_a_request_body_error() {
         let long = RequestBody::replayable(|| stream::iter(chunks(&[b"abc", b"def"])), Some(4));
         let err = drain(long).await.unwrap_err();
-        assert_eq!(err.kind(), TransportErrorKind::Io);
+        assert_eq!(err.kind(), TransportErrorKind::RequestBody);
+        assert!(!err.is_retryable());
         assert!(
             err.message()
                 .contains("more bytes than its declared length of 4"),
@@ -645,13 +621,13 @@ mod tests {
 
         let short = RequestBody::one_shot(stream::iter(chunks(&[b"abc"])), Some(10));
         let err = drain(short).await.unwrap_err();
-        assert_eq!(err.kind(), TransportErrorKind::Io);
+        assert_eq!(err.kind(), TransportErrorKind::RequestBody);
         assert!(err.message().contains("ended after 3 bytes"), "{err}");
         assert!(err.message().contains("declared length of 10"), "{err}");
     }
 
     #[tokio::test]
-    async fn stream_errors_become_io_errors_with_source() {
+    async fn stream_errors_become_request_body_errors_with_source() {
         let failing = RequestBody::replayable(
             || {
                 stream::iter(vec![
@@ -665,25 +641,18 @@ mod tests {
             None,
         );
         let err = drain(failing).await.unwrap_err();
-        assert_eq!(err.kind(), TransportErrorKind::Io);
+        assert_eq!(err.kind(), TransportErrorKind::RequestBody);
         let source = std::error::Error::source(&err).unwrap();
         assert_eq!(source.to_string(), "disk says no");
     }
 
     #[tokio::test]
-    async fn one_shot_refuses_a_second_send() {
+    async fn one_shot_gives_a_handle_only_while_untouched() {
         let template = RequestBody::one_shot(stream::iter(chunks(&[b"ab", b"cd"])), Some(4));
-        assert!(template.try_clone().is_none());
-        let first = template.next_attempt();
-        let second = template.next_attempt();
-        assert!(!template.first_byte_sent());
+        let first = template.try_clone().expect("untouched");
         assert_eq!(drain(first).await.unwrap(), "abcd");
-        assert!(template.first_byte_sent());
-        assert!(second.is_consumed());
-        let err = drain(second).await.unwrap_err();
-        assert_eq!(err.kind(), TransportErrorKind::InvalidRequest);
-        assert!(err.message().contains("already consumed"), "{err}");
-        // The original handle is no different from any other late attempt.
+        assert!(template.try_clone().is_none(), "spent");
+        // The template itself is no different from any other late handle.
         assert_eq!(
             drain(template).await.unwrap_err().kind(),
             TransportErrorKind::InvalidRequest
@@ -691,29 +660,66 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn one_shot_untouched_by_a_failed_attempt_can_still_be_sent() {
-        let template = RequestBody::one_shot(stream::iter(chunks(&[b"xyz"])), None);
-        // An attempt that never polled its body (e.g. the connection failed).
-        drop(template.next_attempt());
-        let retry = template.next_attempt();
-        assert!(!retry.is_consumed());
+    async fn one_shot_handle_dropped_before_its_first_byte_gives_the_stream_back() {
+        let (sender, receiver) = futures_channel_like();
+        let template = RequestBody::one_shot(receiver, None);
+        let mut attempt = template.try_clone().unwrap();
+        // Polled once, nothing ready yet: the attempt holds the stream.
+        let pending = std::future::poll_fn(|cx| {
+            Poll::Ready(Pin::new(&mut attempt).poll_frame(cx).is_pending())
+        })
+        .await;
+        assert!(pending, "no data yet");
+        assert!(template.try_clone().is_none(), "held by the attempt");
+        drop(attempt); // e.g. the connection failed before anything went out
+        let retry = template.try_clone().expect("given back");
+        sender.send(Bytes::from_static(b"xyz"));
+        drop(sender);
         assert_eq!(drain(retry).await.unwrap(), "xyz");
     }
 
     #[tokio::test]
     async fn one_shot_handle_that_started_keeps_the_stream() {
         let template = RequestBody::one_shot(stream::iter(chunks(&[b"a", b"b"])), None);
-        let mut first = template.next_attempt();
+        let mut first = template.try_clone().unwrap();
         let frame = first.frame().await.unwrap().unwrap();
         assert_eq!(frame.into_data().unwrap(), "a");
-        assert!(template.first_byte_sent());
-        assert!(!first.is_consumed());
+        assert!(template.try_clone().is_none());
         // A competing handle cannot steal the rest of the stream.
-        let mut second = template.next_attempt();
+        let mut second = RequestBody::one_shot_handle(
+            match &template.inner {
+                Inner::OneShot(handle) => Arc::clone(&handle.shared),
+                _ => unreachable!(),
+            },
+            LengthCheck::new(None),
+        );
         let err = second.frame().await.unwrap().unwrap_err();
         assert_eq!(err.kind(), TransportErrorKind::InvalidRequest);
-        let rest = drain(first).await.unwrap();
-        assert_eq!(rest, "b");
+        assert_eq!(drain(first).await.unwrap(), "b");
+    }
+
+    #[tokio::test]
+    async fn large_chunks_go_out_in_slices_without_changing_the_bytes() {
+        let big: Bytes = (0..(3 * MAX_SLICE + 17)).map(|i| i as u8).collect();
+        let expected = big.clone();
+        let mut body = RequestBody::replayable(
+            move || stream::iter([Ok(big.clone())]),
+            Some(expected.len() as u64),
+        );
+        let mut got = Vec::new();
+        let mut frames = 0;
+        while let Some(frame) = body.frame().await {
+            let data = frame.unwrap().into_data().unwrap();
+            assert!(data.len() <= MAX_SLICE);
+            got.extend_from_slice(&data);
+            frames += 1;
+            assert_eq!(
+                body.size_hint().exact(),
+                Some((expected.len() - got.len()) as u64)
+            );
+        }
+        assert_eq!(frames, 4);
+        assert_eq!(got, expected);
     }
 
     #[tokio::test]
@@ -732,5 +738,49 @@ mod tests {
         let debug = format!("{body:?}");
         assert!(debug.contains("bytes"));
         assert!(!debug.contains("secret-token"));
+    }
+
+    /// A tiny unbounded channel as a stream, without extra dependencies.
+    struct Sender(Arc<Mutex<(Vec<Bytes>, bool, Option<std::task::Waker>)>>);
+    struct Receiver(Arc<Mutex<(Vec<Bytes>, bool, Option<std::task::Waker>)>>);
+
+    impl Sender {
+        fn send(&self, bytes: Bytes) {
+            let mut state = self.0.lock().unwrap();
+            state.0.push(bytes);
+            if let Some(waker) = state.2.take() {
+                waker.wake();
+            }
+        }
+    }
+
+    impl Drop for Sender {
+        fn drop(&mut self) {
+            let mut state = self.0.lock().unwrap();
+            state.1 = true;
+            if let Some(waker) = state.2.take() {
+                waker.wake();
+            }
+        }
+    }
+
+    impl Stream for Receiver {
+        type Item = io::Result<Bytes>;
+        fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            let mut state = self.0.lock().unwrap();
+            if !state.0.is_empty() {
+                return Poll::Ready(Some(Ok(state.0.remove(0))));
+            }
+            if state.1 {
+                return Poll::Ready(None);
+            }
+            state.2 = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+
+    fn futures_channel_like() -> (Sender, Receiver) {
+        let shared = Arc::new(Mutex::new((Vec::new(), false, None)));
+        (Sender(Arc::clone(&shared)), Receiver(shared))
     }
 }

@@ -1,74 +1,460 @@
-//! Per-request timeout overrides, carried as request extensions.
+//! Timeouts that follow the transfer, as httpx (under the official Python SDK)
+//! has them: each phase of an exchange has its own limit, and a steady
+//! transfer of any length never times out.
 //!
-//! A client puts these in [`http::Request::extensions_mut`]; a transport that
-//! supports them lets them win over its own defaults. `HyperTransport`
-//! (feature `hyper`) honours both; custom transports should too.
+//! | phase | what it bounds | set by |
+//! | --- | --- | --- |
+//! | [`Connect`](TimeoutPhase::Connect) | TCP connect plus TLS handshake | the transport's builder |
+//! | [`Pool`](TimeoutPhase::Pool) | waiting for a connection before the body starts | [`Timeouts::pool`] |
+//! | [`Write`](TimeoutPhase::Write) | no progress sending the request body | [`Timeouts::write`] |
+//! | [`Read`](TimeoutPhase::Read) | no byte of the answer: until its headers, then between body chunks | [`Timeouts::read`] |
+//!
+//! [`send_with_timeouts`] applies [`Timeouts`] around any HTTP stack's send
+//! future, so every [`Transport`](crate::Transport) gets the same phases: it
+//! watches the request body being pulled (progress) and the response body
+//! being read (idle gaps). Durations saturate: a limit too large to add to the
+//! clock means no limit.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-/// The time allowed from sending a request until its response headers have
-/// arrived (connecting included). Passing it fails the request with
-/// [`Timeout`](crate::TransportErrorKind::Timeout).
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
+use tokio::time::{Instant, Sleep};
+
+use crate::error::{TimeoutPhase, TransportError};
+use crate::request_body::RequestBody;
+use crate::response_body::ResponseBody;
+
+/// Per-request phase timeouts, carried as an [`http::Request`] extension; a
+/// transport's own defaults fill the phases a request leaves unset.
 ///
 /// ```
 /// use std::time::Duration;
-/// use files_transport::{RequestBody, RequestTimeout};
+/// use files_transport::{RequestBody, Timeouts};
 ///
+/// let timeouts = Timeouts::uniform(Duration::from_secs(600)).with_pool(None);
 /// let mut request = http::Request::new(RequestBody::empty());
-/// request
-///     .extensions_mut()
-///     .insert(RequestTimeout::new(Duration::from_secs(30)));
+/// request.extensions_mut().insert(timeouts);
 /// assert_eq!(
-///     request.extensions().get::<RequestTimeout>().map(|t| t.duration()),
-///     Some(Duration::from_secs(30))
+///     request.extensions().get::<Timeouts>().and_then(|t| t.read),
+///     Some(Duration::from_secs(600))
 /// );
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub struct RequestTimeout(Duration);
+pub struct Timeouts {
+    /// The longest wait for a connection before the request body starts.
+    pub pool: Option<Duration>,
+    /// The longest the request body may go without progress.
+    pub write: Option<Duration>,
+    /// The longest silence of the answer: until its headers arrive once the
+    /// body has gone out, then between body chunks.
+    pub read: Option<Duration>,
+}
 
-impl RequestTimeout {
-    /// A response-headers deadline of `duration`.
+impl Timeouts {
+    /// No limit on any phase.
+    pub const NONE: Self = Self {
+        pool: None,
+        write: None,
+        read: None,
+    };
+
+    /// The same limit on the pool, write and read phases (httpx's
+    /// `Timeout(n)`).
     #[must_use]
-    pub const fn new(duration: Duration) -> Self {
-        Self(duration)
+    pub const fn uniform(limit: Duration) -> Self {
+        Self {
+            pool: Some(limit),
+            write: Some(limit),
+            read: Some(limit),
+        }
     }
 
-    /// The deadline.
+    /// Sets the pool limit.
     #[must_use]
-    pub const fn duration(self) -> Duration {
-        self.0
+    pub const fn with_pool(mut self, limit: Option<Duration>) -> Self {
+        self.pool = limit;
+        self
+    }
+
+    /// Sets the write limit.
+    #[must_use]
+    pub const fn with_write(mut self, limit: Option<Duration>) -> Self {
+        self.write = limit;
+        self
+    }
+
+    /// Sets the read limit.
+    #[must_use]
+    pub const fn with_read(mut self, limit: Option<Duration>) -> Self {
+        self.read = limit;
+        self
+    }
+
+    /// Each phase of `self`, or of `defaults` where `self` leaves it unset.
+    #[must_use]
+    pub fn or(self, defaults: Self) -> Self {
+        Self {
+            pool: self.pool.or(defaults.pool),
+            write: self.write.or(defaults.write),
+            read: self.read.or(defaults.read),
+        }
     }
 }
 
-/// The longest the response body may stay silent while the reader waits for
-/// its next chunk. Passing it fails the body with
-/// [`Timeout`](crate::TransportErrorKind::Timeout).
-///
-/// ```
-/// use std::time::Duration;
-/// use files_transport::{ReadTimeout, RequestBody};
-///
-/// let mut request = http::Request::new(RequestBody::empty());
-/// request
-///     .extensions_mut()
-///     .insert(ReadTimeout::new(Duration::from_secs(60)));
-/// assert!(request.extensions().get::<ReadTimeout>().is_some());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct ReadTimeout(Duration);
+const WAITING: u8 = 0;
+const SENDING: u8 = 1;
+const SENT: u8 = 2;
 
-impl ReadTimeout {
-    /// A maximum idle gap of `duration` between response body chunks.
-    #[must_use]
-    pub const fn new(duration: Duration) -> Self {
-        Self(duration)
+/// What the request body has done so far, written by the body as the HTTP
+/// stack pulls it and read by the watchdog of [`send_with_timeouts`].
+pub(crate) struct SendProgress {
+    base: Instant,
+    state: AtomicU8,
+    /// Nanoseconds from `base` to the last progress.
+    last: AtomicU64,
+}
+
+impl SendProgress {
+    fn new(body_is_empty: bool) -> Self {
+        Self {
+            base: Instant::now(),
+            state: AtomicU8::new(if body_is_empty { SENT } else { WAITING }),
+            last: AtomicU64::new(0),
+        }
     }
 
-    /// The maximum idle gap.
-    #[must_use]
-    pub const fn duration(self) -> Duration {
-        self.0
+    fn touch(&self) {
+        let nanos = u64::try_from(self.base.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.last.store(nanos, Ordering::Release);
+    }
+
+    /// The HTTP stack asked for body data: a connection is ours.
+    pub(crate) fn body_polled(&self) {
+        if self
+            .state
+            .compare_exchange(WAITING, SENDING, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            self.touch();
+        }
+    }
+
+    /// A slice of the body went to the HTTP stack.
+    pub(crate) fn body_sent_data(&self) {
+        self.touch();
+    }
+
+    /// The body ended (or failed): from now on the answer is awaited.
+    pub(crate) fn body_ended(&self) {
+        self.state.store(SENT, Ordering::Release);
+        self.touch();
+    }
+
+    /// The phase under way, its limit and when it runs out (`None`: never).
+    fn deadline(&self, timeouts: &Timeouts) -> (TimeoutPhase, Option<Duration>, Option<Instant>) {
+        let (phase, limit) = match self.state.load(Ordering::Acquire) {
+            WAITING => (TimeoutPhase::Pool, timeouts.pool),
+            SENDING => (TimeoutPhase::Write, timeouts.write),
+            _ => (TimeoutPhase::Read, timeouts.read),
+        };
+        let since = self.base + Duration::from_nanos(self.last.load(Ordering::Acquire));
+        (phase, limit, limit.and_then(|limit| since.checked_add(limit)))
+    }
+}
+
+/// Far enough to mean "never", near enough for every timer.
+const NEVER: Duration = Duration::from_secs(60 * 60 * 24 * 365);
+
+/// Sends `request` through `send` (an HTTP stack's send future) under phase
+/// timeouts: the request's [`Timeouts`] extension, filled from `defaults`.
+///
+/// * Until the body is first pulled, the [`Pool`](TimeoutPhase::Pool) limit
+///   runs (an empty body skips straight to the read phase).
+/// * While the body is sent, the [`Write`](TimeoutPhase::Write) limit runs
+///   from the last slice pulled: a peer that stops reading stalls it.
+/// * Once the body has ended, the [`Read`](TimeoutPhase::Read) limit runs
+///   until the response headers, and then between response body chunks.
+///
+/// Passing a limit fails with a [`Timeout`](crate::TransportErrorKind::Timeout)
+/// error that names the phase ([`TransportError::timeout_phase`]). The
+/// connect phase belongs to the transport's connector.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use std::time::Duration;
+/// use files_transport::{
+///     send_with_timeouts, RequestBody, ResponseBody, TimeoutPhase, Timeouts,
+/// };
+///
+/// let request = http::Request::get("http://127.0.0.1:1/")
+///     .body(RequestBody::empty())
+///     .unwrap();
+/// let never_answers = |_request| std::future::pending();
+/// let defaults = Timeouts::uniform(Duration::from_millis(20));
+/// let err = send_with_timeouts(request, defaults, never_answers).await.unwrap_err();
+/// assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Read));
+/// # }
+/// ```
+///
+/// # Errors
+/// A phase passed its limit, or `send` failed.
+pub async fn send_with_timeouts<F, Fut>(
+    mut request: http::Request<RequestBody>,
+    defaults: Timeouts,
+    send: F,
+) -> Result<http::Response<ResponseBody>, TransportError>
+where
+    F: FnOnce(http::Request<RequestBody>) -> Fut,
+    Fut: Future<Output = Result<http::Response<ResponseBody>, TransportError>>,
+{
+    let timeouts = request
+        .extensions()
+        .get::<Timeouts>()
+        .copied()
+        .unwrap_or_default()
+        .or(defaults);
+    let host = crate::error::host_of(request.uri());
+    let body_is_empty = request.body().content_length() == Some(0);
+    let progress = Arc::new(SendProgress::new(body_is_empty));
+    request.body_mut().watch(Arc::clone(&progress));
+
+    let mut sending = std::pin::pin!(send(request));
+    let mut timer = std::pin::pin!(tokio::time::sleep(NEVER));
+    loop {
+        let (_, _, deadline) = progress.deadline(&timeouts);
+        let at = deadline.unwrap_or_else(|| Instant::now() + NEVER);
+        timer.as_mut().reset(at);
+        let finished = std::future::poll_fn(|cx| {
+            if let Poll::Ready(result) = sending.as_mut().poll(cx) {
+                return Poll::Ready(Some(result));
+            }
+            timer.as_mut().poll(cx).map(|()| None)
+        })
+        .await;
+        if let Some(result) = finished {
+            return result.map(|response| {
+                response.map(|body| ResponseBody::new(IdleReadBody::new(body, timeouts.read)))
+            });
+        }
+        // The timer fired: the body may have moved on since it was set.
+        let (phase, limit, deadline) = progress.deadline(&timeouts);
+        if let (Some(limit), Some(deadline)) = (limit, deadline)
+            && deadline <= Instant::now()
+        {
+            let mut err = TransportError::timeout(phase, limit);
+            if let Some(host) = &host {
+                err = err.with_host(host.clone());
+            }
+            return Err(err);
+        }
+    }
+}
+
+/// A response body that fails when the peer stays silent for longer than the
+/// read limit. Only time spent *waiting* counts: a slow reader is not
+/// penalised.
+struct IdleReadBody {
+    inner: ResponseBody,
+    limit: Option<Duration>,
+    timer: Option<Pin<Box<Sleep>>>,
+    waiting: bool,
+    failed: bool,
+}
+
+impl IdleReadBody {
+    fn new(inner: ResponseBody, limit: Option<Duration>) -> Self {
+        Self {
+            inner,
+            limit,
+            timer: None,
+            waiting: false,
+            failed: false,
+        }
+    }
+}
+
+impl Body for IdleReadBody {
+    type Data = Bytes;
+    type Error = TransportError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, TransportError>>> {
+        let this = self.get_mut();
+        if this.failed {
+            return Poll::Ready(None);
+        }
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Err(err))) => {
+                this.failed = true;
+                Poll::Ready(Some(Err(err)))
+            }
+            Poll::Ready(other) => {
+                this.waiting = false;
+                Poll::Ready(other)
+            }
+            Poll::Pending => {
+                let Some(limit) = this.limit else {
+                    return Poll::Pending;
+                };
+                if !this.waiting {
+                    this.waiting = true;
+                    let at = Instant::now()
+                        .checked_add(limit)
+                        .unwrap_or_else(|| Instant::now() + NEVER);
+                    match &mut this.timer {
+                        Some(timer) => timer.as_mut().reset(at),
+                        None => this.timer = Some(Box::pin(tokio::time::sleep_until(at))),
+                    }
+                }
+                let expired = this
+                    .timer
+                    .as_mut()
+                    .is_some_and(|timer| timer.as_mut().poll(cx).is_ready());
+                if expired {
+                    this.failed = true;
+                    return Poll::Ready(Some(Err(TransportError::timeout(
+                        TimeoutPhase::Read,
+                        limit,
+                    ))));
+                }
+                Poll::Pending
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.failed || self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        if self.failed {
+            SizeHint::with_exact(0)
+        } else {
+            self.inner.size_hint()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http_body_util::BodyExt as _;
+
+    use super::*;
+    use crate::TransportErrorKind;
+
+    fn get() -> http::Request<RequestBody> {
+        http::Request::get("http://127.0.0.1:9/x")
+            .body(RequestBody::empty())
+            .unwrap()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_silent_peer_fails_in_the_read_phase() {
+        let started = Instant::now();
+        let err = send_with_timeouts(get(), Timeouts::uniform(Duration::from_secs(7)), |_| {
+            std::future::pending()
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(err.kind(), TransportErrorKind::Timeout);
+        assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Read));
+        assert_eq!(err.host(), Some("127.0.0.1:9"));
+        assert_eq!(started.elapsed(), Duration::from_secs(7));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_body_never_pulled_fails_in_the_pool_phase() {
+        let request = http::Request::post("http://127.0.0.1:9/x")
+            .body(RequestBody::from_bytes("abc"))
+            .unwrap();
+        let timeouts = Timeouts::uniform(Duration::from_secs(60)).with_pool(Some(Duration::from_secs(2)));
+        let err = send_with_timeouts(request, timeouts, |_| std::future::pending())
+            .await
+            .unwrap_err();
+        assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Pool));
+        assert_eq!(err.timeout_after(), Some(Duration::from_secs(2)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_steady_body_never_times_out_and_a_stalled_one_does() {
+        // The "HTTP stack" pulls one slice per second for 30 s, then stops.
+        let body = RequestBody::replayable(
+            || {
+                futures_util::stream::iter(
+                    (0..40).map(|_| Ok::<_, std::io::Error>(Bytes::from_static(b"x"))),
+                )
+            },
+            None,
+        );
+        let request = http::Request::post("http://127.0.0.1:9/x").body(body).unwrap();
+        let timeouts = Timeouts::uniform(Duration::from_secs(5));
+        let started = Instant::now();
+        let err = send_with_timeouts(request, timeouts, |request| async move {
+            let mut body = request.into_body();
+            for _ in 0..30 {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                body.frame().await.unwrap().unwrap();
+            }
+            std::future::pending().await
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Write));
+        assert_eq!(started.elapsed(), Duration::from_secs(35), "30 s steady, then 5 s stalled");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn response_bodies_fail_after_an_idle_gap_not_a_slow_total() {
+        let response = |_| async {
+            let chunks = futures_util::stream::unfold(0, |n| async move {
+                if n == 3 {
+                    std::future::pending::<()>().await;
+                }
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                Some((Ok(Bytes::from_static(b"chunk")), n + 1))
+            });
+            Ok(http::Response::new(ResponseBody::from_stream(chunks)))
+        };
+        let response = send_with_timeouts(get(), Timeouts::uniform(Duration::from_secs(3)), response)
+            .await
+            .unwrap();
+        let mut body = response.into_body();
+        for _ in 0..3 {
+            assert!(body.frame().await.unwrap().is_ok());
+        }
+        let err = body.frame().await.unwrap().unwrap_err();
+        assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Read));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn huge_limits_saturate_instead_of_overflowing() {
+        let huge = Timeouts::uniform(Duration::from_secs(u64::MAX));
+        let response = send_with_timeouts(get(), huge, |_| async {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            Ok(http::Response::new(ResponseBody::from_bytes("ok")))
+        })
+        .await
+        .unwrap();
+        let body = response.into_body().collect_capped(10).await.unwrap();
+        assert_eq!(body, "ok");
+    }
+
+    #[test]
+    fn request_values_win_over_defaults() {
+        let mine = Timeouts::NONE.with_read(Some(Duration::from_secs(1)));
+        let merged = mine.or(Timeouts::uniform(Duration::from_secs(9)));
+        assert_eq!(merged.read, Some(Duration::from_secs(1)));
+        assert_eq!(merged.write, Some(Duration::from_secs(9)));
+        assert_eq!(merged.pool, Some(Duration::from_secs(9)));
     }
 }

@@ -196,7 +196,7 @@ async fn failing_request_body_is_recorded_and_returned() {
             .body(body)
             .unwrap();
         let err = fake.send(request).await.unwrap_err();
-        assert_eq!(err.kind(), TransportErrorKind::Io);
+        assert_eq!(err.kind(), TransportErrorKind::RequestBody);
         assert_eq!(fake.requests()[0].body, "abc");
         assert_eq!(fake.remaining(), 1, "the script is untouched");
     })
@@ -217,8 +217,9 @@ async fn one_shot_second_send_is_an_invalid_request() {
                     .unwrap(),
             )
         };
-        send(template.next_attempt()).await.unwrap();
-        let err = send(template.next_attempt()).await.unwrap_err();
+        send(template.try_clone().unwrap()).await.unwrap();
+        assert!(template.try_clone().is_none());
+        let err = send(template).await.unwrap_err();
         assert_eq!(err.kind(), TransportErrorKind::InvalidRequest);
     })
     .await;

@@ -87,10 +87,10 @@ async fn bytes_body_sent_twice_yields_identical_bytes() {
         let server = echo_server().await;
         let transport = HyperTransport::new().unwrap();
         let template = RequestBody::from_bytes("same bytes");
-        let first = send_text(&transport, server.url("/"), template.next_attempt())
+        let first = send_text(&transport, server.url("/"), template.try_clone().expect("a body for this attempt"))
             .await
             .unwrap();
-        let second = send_text(&transport, server.url("/"), template.next_attempt())
+        let second = send_text(&transport, server.url("/"), template.try_clone().expect("a body for this attempt"))
             .await
             .unwrap();
         assert_eq!(first, "10|same bytes");
@@ -111,14 +111,14 @@ async fn one_shot_body_refuses_a_second_send() {
             ]),
             Some(9),
         );
-        assert!(template.try_clone().is_none());
-        let first = send_text(&transport, server.url("/"), template.next_attempt())
+        let first = send_text(&transport, server.url("/"), template.try_clone().expect("a body for this attempt"))
             .await
             .unwrap();
         assert_eq!(first, "9|only once");
-        assert!(template.first_byte_sent());
+        assert!(template.try_clone().is_none(), "spent: no second attempt");
 
-        let err = send_text(&transport, server.url("/"), template.next_attempt())
+        // Sending the spent template itself is refused before anything goes out.
+        let err = send_text(&transport, server.url("/"), template)
             .await
             .unwrap_err();
         assert_eq!(err.kind(), TransportErrorKind::InvalidRequest, "{err}");
@@ -143,15 +143,15 @@ async fn one_shot_body_survives_an_attempt_that_sent_nothing() {
             Some(10),
         );
         let refused = format!("http://127.0.0.1:{}/", support::refused_port());
-        let err = send_text(&transport, refused, template.next_attempt())
+        let err = send_text(&transport, refused, template.try_clone().expect("a body for this attempt"))
             .await
             .unwrap_err();
         assert_eq!(err.kind(), TransportErrorKind::Connect, "{err}");
         assert!(
-            !template.first_byte_sent(),
+            template.try_clone().is_some(),
             "a failed connect sends no byte, so a retry is safe"
         );
-        let retried = send_text(&transport, server.url("/"), template.next_attempt())
+        let retried = send_text(&transport, server.url("/"), template.try_clone().expect("a body for this attempt"))
             .await
             .unwrap();
         assert_eq!(retried, "10|still here");

@@ -120,11 +120,15 @@ pub(super) fn client_error(
     err: hyper_util::client::legacy::Error,
     host: &str,
     over_tls: bool,
+    connect_timeout: std::time::Duration,
 ) -> TransportError {
     let (kind, message) = classify(&err, over_tls);
-    TransportError::new(kind, message)
-        .with_host(host)
-        .with_source(err)
+    let base = if kind == TransportErrorKind::Timeout && err.is_connect() {
+        TransportError::timeout(crate::TimeoutPhase::Connect, connect_timeout)
+    } else {
+        TransportError::new(kind, message)
+    };
+    base.with_host(host).with_source(err)
 }
 
 /// Converts an error while streaming a response body.
