@@ -489,7 +489,7 @@ async fn garbage_response_is_not_retryable() {
 }
 
 #[tokio::test]
-async fn failing_request_body_stream_is_an_io_error() {
+async fn failing_request_body_stream_is_a_request_body_error_never_retried() {
     bounded(async {
         let server = support::serve(|req| async move {
             let _ = req.into_body().collect().await;
@@ -508,7 +508,8 @@ async fn failing_request_body_stream_is_an_io_error() {
         );
         let request = http::Request::post(server.url("/")).body(body).unwrap();
         let err = transport().send(request).await.unwrap_err();
-        assert_eq!(err.kind(), TransportErrorKind::Io, "{err}");
+        assert_eq!(err.kind(), TransportErrorKind::RequestBody, "{err}");
+        assert!(!err.is_retryable());
         assert!(err.to_string().contains("request body"), "{err}");
     })
     .await;
