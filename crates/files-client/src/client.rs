@@ -1,23 +1,27 @@
-//! [`Client`]: configuration plus transport, and the one loop every request goes
-//! through (headers, timeouts, retries, error classification, tracing).
+//! [`Client`] and its send loop: every request goes through
+//! [`Client::execute`], which sends attempts through the transport (which
+//! owns the phase timeouts), classifies failures, and retries by the official
+//! policy while the body can be replayed and the operation deadline allows.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use files_transport::{ReadTimeout, RequestBody, RequestTimeout, ResponseBody, SharedTransport};
+use files_transport::{
+    RequestBody, ResponseBody, SharedTransport, TimeoutPhase, Timeouts, TransportError,
+};
 use files_types::ApiGeneration;
 use http::{HeaderMap, HeaderValue, Method, Response};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::config::{Config, redacted_headers};
-use crate::error::snippet;
-use crate::headers::request_headers;
-use crate::options::RequestOptions;
+use crate::error::{NotRetried, snippet};
+use crate::local_failure::LocalFailure;
 use crate::retry::{retry_delay, should_retry};
-use crate::{ApiError, ClientBuilder, Error, Files};
+use crate::{ApiError, Error};
 
 /// The largest error or JSON answer the client reads.
 const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
@@ -48,62 +52,44 @@ impl fmt::Debug for Client {
     }
 }
 
-/// A request, ready for the retry loop.
-pub(crate) struct Prepared {
+/// A request ready for the send loop: everything but the per-attempt header.
+pub(crate) struct Outgoing {
     pub method: Method,
+    /// The path, for errors and traces (never the query).
     pub path: String,
-    pub query: Vec<(&'static str, String)>,
+    pub url: String,
+    pub headers: HeaderMap,
+    /// The template each attempt's body is cloned from.
     pub body: RequestBody,
-    pub content_type: Option<HeaderValue>,
-    pub accept: &'static str,
+    /// Where the body's producer records a failure of its own.
+    pub local_failure: LocalFailure,
 }
 
-impl Prepared {
-    pub(crate) fn new(method: Method, path: String) -> Self {
-        Self {
-            method,
-            path,
-            query: Vec::new(),
-            body: RequestBody::empty(),
-            content_type: None,
-            accept: "application/json",
-        }
-    }
+/// How the send loop treats one call.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SendPolicy {
+    pub max_retries: u32,
+    /// The transport's pool, write and read limits for each attempt.
+    pub timeouts: Timeouts,
+    /// The whole call, retries included.
+    pub operation_timeout: Option<Duration>,
 }
 
-/// What one attempt produced (short-lived: its size does not matter).
-#[allow(clippy::large_enum_variant)]
-enum Attempt<T> {
-    Done(T),
-    Failed {
-        error: Error,
-        retry: bool,
-        headers: Option<HeaderMap>,
-    },
+/// A failed attempt: the error, whether the policy retries it, and the
+/// answer's headers (for `retry-after`).
+struct Failed {
+    error: Error,
+    retry: bool,
+    headers: Option<HeaderMap>,
 }
 
 impl Client {
-    /// A builder.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// A client configured from `ANTHROPIC_API_KEY` (or `ANTHROPIC_AUTH_TOKEN`) and
-    /// `ANTHROPIC_BASE_URL`, with every other default.
-    ///
-    /// # Errors
-    /// Neither variable holds a credential, or the base URL is invalid.
-    pub fn from_env() -> Result<Self, Error> {
-        ClientBuilder::new().from_env().build()
-    }
-
     pub(crate) fn from_parts(config: Arc<Config>, transport: SharedTransport) -> Self {
         Self { config, transport }
     }
 
-    /// The files resource.
-    pub fn files(&self) -> Files {
-        Files::new(self.clone())
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
     }
 
     /// The API generation this client speaks.
@@ -111,40 +97,30 @@ impl Client {
         self.config.generation
     }
 
-    /// The client-side upload size limit.
-    pub(crate) fn max_upload_bytes(&self) -> u64 {
-        self.config.max_upload_bytes
-    }
-
-    /// The default time allowed per attempt.
-    pub(crate) fn timeout(&self) -> Duration {
-        self.config.timeout
-    }
-
     /// The base URL, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.config.base_url
     }
 
-    /// Sends `request` and returns the success answer with its body still streaming.
+    /// Sends `outgoing` and returns the success answer with its body still streaming.
     pub(crate) async fn send_streaming(
         &self,
-        request: Prepared,
-        options: &RequestOptions,
+        outgoing: Outgoing,
+        policy: SendPolicy,
     ) -> Result<Response<ResponseBody>, Error> {
-        self.run(request, options, |response| async move { Ok(response) })
+        self.execute(outgoing, policy, |response| async move { Ok(response) })
             .await
     }
 
-    /// Sends `request` and decodes its JSON answer (the body is read inside the
-    /// retry loop, so a connection that breaks mid-answer is retried too).
+    /// Sends `outgoing` and decodes its JSON answer (the body is read inside
+    /// the loop, so a connection that breaks mid-answer is retried too).
     pub(crate) async fn send_json<T: DeserializeOwned>(
         &self,
-        request: Prepared,
-        options: &RequestOptions,
+        outgoing: Outgoing,
+        policy: SendPolicy,
     ) -> Result<T, Error> {
         let (status, headers, body) = self
-            .run(request, options, |response| async move {
+            .execute(outgoing, policy, |response| async move {
                 let (parts, body) = response.into_parts();
                 let bytes = body.collect_capped(MAX_JSON_BYTES).await?;
                 Ok((parts.status, parts.headers, bytes))
@@ -158,178 +134,156 @@ impl Client {
         })
     }
 
-    async fn run<T, F, Fut>(
+    /// The send loop, under the operation deadline when there is one.
+    async fn execute<T, F, Fut>(
         &self,
-        request: Prepared,
-        options: &RequestOptions,
+        outgoing: Outgoing,
+        policy: SendPolicy,
         finish: F,
     ) -> Result<T, Error>
     where
         F: Fn(Response<ResponseBody>) -> Fut,
-        Fut: std::future::Future<Output = Result<T, files_transport::TransportError>>,
+        Fut: Future<Output = Result<T, TransportError>>,
     {
-        let max_retries = options.max_retries.unwrap_or(self.config.max_retries);
-        let timeout = options.timeout.unwrap_or(self.config.timeout);
-        let span =
-            tracing::debug_span!("files_request", method = %request.method, path = %request.path);
-        async move {
-            let mut attempt = 0;
-            loop {
-                let http_request = self.build(&request, options, attempt, timeout)?;
-                let outcome = self
-                    .attempt(http_request, &request.path, attempt, timeout, &finish)
-                    .await;
-                let (error, retry, headers) = match outcome {
-                    Attempt::Done(value) => return Ok(value),
-                    Attempt::Failed { error, retry, headers } => (error, retry, headers),
-                };
-                if !retry || attempt >= max_retries {
-                    return Err(error);
-                }
-                if !request.body.is_replayable() && request.body.first_byte_sent() {
-                    tracing::warn!(attempt, error = %error, "not retrying: the one-shot body already started sending");
-                    return Err(Error::NotRetried { source: Box::new(error) });
-                }
-                let delay = retry_delay(headers.as_ref(), attempt);
-                tracing::info!(attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
-                tokio::time::sleep(delay).await;
-                attempt += 1;
-            }
+        let span = tracing::debug_span!("files_request", method = %outgoing.method, path = %outgoing.path);
+        let method = outgoing.method.clone();
+        let path = outgoing.path.clone();
+        let attempts = self.attempts(outgoing, policy, finish).instrument(span);
+        match policy.operation_timeout {
+            None => attempts.await,
+            Some(limit) => tokio::time::timeout(limit, attempts)
+                .await
+                .unwrap_or_else(|_elapsed| {
+                    Err(Error::Timeout {
+                        method: method.to_string(),
+                        path,
+                        phase: Some(TimeoutPhase::Operation),
+                        after: Some(limit),
+                        not_retried: None,
+                        source: None,
+                    })
+                }),
         }
-        .instrument(span)
-        .await
+    }
+
+    async fn attempts<T, F, Fut>(
+        &self,
+        outgoing: Outgoing,
+        policy: SendPolicy,
+        finish: F,
+    ) -> Result<T, Error>
+    where
+        F: Fn(Response<ResponseBody>) -> Fut,
+        Fut: Future<Output = Result<T, TransportError>>,
+    {
+        let mut attempt: u32 = 0;
+        loop {
+            // The one replay question: a fresh body for this attempt, or none.
+            let Some(body) = outgoing.body.try_clone() else {
+                return Err(Error::misuse(
+                    "the request body was already consumed before the first attempt",
+                ));
+            };
+            let request = self.attempt_request(&outgoing, body, attempt, policy.timeouts)?;
+            tracing::debug!(attempt, "sending");
+            let failed = match self
+                .attempt(request, &outgoing.method, &outgoing.path, &finish)
+                .await
+            {
+                Ok(value) => {
+                    tracing::debug!(attempt, "succeeded");
+                    return Ok(value);
+                }
+                Err(failed) => failed,
+            };
+            // A failure of our own body is reported as what it is, never retried.
+            if let Some(local) = outgoing.local_failure.take() {
+                return Err(local);
+            }
+            if !failed.retry || attempt >= policy.max_retries {
+                return Err(failed.error);
+            }
+            if outgoing.body.try_clone().is_none() {
+                tracing::warn!(attempt, error = %failed.error, "not retrying: the one-shot body already started sending");
+                return Err(failed
+                    .error
+                    .not_retried_because(NotRetried::OneShotBodySent));
+            }
+            let delay = retry_delay(failed.headers.as_ref(), attempt);
+            tracing::info!(attempt, delay_ms = delay.as_millis() as u64, error = %failed.error, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
     }
 
     async fn attempt<T, F, Fut>(
         &self,
-        http_request: http::Request<RequestBody>,
+        request: http::Request<RequestBody>,
+        method: &Method,
         path: &str,
-        attempt: u32,
-        timeout: Duration,
         finish: &F,
-    ) -> Attempt<T>
+    ) -> Result<T, Failed>
     where
         F: Fn(Response<ResponseBody>) -> Fut,
-        Fut: std::future::Future<Output = Result<T, files_transport::TransportError>>,
+        Fut: Future<Output = Result<T, TransportError>>,
     {
-        let method = http_request.method().clone();
-        tracing::debug!(attempt, "sending");
-        let sent = tokio::time::timeout(timeout, async {
-            let response = self.transport.send(http_request).await?;
-            if response.status().is_success() {
-                finish(response).await.map(Ok)
-            } else {
-                Ok(Err(response))
-            }
-        })
-        .await;
-        let transport_failure = |err: files_transport::TransportError| {
-            // A failure of our own request body (a rule broken while a stream was
-            // sent, the local file unreadable) is not the network's: report it as
-            // what it is, and never retry it.
-            if let Some(local) = local_body_failure(&err) {
-                return Attempt::Failed {
-                    error: local,
-                    retry: false,
-                    headers: None,
-                };
-            }
-            let retry = err.is_retryable();
-            Attempt::Failed {
-                error: Error::from_transport(&method, path, err, timeout),
-                retry,
-                headers: None,
-            }
+        let transport_failure = |err: TransportError| Failed {
+            retry: err.is_retryable(),
+            error: Error::from_transport(method, path, err),
+            headers: None,
         };
-        match sent {
-            Err(_elapsed) => Attempt::Failed {
-                error: Error::Timeout {
-                    method: method.to_string(),
-                    path: path.to_owned(),
-                    after: timeout,
-                    source: None,
-                },
-                retry: true,
-                headers: None,
-            },
-            Ok(Err(err)) => transport_failure(err),
-            Ok(Ok(Ok(value))) => {
-                tracing::debug!(attempt, "succeeded");
-                Attempt::Done(value)
-            }
-            Ok(Ok(Err(response))) => {
-                let (parts, body) = response.into_parts();
-                let bytes = match tokio::time::timeout(timeout, body.collect_capped(MAX_JSON_BYTES))
-                    .await
-                {
-                    Ok(Ok(bytes)) => bytes,
-                    // The status is what matters; a broken error body still has one.
-                    _ => Bytes::new(),
-                };
-                let api = ApiError::from_response(
-                    parts.status,
-                    request_id(&parts.headers).as_deref(),
-                    &bytes,
-                );
-                let retry = should_retry(parts.status, &parts.headers);
-                tracing::info!(
-                    attempt,
-                    status = parts.status.as_u16(),
-                    request_id = api.request_id.as_deref().unwrap_or(""),
-                    retry,
-                    "error answer"
-                );
-                Attempt::Failed {
-                    error: Error::from(api),
-                    retry,
-                    headers: Some(parts.headers),
-                }
-            }
+        let response = self
+            .transport
+            .send(request)
+            .await
+            .map_err(transport_failure)?;
+        if response.status().is_success() {
+            return finish(response).await.map_err(transport_failure);
         }
+        let (parts, body) = response.into_parts();
+        // The status is what matters; a broken error body still has one. The
+        // transport's read limit bounds this read.
+        let bytes = body
+            .collect_capped(MAX_JSON_BYTES)
+            .await
+            .unwrap_or_else(|_| Bytes::new());
+        let api = ApiError::from_response(parts.status, request_id(&parts.headers).as_deref(), &bytes);
+        let retry = should_retry(parts.status, &parts.headers);
+        tracing::info!(
+            status = parts.status.as_u16(),
+            request_id = api.request_id.as_deref().unwrap_or(""),
+            retry,
+            "error answer"
+        );
+        Err(Failed {
+            error: Error::from(api),
+            retry,
+            headers: Some(parts.headers),
+        })
     }
 
-    fn build(
+    /// The attempt's request: the template's headers plus
+    /// `x-stainless-retry-count`, a fresh body and the phase limits.
+    fn attempt_request(
         &self,
-        request: &Prepared,
-        options: &RequestOptions,
+        outgoing: &Outgoing,
+        body: RequestBody,
         attempt: u32,
-        timeout: Duration,
+        timeouts: Timeouts,
     ) -> Result<http::Request<RequestBody>, Error> {
-        let mut url = format!("{}{}", self.config.base_url, request.path);
-        if !request.query.is_empty() {
-            let mut query = form_urlencoded::Serializer::new(String::new());
-            for (name, value) in &request.query {
-                query.append_pair(name, value);
-            }
-            url.push('?');
-            url.push_str(&query.finish());
-        }
-        let body = request.body.next_attempt();
-        let mut headers = request_headers(&self.config, options, attempt, request.accept);
-        if let Some(content_type) = &request.content_type {
-            headers.insert(http::header::CONTENT_TYPE, content_type.clone());
-        }
-        if let Some(length) = body.content_length()
-            && (length > 0 || request.method == Method::POST)
-        {
-            headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
-        }
-        let mut http_request = http::Request::builder()
-            .method(request.method.clone())
-            .uri(&url)
+        let mut request = http::Request::builder()
+            .method(outgoing.method.clone())
+            .uri(&outgoing.url)
             .body(body)
             .map_err(|err| {
-                Error::config(format!("cannot build a request to {}: {err}", request.path))
+                Error::config(format!("cannot build a request to {}: {err}", outgoing.path))
             })?;
-        *http_request.headers_mut() = headers;
-        http_request
-            .extensions_mut()
-            .insert(RequestTimeout::new(timeout));
-        http_request
-            .extensions_mut()
-            .insert(ReadTimeout::new(timeout));
-        tracing::trace!(headers = ?redacted_headers(http_request.headers()), "request headers");
-        Ok(http_request)
+        let headers = request.headers_mut();
+        headers.clone_from(&outgoing.headers);
+        headers.insert("x-stainless-retry-count", HeaderValue::from(attempt));
+        request.extensions_mut().insert(timeouts);
+        tracing::trace!(headers = ?redacted_headers(request.headers()), "request headers");
+        Ok(request)
     }
 }
 
@@ -339,34 +293,4 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
         .get("request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
-}
-
-/// The local cause of a transport failure, if the request body failed on our side:
-/// a [`files_types::ValidationError`] found while streaming, or a local file error.
-fn local_body_failure(err: &files_transport::TransportError) -> Option<Error> {
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(current) = cause {
-        if let Some(local) = local_error(current) {
-            return Some(local);
-        }
-        // io::Error's `source()` skips the error it wraps: look inside it too.
-        if let Some(local) = current
-            .downcast_ref::<std::io::Error>()
-            .and_then(std::io::Error::get_ref)
-            .and_then(|inner| local_error(inner))
-        {
-            return Some(local);
-        }
-        cause = current.source();
-    }
-    None
-}
-
-fn local_error(cause: &(dyn std::error::Error + 'static)) -> Option<Error> {
-    if let Some(rule) = cause.downcast_ref::<files_types::ValidationError>() {
-        return Some(Error::InvalidInput(rule.clone()));
-    }
-    let local = cause.downcast_ref::<crate::upload::LocalFileError>()?;
-    let source = std::io::Error::new(local.source.kind(), local.source.to_string());
-    Some(Error::io(local.operation, local.path.clone(), source))
 }

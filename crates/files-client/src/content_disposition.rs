@@ -3,17 +3,7 @@
 /// The filename a `Content-Disposition` value names (`filename*` in UTF-8 first,
 /// else `filename`), reduced to its last path component, so it can never point
 /// outside the directory it is saved in. `None` when there is no usable name.
-///
-/// ```
-/// use files_client::filename_from_content_disposition as name;
-///
-/// assert_eq!(name(r#"attachment; filename="report.pdf""#).as_deref(), Some("report.pdf"));
-/// assert_eq!(name("attachment; filename=\"r.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf").as_deref(), Some("résumé.pdf"));
-/// assert_eq!(name(r#"attachment; filename="../../etc/passwd""#).as_deref(), Some("passwd"));
-/// assert_eq!(name(r#"attachment; filename="..""#), None);
-/// assert_eq!(name("inline"), None);
-/// ```
-pub fn filename_from_content_disposition(value: &str) -> Option<String> {
+pub(crate) fn filename_from_content_disposition(value: &str) -> Option<String> {
     let mut plain = None;
     let mut extended = None;
     for param in split_params(value).into_iter().skip(1) {

@@ -9,14 +9,16 @@ use futures_util::stream::BoxStream;
 use http::HeaderMap;
 
 use crate::client::request_id;
+use crate::content_disposition::filename_from_content_disposition;
+use crate::progress::{Progress, ProgressFn};
+use crate::Error;
 
 /// The write buffer of [`Download::write_to`]: memory stays flat at about this
 /// plus [`WRITE_QUEUE`] chunks.
-const WRITE_BUFFER: usize = 1024 * 1024;
+const WRITE_BUFFER: usize = crate::config::CHUNK_SIZE;
 
 /// Chunks queued for the writer of [`Download::write_to`].
 const WRITE_QUEUE: usize = 4;
-use crate::{Error, Progress, ProgressFn, filename_from_content_disposition};
 
 /// A download whose body has not been read yet. Read it once: as a stream, into
 /// memory under a cap, or into a file (atomically).
@@ -29,7 +31,6 @@ pub struct Download {
     body: ResponseBody,
     progress: Option<ProgressFn>,
     path: String,
-    timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for Download {
@@ -44,18 +45,13 @@ impl std::fmt::Debug for Download {
 }
 
 impl Download {
-    pub(crate) fn new(
-        response: http::Response<ResponseBody>,
-        path: String,
-        timeout: std::time::Duration,
-    ) -> Self {
+    pub(crate) fn new(response: http::Response<ResponseBody>, path: String) -> Self {
         let (parts, body) = response.into_parts();
         Self {
             headers: parts.headers,
             body,
             progress: None,
             path,
-            timeout,
         }
     }
 
@@ -108,7 +104,6 @@ impl Download {
             expected,
             progress: self.progress,
             path: self.path,
-            timeout: self.timeout,
             done: false,
         })
     }
@@ -224,7 +219,6 @@ struct CheckedBody {
     expected: Option<u64>,
     progress: Option<ProgressFn>,
     path: String,
-    timeout: std::time::Duration,
     done: bool,
 }
 
@@ -258,7 +252,6 @@ impl futures_util::Stream for CheckedBody {
                     &http::Method::GET,
                     &this.path,
                     err,
-                    this.timeout,
                 )))
             }
             None => {

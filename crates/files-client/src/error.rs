@@ -3,9 +3,70 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use files_transport::{TransportError, TransportErrorKind};
+use files_transport::{TimeoutPhase, TransportError, TransportErrorKind};
 use files_types::{ErrorCode, ErrorResponse, ErrorType, ValidationError};
 use http::StatusCode;
+
+/// Why a failure that the retry policy would retry was returned instead.
+///
+/// ```
+/// use files_client::NotRetried;
+///
+/// assert!(NotRetried::OneShotBodySent.to_string().contains("one-shot"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NotRetried {
+    /// The upload body is a one-shot stream (a reader or a stream) that had
+    /// already started sending: it cannot be sent again.
+    OneShotBodySent,
+}
+
+impl std::fmt::Display for NotRetried {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::OneShotBodySent => f.write_str(
+                "not retried: the upload body is a one-shot stream that had already started sending",
+            ),
+        }
+    }
+}
+
+/// `"; {reason}"` when there is one, for messages.
+struct Suffix(Option<NotRetried>);
+
+impl std::fmt::Display for Suffix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(reason) => write!(f, "; {reason}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `" after {limit:?}"` when the limit is known.
+struct After(Option<Duration>);
+
+impl std::fmt::Display for After {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(limit) => write!(f, " after {limit:?}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `" ({phase} phase)"` when the phase is known.
+struct Phase(Option<TimeoutPhase>);
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(phase) => write!(f, " ({phase} phase)"),
+            None => Ok(()),
+        }
+    }
+}
 
 /// An error answer from the API (any non-2xx status).
 ///
@@ -31,6 +92,8 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// GA: `error.details.error_code`.
     pub error_code: Option<ErrorCode>,
+    /// Set when the retry policy would have retried this answer but could not.
+    pub not_retried: Option<NotRetried>,
 }
 
 impl ApiError {
@@ -43,6 +106,7 @@ impl ApiError {
                 error_type: Some(envelope.error.error_type),
                 message: envelope.error.message,
                 request_id: header_request_id.map(str::to_owned).or(envelope.request_id),
+                not_retried: None,
             },
             Err(_) => Self {
                 status,
@@ -50,6 +114,7 @@ impl ApiError {
                 message: snippet(body),
                 request_id: header_request_id.map(str::to_owned),
                 error_code: None,
+                not_retried: None,
             },
         }
     }
@@ -68,7 +133,7 @@ impl std::fmt::Display for ApiError {
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
-        Ok(())
+        write!(f, "{}", Suffix(self.not_retried))
     }
 }
 
@@ -92,26 +157,32 @@ pub enum Error {
     /// The API answered with an error status.
     #[error("{0}")]
     Api(Box<ApiError>),
-    /// An attempt passed its deadline (and no retry was left).
-    #[error("{method} {path} timed out after {after:?}")]
+    /// A phase of the exchange passed its limit (and no retry was left).
+    #[error("{method} {path} timed out{}{}{}", Phase(*phase), After(*after), Suffix(*not_retried))]
     Timeout {
         /// The request's method.
         method: String,
         /// The request's path.
         path: String,
-        /// The deadline.
-        after: Duration,
+        /// The phase that stalled (`None` when a custom transport did not say).
+        phase: Option<TimeoutPhase>,
+        /// The limit that passed, when known.
+        after: Option<Duration>,
+        /// Set when the retry policy would have retried but could not.
+        not_retried: Option<NotRetried>,
         /// The transport's error, when it reported the timeout.
         #[source]
         source: Option<Box<TransportError>>,
     },
     /// The request could not be sent or its answer not received.
-    #[error("{method} {path}: connection error: {source}")]
+    #[error("{method} {path}: connection error: {source}{}", Suffix(*not_retried))]
     Connection {
         /// The request's method.
         method: String,
         /// The request's path.
         path: String,
+        /// Set when the retry policy would have retried but could not.
+        not_retried: Option<NotRetried>,
         /// What the transport reported.
         #[source]
         source: Box<TransportError>,
@@ -145,9 +216,21 @@ pub enum Error {
     /// A request was refused before anything was sent.
     #[error("invalid input: {0}")]
     InvalidInput(#[from] ValidationError),
-    /// The client is misconfigured.
+    /// The client is misconfigured (found when it is built, or when a
+    /// per-call option is applied).
     #[error("configuration: {0}")]
     Config(String),
+    /// The API was used in a way it cannot serve: a blocking call made from
+    /// inside an async runtime, a download read twice, a runtime that stopped.
+    #[error("misuse: {0}")]
+    Misuse(String),
+    /// A listing's next page named the cursor just used: paging stopped
+    /// rather than loop forever.
+    #[error("the server returned the page cursor {cursor:?} again: paging stopped to avoid an endless loop")]
+    PagingStalled {
+        /// The cursor that repeated.
+        cursor: String,
+    },
     /// Reading or writing a local file failed.
     #[error("{operation} {}: {source}", path.display())]
     Io {
@@ -158,16 +241,6 @@ pub enum Error {
         /// The I/O error.
         #[source]
         source: std::io::Error,
-    },
-    /// A retryable failure of a request whose body was a one-shot stream that had
-    /// already started sending: it was not retried, since it cannot be sent again.
-    #[error(
-        "{source}; not retried: the upload body is a one-shot stream that had already started sending"
-    )]
-    NotRetried {
-        /// The failure that would have been retried.
-        #[source]
-        source: Box<Error>,
     },
 }
 
@@ -194,39 +267,65 @@ impl Error {
         }
     }
 
-    pub(crate) fn from_transport(
-        method: &http::Method,
-        path: &str,
-        err: TransportError,
-        timeout: Duration,
-    ) -> Self {
+    pub(crate) fn misuse(message: impl Into<String>) -> Self {
+        Self::Misuse(message.into())
+    }
+
+    /// What the network did to a request, as an error of this crate.
+    pub(crate) fn from_transport(method: &http::Method, path: &str, err: TransportError) -> Self {
         if err.kind() == TransportErrorKind::Timeout {
             Self::Timeout {
                 method: method.to_string(),
                 path: path.to_owned(),
-                after: timeout,
+                phase: err.timeout_phase(),
+                after: err.timeout_after(),
+                not_retried: None,
                 source: Some(Box::new(err)),
             }
         } else {
             Self::Connection {
                 method: method.to_string(),
                 path: path.to_owned(),
+                not_retried: None,
                 source: Box::new(err),
             }
         }
     }
 
-    /// The error beneath a [`Error::NotRetried`], or this one.
-    fn root(&self) -> &Self {
+    /// Marks a failure the policy would have retried as not retried, and why.
+    pub(crate) fn not_retried_because(mut self, reason: NotRetried) -> Self {
+        match &mut self {
+            Self::Api(api) => api.not_retried = Some(reason),
+            Self::Timeout { not_retried, .. } | Self::Connection { not_retried, .. } => {
+                *not_retried = Some(reason);
+            }
+            _ => {}
+        }
+        self
+    }
+
+    /// Why a failure the retry policy would have retried was returned instead.
+    pub fn not_retried(&self) -> Option<NotRetried> {
         match self {
-            Self::NotRetried { source } => source.root(),
-            other => other,
+            Self::Api(api) => api.not_retried,
+            Self::Timeout { not_retried, .. } | Self::Connection { not_retried, .. } => {
+                *not_retried
+            }
+            _ => None,
+        }
+    }
+
+    /// The phase that timed out, for [`Error::Timeout`].
+    pub fn timeout_phase(&self) -> Option<TimeoutPhase> {
+        match self {
+            Self::Timeout { phase, .. } => *phase,
+            _ => None,
         }
     }
 
     /// The API's error answer, if this is one.
     pub fn api(&self) -> Option<&ApiError> {
-        match self.root() {
+        match self {
             Self::Api(api) => Some(api),
             _ => None,
         }
@@ -234,7 +333,7 @@ impl Error {
 
     /// The HTTP status of an API error or an undecodable answer.
     pub fn status(&self) -> Option<StatusCode> {
-        match self.root() {
+        match self {
             Self::Api(api) => Some(api.status),
             Self::Decode { status, .. } => Some(*status),
             _ => None,
@@ -243,7 +342,7 @@ impl Error {
 
     /// The request id, from the `request-id` header or the error body.
     pub fn request_id(&self) -> Option<&str> {
-        match self.root() {
+        match self {
             Self::Api(api) => api.request_id.as_deref(),
             Self::Decode { request_id, .. } => request_id.as_deref(),
             _ => None,
@@ -341,20 +440,20 @@ impl Error {
 
     /// A deadline passed (`APITimeoutError`).
     pub fn is_timeout(&self) -> bool {
-        matches!(self.root(), Self::Timeout { .. })
+        matches!(self, Self::Timeout { .. })
     }
 
     /// The transport failed (`APIConnectionError`; timeouts included, as there).
     pub fn is_connection(&self) -> bool {
         matches!(
-            self.root(),
+            self,
             Self::Connection { .. } | Self::Timeout { .. } | Self::IncompleteBody { .. }
         )
     }
 
     /// Refused before sending: a validation rule was broken.
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self.root(), Self::InvalidInput(_))
+        matches!(self, Self::InvalidInput(_))
     }
 }
 
@@ -449,12 +548,21 @@ mod tests {
     }
 
     #[test]
-    fn not_retried_keeps_the_cause_and_says_why() {
-        let err = Error::NotRetried {
-            source: Box::new(api(503, "{}")),
-        };
-        assert!(err.is_internal_server());
+    fn not_retried_keeps_the_class_and_says_why() {
+        let err = api(503, "{}").not_retried_because(NotRetried::OneShotBodySent);
+        assert!(err.is_internal_server(), "still an Api error");
+        assert!(matches!(err, Error::Api(_)));
         assert_eq!(err.request_id(), Some("req_header"));
+        assert_eq!(err.not_retried(), Some(NotRetried::OneShotBodySent));
         assert!(err.to_string().contains("one-shot stream"), "{err}");
+    }
+
+    #[test]
+    fn timeouts_name_their_phase_and_limit() {
+        let transport = TransportError::timeout(TimeoutPhase::Write, Duration::from_secs(3));
+        let err = Error::from_transport(&http::Method::POST, "/v1/files", transport);
+        assert!(err.is_timeout() && err.is_connection());
+        assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Write));
+        assert_eq!(err.to_string(), "POST /v1/files timed out (write phase) after 3s");
     }
 }

@@ -5,9 +5,16 @@ use std::path::Path;
 use files_types::{DeletedFile, FileMetadata, ListParams, validate_file_id};
 use http::Method;
 
-use crate::client::Prepared;
 use crate::paging::{FilePage, ItemStream, PageStream};
+use crate::request::RequestSpec;
 use crate::{Client, Download, Error, FileUpload, RequestOptions};
+
+impl Client {
+    /// The files resource.
+    pub fn files(&self) -> Files {
+        Files::new(self.clone())
+    }
+}
 
 /// The files resource: `client.files()`. Cheap to clone.
 ///
@@ -27,6 +34,21 @@ impl Files {
         }
     }
 
+    /// The client this resource sends through.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The per-request overrides of this handle.
+    pub fn options(&self) -> &RequestOptions {
+        &self.options
+    }
+
+    async fn send_json<T: serde::de::DeserializeOwned>(&self, spec: RequestSpec) -> Result<T, Error> {
+        let (outgoing, policy) = spec.build(self.client.config(), &self.options)?;
+        self.client.send_json(outgoing, policy).await
+    }
+
     /// The same resource with per-request overrides (timeout, retries, betas,
     /// headers) for every call made through it.
     pub fn with_options(mut self, options: RequestOptions) -> Self {
@@ -39,13 +61,11 @@ impl Files {
     /// # Errors
     /// Invalid input (before sending), a local I/O error, or an API or connection error.
     pub async fn upload(&self, upload: FileUpload) -> Result<FileMetadata, Error> {
-        let prepared = upload
-            .prepare(self.client.generation(), self.client.max_upload_bytes())
+        let config = self.client.config();
+        let spec = upload
+            .into_request(config.generation, config.max_upload_bytes)
             .await?;
-        let mut request = Prepared::new(Method::POST, "/v1/files".into());
-        request.body = prepared.body;
-        request.content_type = Some(prepared.content_type);
-        self.client.send_json(request, &self.options).await
+        self.send_json(spec).await
     }
 
     /// A file's metadata (`GET /v1/files/{file_id}`).
@@ -54,9 +74,7 @@ impl Files {
     /// An invalid id (before sending), or an API or connection error.
     pub async fn retrieve_metadata(&self, file_id: &str) -> Result<FileMetadata, Error> {
         let path = file_path(file_id, "")?;
-        self.client
-            .send_json(Prepared::new(Method::GET, path), &self.options)
-            .await
+        self.send_json(RequestSpec::new(Method::GET, path)).await
     }
 
     /// The same as [`Files::retrieve_metadata`], by its name in the seed documentation.
@@ -73,9 +91,7 @@ impl Files {
     /// An invalid id (before sending), or an API or connection error.
     pub async fn delete(&self, file_id: &str) -> Result<DeletedFile, Error> {
         let path = file_path(file_id, "")?;
-        self.client
-            .send_json(Prepared::new(Method::DELETE, path), &self.options)
-            .await
+        self.send_json(RequestSpec::new(Method::DELETE, path)).await
     }
 
     /// One page of files, newest first (`GET /v1/files`).
@@ -85,9 +101,9 @@ impl Files {
     /// sending), or an API or connection error.
     pub async fn list(&self, params: ListParams) -> Result<FilePage, Error> {
         params.validate(self.client.generation())?;
-        let mut request = Prepared::new(Method::GET, "/v1/files".into());
-        request.query = params.to_query();
-        let list = self.client.send_json(request, &self.options).await?;
+        let mut spec = RequestSpec::new(Method::GET, "/v1/files".into());
+        spec.query = params.to_query();
+        let list = self.send_json(spec).await?;
         Ok(FilePage::new(list, params, self.clone()))
     }
 
@@ -110,14 +126,11 @@ impl Files {
     /// is not downloadable: [`Error::is_file_not_downloadable`]).
     pub async fn download(&self, file_id: &str) -> Result<Download, Error> {
         let path = file_path(file_id, "/content")?;
-        let mut request = Prepared::new(Method::GET, path.clone());
-        request.accept = "application/binary";
-        let response = self.client.send_streaming(request, &self.options).await?;
-        let timeout = self
-            .options
-            .timeout
-            .unwrap_or_else(|| self.client.timeout());
-        Ok(Download::new(response, path, timeout))
+        let mut spec = RequestSpec::new(Method::GET, path.clone());
+        spec.accept = "application/binary";
+        let (outgoing, policy) = spec.build(self.client.config(), &self.options)?;
+        let response = self.client.send_streaming(outgoing, policy).await?;
+        Ok(Download::new(response, path))
     }
 
     /// Downloads a file to `path` atomically (see [`Download::write_to`]); returns

@@ -1,23 +1,15 @@
-//! The headers of each generation.
+//! The headers of each generation, built from a validated configuration.
 
 use files_types::ApiGeneration;
 use http::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::config::{Config, Credentials};
+use crate::Error;
+use crate::config::Config;
 use crate::options::RequestOptions;
 
 /// The `anthropic-beta` list: the generation's files beta first (beta only), then
 /// the client's and the request's betas, without duplicates, in order.
-///
-/// ```
-/// use files_client::ApiGeneration;
-/// use files_client::headers::merge_betas;
-///
-/// let betas = merge_betas(ApiGeneration::Beta, &["x-1".into(), "files-api-2025-04-14".into()], &["x-1".into(), "y-2".into()]);
-/// assert_eq!(betas, ["files-api-2025-04-14", "x-1", "y-2"]);
-/// assert!(merge_betas(ApiGeneration::Ga, &[], &[]).is_empty());
-/// ```
-pub fn merge_betas(
+pub(crate) fn merge_betas(
     generation: ApiGeneration,
     client: &[String],
     request: &[String],
@@ -42,17 +34,28 @@ pub fn merge_betas(
     betas
 }
 
-fn value(text: &str) -> Option<HeaderValue> {
-    HeaderValue::from_str(text).ok()
+/// The `anthropic-beta` header value for `betas`, or a configuration error
+/// naming the value that cannot be a header.
+pub(crate) fn beta_header(betas: &[String]) -> Result<Option<HeaderValue>, Error> {
+    if let Some(bad) = betas.iter().find(|b| HeaderValue::from_str(b).is_err()) {
+        return Err(Error::config(format!(
+            "anthropic-beta value {bad:?} cannot be sent in a header"
+        )));
+    }
+    if betas.is_empty() {
+        return Ok(None);
+    }
+    HeaderValue::from_str(&betas.join(","))
+        .map(Some)
+        .map_err(|_| Error::config("the anthropic-beta list cannot be sent in a header"))
 }
 
-/// Every header of an attempt, but the body's.
+/// Every header of a request but the body's and the attempt's.
 pub(crate) fn request_headers(
     config: &Config,
     options: &RequestOptions,
-    attempt: u32,
     accept: &'static str,
-) -> HeaderMap {
+) -> Result<HeaderMap, Error> {
     let mut headers = HeaderMap::new();
     headers.insert(http::header::USER_AGENT, config.user_agent.clone());
     headers.insert(http::header::ACCEPT, HeaderValue::from_static(accept));
@@ -60,37 +63,42 @@ pub(crate) fn request_headers(
         "anthropic-version",
         HeaderValue::from_static(config.generation.anthropic_version()),
     );
-    let secret = config.credentials.secret();
-    match (&config.credentials, config.generation) {
-        (Credentials::ApiKey(_), ApiGeneration::Beta) => {
-            if let Some(mut key) = value(secret) {
-                key.set_sensitive(true);
-                headers.insert("x-api-key", key);
-            }
-        }
-        _ => {
-            if let Some(mut bearer) = value(&format!("Bearer {secret}")) {
-                bearer.set_sensitive(true);
-                headers.insert(http::header::AUTHORIZATION, bearer);
-            }
-        }
-    }
+    headers.insert(config.auth.0.clone(), config.auth.1.clone());
     let betas = merge_betas(config.generation, &config.betas, &options.betas);
-    if let Some(joined) = (!betas.is_empty())
-        .then(|| betas.join(","))
-        .and_then(|b| value(&b))
-    {
-        headers.insert("anthropic-beta", joined);
+    if let Some(value) = beta_header(&betas)? {
+        headers.insert("anthropic-beta", value);
     }
-    if let Some(id) = config.workspace_id.as_deref().and_then(value) {
-        headers.insert("anthropic-workspace-id", id);
+    if let Some(id) = &config.workspace_id {
+        headers.insert("anthropic-workspace-id", id.clone());
     }
-    headers.insert("x-stainless-retry-count", HeaderValue::from(attempt));
     for (name, value) in &config.default_headers {
         headers.insert(name.clone(), value.clone());
     }
     for (name, value) in &options.extra_headers {
         headers.insert(HeaderName::clone(name), value.clone());
     }
-    headers
+    Ok(headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn betas_merge_in_order_without_duplicates() {
+        let betas = merge_betas(
+            ApiGeneration::Beta,
+            &["x-1".into(), "files-api-2025-04-14".into()],
+            &["x-1".into(), "y-2".into()],
+        );
+        assert_eq!(betas, ["files-api-2025-04-14", "x-1", "y-2"]);
+        assert!(merge_betas(ApiGeneration::Ga, &[], &[]).is_empty());
+    }
+
+    #[test]
+    fn a_beta_that_cannot_be_a_header_is_an_error_not_a_dropped_header() {
+        let err = beta_header(&["ok".into(), "bad\nvalue".into()]).unwrap_err();
+        assert!(matches!(err, Error::Config(ref m) if m.contains("bad\\nvalue")), "{err}");
+        assert_eq!(beta_header(&[]).unwrap(), None);
+    }
 }

@@ -40,46 +40,66 @@
 //! Downloads stream: [`Download::into_stream`], [`Download::bytes`] under a cap,
 //! or [`Download::write_to`] a path atomically (temporary file, fsync, rename).
 //!
-//! Failed requests are retried by the official SDKs' policy ([`retry`]): at most
-//! 2 retries by default; `x-should-retry`, then 408/409/429/5xx, connection
-//! errors and timeouts; `retry-after-ms`/`retry-after`, else jittered backoff. A
-//! one-shot upload stream is never re-sent once its first byte went out
-//! ([`Error::NotRetried`]). Every request and attempt is traced with `tracing`,
-//! and no credential is ever logged or shown by `Debug`.
+//! Failed requests are retried by the official SDKs' policy: at most 2 retries
+//! by default; `x-should-retry`, then 408/409/429/5xx, connection errors and
+//! timeouts; `retry-after-ms`/`retry-after`, else jittered backoff. A one-shot
+//! upload stream is never re-sent once its first byte went out (the error
+//! says so: [`Error::not_retried`]). Every request and attempt is traced with
+//! `tracing`, and no credential is ever logged or shown by `Debug`.
 //!
-//! Any [`files_transport::Transport`] can carry the requests
-//! ([`ClientBuilder::transport`]); the default is files-transport's hyper + rustls
-//! client (feature `hyper`).
+//! Timeouts follow the transfer, as httpx's under the official Python SDK:
+//! 5 s to connect, then 600 s without progress in any phase (waiting for a
+//! connection, sending the body, the answer) by default
+//! ([`ClientBuilder::timeout`]); a steady transfer of any length succeeds, and
+//! a stalled peer fails with [`Error::Timeout`] naming the [`TimeoutPhase`].
+//! An optional limit bounds whole calls ([`ClientBuilder::operation_timeout`]).
+//!
+//! Any [`Transport`] can carry the requests ([`ClientBuilder::transport`]);
+//! the default is files-transport's hyper + rustls client (feature `hyper`).
 
-mod client;
-mod config;
-mod content_disposition;
+// The crate is layered; a module only imports from the layers below it.
+//
+// resource:          builder (ClientBuilder), files (Files), download, paging
+// request building:  upload/, request, headers, options
+// send loop:         client (Client and its retry loop)
+// primitives:        config, error, retry, local_failure, progress,
+//                    content_disposition
+mod builder;
 mod download;
-mod error;
 mod files;
-pub mod headers;
-mod options;
 mod paging;
-mod progress;
-pub mod retry;
+
+mod headers;
+mod options;
+mod request;
 mod upload;
 
+mod client;
+
+mod config;
+mod content_disposition;
+mod error;
+mod local_failure;
+mod progress;
+mod retry;
+
+pub use builder::ClientBuilder;
 pub use client::Client;
 pub use config::{
-    ClientBuilder, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
+    CHUNK_SIZE, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT, USER_AGENT,
 };
-pub use content_disposition::filename_from_content_disposition;
 pub use download::Download;
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, NotRetried};
 pub use files::Files;
 pub use files_transport;
+pub use files_transport::{TimeoutPhase, Transport};
 pub use files_types;
 pub use files_types::{
-    ApiGeneration, DeletedFile, FileList, FileMetadata, ListCursor, ListParams,
-    MAX_FILE_SIZE_BYTES, Purpose, UploadParams, ValidationError,
+    ApiGeneration, DeletedFile, ErrorCode, ErrorType, FileList, FileMetadata, ListCursor,
+    ListParams, MAX_FILE_SIZE_BYTES, Purpose, UploadParams, ValidationError,
 };
 pub use options::RequestOptions;
 pub use paging::{FilePage, ItemStream, PageStream};
-pub use progress::{Progress, ProgressFn};
+pub use progress::Progress;
 pub use upload::FileUpload;

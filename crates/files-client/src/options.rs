@@ -22,9 +22,12 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RequestOptions {
-    /// The time allowed for each attempt until the response headers arrive, and
-    /// the longest silence between body chunks.
+    /// The pool, write and read limit of each attempt (see
+    /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub timeout: Option<Duration>,
+    /// The whole call's limit, retries included (see
+    /// [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout)).
+    pub operation_timeout: Option<Duration>,
     /// How many times a failed request is retried.
     pub max_retries: Option<u32>,
     /// More `anthropic-beta` values, merged with the client's.
@@ -37,6 +40,7 @@ impl std::fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
+            .field("operation_timeout", &self.operation_timeout)
             .field("max_retries", &self.max_retries)
             .field("betas", &self.betas)
             .field(
@@ -53,9 +57,15 @@ impl RequestOptions {
         Self::default()
     }
 
-    /// Overrides the timeout.
+    /// Overrides the pool, write and read limit of each attempt.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Bounds the whole call, retries included.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
         self
     }
 
@@ -65,7 +75,8 @@ impl RequestOptions {
         self
     }
 
-    /// Adds an `anthropic-beta` value.
+    /// Adds an `anthropic-beta` value (checked when a request is made: a
+    /// value that cannot be a header fails the call with [`crate::Error::Config`]).
     pub fn beta(mut self, beta: impl Into<String>) -> Self {
         self.betas.push(beta.into());
         self

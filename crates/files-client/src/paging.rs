@@ -18,6 +18,22 @@ pub struct FilePage {
 }
 
 impl FilePage {
+    /// The next page's parameters, refusing a cursor that repeats the one
+    /// just used (a server that never advances would loop forever).
+    fn checked_next_params(&self) -> Result<Option<ListParams>, Error> {
+        let next = self.next_page_params();
+        match (&next, &self.params.cursor) {
+            (Some(ListParams { cursor: Some(next_cursor), .. }), Some(used))
+                if next_cursor == used =>
+            {
+                Err(Error::PagingStalled {
+                    cursor: next_cursor.query_pair().1.to_owned(),
+                })
+            }
+            _ => Ok(next),
+        }
+    }
+
     pub(crate) fn new(list: FileList, params: ListParams, files: Files) -> Self {
         Self {
             list,
@@ -62,7 +78,7 @@ impl FilePage {
     /// # Errors
     /// As [`Files::list`].
     pub async fn next_page(&self) -> Result<Option<FilePage>, Error> {
-        match self.next_page_params() {
+        match self.checked_next_params()? {
             Some(params) => self.files.list(params).await.map(Some),
             None => Ok(None),
         }
@@ -82,7 +98,7 @@ impl PageStream {
                     return Ok(None);
                 };
                 let page = files.list(params).await?;
-                let next = page.next_page_params();
+                let next = page.checked_next_params()?;
                 Ok(Some((page, next)))
             }
         });

@@ -38,21 +38,16 @@ impl Progress {
 /// A progress callback: called after each chunk moves. It must be quick (it runs on
 /// the transfer's task); an upload that is retried reports again from zero.
 #[derive(Clone)]
-pub struct ProgressFn(Arc<dyn Fn(Progress) + Send + Sync>);
+pub(crate) struct ProgressFn(Arc<dyn Fn(Progress) + Send + Sync>);
 
 impl ProgressFn {
     /// Wraps a closure.
-    ///
-    /// ```
-    /// let report = files_client::ProgressFn::new(|p| eprintln!("{} bytes", p.bytes));
-    /// report.call(files_client::Progress::new(10, None));
-    /// ```
-    pub fn new(f: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+    pub(crate) fn new(f: impl Fn(Progress) + Send + Sync + 'static) -> Self {
         Self(Arc::new(f))
     }
 
     /// Reports `progress`.
-    pub fn call(&self, progress: Progress) {
+    pub(crate) fn call(&self, progress: Progress) {
         (self.0)(progress);
     }
 }

@@ -13,25 +13,14 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, StatusCode};
 
 /// The first backoff delay.
-pub const INITIAL_RETRY_DELAY: Duration = Duration::from_millis(500);
+pub(crate) const INITIAL_RETRY_DELAY: Duration = Duration::from_millis(500);
 /// The longest backoff delay.
-pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(8);
+pub(crate) const MAX_RETRY_DELAY: Duration = Duration::from_secs(8);
 /// A server-given delay above this is ignored in favour of the backoff.
 const MAX_SERVER_DELAY: Duration = Duration::from_secs(60);
 
 /// Whether an answer with `status` and `headers` should be retried.
-///
-/// ```
-/// use files_client::retry::should_retry;
-/// use http::{HeaderMap, StatusCode};
-///
-/// assert!(should_retry(StatusCode::TOO_MANY_REQUESTS, &HeaderMap::new()));
-/// assert!(!should_retry(StatusCode::BAD_REQUEST, &HeaderMap::new()));
-/// let mut no = HeaderMap::new();
-/// no.insert("x-should-retry", "false".parse().unwrap());
-/// assert!(!should_retry(StatusCode::SERVICE_UNAVAILABLE, &no));
-/// ```
-pub fn should_retry(status: StatusCode, headers: &HeaderMap) -> bool {
+pub(crate) fn should_retry(status: StatusCode, headers: &HeaderMap) -> bool {
     match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
         Some("true") => return true,
         Some("false") => return false,
@@ -42,19 +31,7 @@ pub fn should_retry(status: StatusCode, headers: &HeaderMap) -> bool {
 
 /// The delay the server asked for, if it asked for one the policy honours
 /// (more than 0, at most 60 s).
-///
-/// ```
-/// use std::time::{Duration, SystemTime};
-/// use files_client::retry::server_delay;
-/// use http::HeaderMap;
-///
-/// let mut headers = HeaderMap::new();
-/// headers.insert("retry-after", "2".parse().unwrap());
-/// assert_eq!(server_delay(&headers, SystemTime::now()), Some(Duration::from_secs(2)));
-/// headers.insert("retry-after-ms", "150".parse().unwrap());
-/// assert_eq!(server_delay(&headers, SystemTime::now()), Some(Duration::from_millis(150)));
-/// ```
-pub fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+pub(crate) fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let header = |name| {
         headers
             .get(name)
@@ -79,17 +56,7 @@ pub fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 }
 
 /// The exponential backoff after `retries_made` retries, with `random` in `[0, 1)`.
-///
-/// ```
-/// use std::time::Duration;
-/// use files_client::retry::backoff;
-///
-/// assert_eq!(backoff(0, 0.0), Duration::from_millis(500));
-/// assert_eq!(backoff(1, 0.0), Duration::from_secs(1));
-/// assert_eq!(backoff(10, 0.0), Duration::from_secs(8));
-/// assert_eq!(backoff(0, 0.99999), Duration::from_secs_f64(0.5 * (1.0 - 0.25 * 0.99999)));
-/// ```
-pub fn backoff(retries_made: u32, random: f64) -> Duration {
+pub(crate) fn backoff(retries_made: u32, random: f64) -> Duration {
     let base = INITIAL_RETRY_DELAY.as_secs_f64()
         * 2f64.powi(i32::try_from(retries_made.min(1000)).unwrap_or(1000));
     let capped = base.min(MAX_RETRY_DELAY.as_secs_f64());
@@ -98,7 +65,7 @@ pub fn backoff(retries_made: u32, random: f64) -> Duration {
 }
 
 /// The delay before the next attempt: the server's, else the jittered backoff.
-pub fn retry_delay(headers: Option<&HeaderMap>, retries_made: u32) -> Duration {
+pub(crate) fn retry_delay(headers: Option<&HeaderMap>, retries_made: u32) -> Duration {
     headers
         .and_then(|h| server_delay(h, SystemTime::now()))
         .unwrap_or_else(|| backoff(retries_made, fastrand::f64()))

@@ -21,11 +21,9 @@ use self::incoming::IncomingBody;
 use crate::error::{TransportError, TransportErrorKind, host_of};
 use crate::request_body::RequestBody;
 use crate::response_body::ResponseBody;
-use crate::timeout::{Timeouts, send_with_timeouts};
+use crate::timeout::{DEFAULT_CONNECT_TIMEOUT, Timeouts, send_with_timeouts};
 use crate::transport::Transport;
 
-/// The default connect timeout (TCP connect plus TLS handshake).
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The default time an idle pooled connection is kept.
 pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 

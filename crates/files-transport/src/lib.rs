@@ -149,5 +149,5 @@ pub use response_body::ResponseBody;
 /// [`rustls::ClientConfig`] or certificates with the same types.
 #[cfg(feature = "hyper")]
 pub use rustls;
-pub use timeout::{Timeouts, send_with_timeouts};
+pub use timeout::{DEFAULT_CONNECT_TIMEOUT, Timeouts, send_with_timeouts};
 pub use transport::{SharedTransport, Transport};

@@ -30,6 +30,10 @@ use crate::error::{TimeoutPhase, TransportError};
 use crate::request_body::RequestBody;
 use crate::response_body::ResponseBody;
 
+/// The default limit of the connect phase (TCP connect plus TLS handshake):
+/// 5 s, as the official SDKs.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Per-request phase timeouts, carried as an [`http::Request`] extension; a
 /// transport's own defaults fill the phases a request leaves unset.
 ///

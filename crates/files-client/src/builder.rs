@@ -1,0 +1,411 @@
+//! [`ClientBuilder`]: every option of a [`Client`], checked when it is built.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use files_transport::{SharedTransport, Transport};
+use files_types::ApiGeneration;
+use http::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::config::{
+    Config, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT, USER_AGENT,
+};
+use crate::headers::beta_header;
+use crate::{Client, Error};
+
+impl Client {
+    /// A builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from `ANTHROPIC_API_KEY` (or `ANTHROPIC_AUTH_TOKEN`) and
+    /// `ANTHROPIC_BASE_URL`, with every other default.
+    ///
+    /// # Errors
+    /// Neither variable holds a credential, or the base URL is invalid.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::new().from_env().build()
+    }
+}
+
+/// Builds a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// use files_client::{ApiGeneration, Client, Credentials};
+///
+/// let client = Client::builder()
+///     .credentials(Credentials::api_key("sk-ant-..."))
+///     .base_url("http://127.0.0.1:8787")
+///     .generation(ApiGeneration::Ga)
+///     .timeout(Duration::from_secs(60))
+///     .max_retries(4)
+///     .build()?;
+/// assert!(!format!("{client:?}").contains("sk-ant"));
+/// # Ok::<(), files_client::Error>(())
+/// ```
+#[derive(Default)]
+#[must_use]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    credentials: Option<Credentials>,
+    generation: ApiGeneration,
+    betas: Vec<String>,
+    workspace_id: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    root_certificates_pem: Vec<Vec<u8>>,
+    max_retries: Option<u32>,
+    default_headers: Vec<(String, String)>,
+    user_agent: Option<String>,
+    transport: Option<SharedTransport>,
+    max_upload_bytes: Option<u64>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with every default: beta generation, 600 s pool/write/read
+    /// limits, 5 s to connect, no operation limit, 2 retries.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the base URL (`http://` or `https://`; default `https://api.anthropic.com`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sets the credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Uses an API key.
+    pub fn api_key(self, key: impl Into<String>) -> Self {
+        self.credentials(Credentials::api_key(key))
+    }
+
+    /// Uses a bearer token.
+    pub fn auth_token(self, token: impl Into<String>) -> Self {
+        self.credentials(Credentials::bearer_token(token))
+    }
+
+    /// Chooses the API generation (beta by default).
+    pub fn generation(mut self, generation: ApiGeneration) -> Self {
+        self.generation = generation;
+        self
+    }
+
+    /// Adds an `anthropic-beta` value sent with every request.
+    pub fn beta(mut self, beta: impl Into<String>) -> Self {
+        self.betas.push(beta.into());
+        self
+    }
+
+    /// Sends `anthropic-workspace-id` with every request.
+    pub fn workspace_id(mut self, id: impl Into<String>) -> Self {
+        self.workspace_id = Some(id.into());
+        self
+    }
+
+    /// The limit of each phase of an attempt but connecting (default 600 s,
+    /// as httpx under the official Python SDK): waiting for a connection,
+    /// no progress sending the body, no byte of the answer. A steady transfer
+    /// of any length never reaches it; a stalled peer fails within it with an
+    /// [`Error::Timeout`] naming the phase. Values too large for the clock
+    /// mean no limit.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed to connect, TCP and TLS (default 5 s), for the default
+    /// transport; a custom transport brings its own.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Bounds every call as a whole, retries and their waits included (off
+    /// by default, as in aws-sdk-rust's operation timeout). A streamed
+    /// download's body, read after the call returned, is bounded by the read
+    /// limit of [`timeout`](Self::timeout) instead.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// Also trusts the CA certificates in `pem` (one or more `CERTIFICATE`
+    /// blocks), besides the built-in roots: for a server with a private CA,
+    /// like curl's `--cacert`. An unknown CA is still refused. For the
+    /// default transport; a custom transport brings its own trust.
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates_pem.push(pem.into());
+        self
+    }
+
+    /// How many times a failed request is retried (default 2).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// A header sent with every request.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Replaces the `user-agent` (default `anthropic-files-rust/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Raises (or lowers) the client-side size check of uploads, 500 MiB by
+    /// default: for servers configured with another limit. The server stays the
+    /// authority either way.
+    pub fn max_upload_bytes(mut self, bytes: u64) -> Self {
+        self.max_upload_bytes = Some(bytes);
+        self
+    }
+
+    /// Sends requests through `transport` instead of the default hyper
+    /// transport: any [`Transport`], e.g. files-transport's `ReqwestTransport`
+    /// over a host's own `reqwest::Client`, or an `Arc<dyn Transport>`.
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Fills what is unset from `ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN` and
+    /// `ANTHROPIC_BASE_URL` (empty values are ignored).
+    pub fn from_env(mut self) -> Self {
+        let var = |name| {
+            std::env::var(name)
+                .ok()
+                .filter(|v: &String| !v.trim().is_empty())
+        };
+        if self.credentials.is_none() {
+            self.credentials = var("ANTHROPIC_API_KEY")
+                .map(Credentials::ApiKey)
+                .or_else(|| var("ANTHROPIC_AUTH_TOKEN").map(Credentials::BearerToken));
+        }
+        if self.base_url.is_none() {
+            self.base_url = var("ANTHROPIC_BASE_URL");
+        }
+        self
+    }
+
+    /// Checks the configuration and builds the client. Every value that goes
+    /// into a header is checked here: none is ever dropped silently.
+    ///
+    /// # Errors
+    /// No credentials, an invalid base URL, header, beta or workspace id,
+    /// unreadable root certificates, or a transport that cannot start.
+    pub fn build(self) -> Result<Client, Error> {
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::config(
+                "no credentials: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN, or call api_key()/auth_token()",
+            )
+        })?;
+        let auth = auth_header(&credentials, self.generation)?;
+        let base_url = validate_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        beta_header(&self.betas)?;
+        let workspace_id = self
+            .workspace_id
+            .map(|id| {
+                HeaderValue::from_str(id.trim()).map_err(|_| {
+                    Error::config(format!("workspace id {id:?} cannot be sent in a header"))
+                })
+            })
+            .transpose()?;
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in self.default_headers {
+            let header_name = HeaderName::try_from(name.as_str())
+                .map_err(|_| Error::config(format!("invalid header name {name:?}")))?;
+            let header_value = HeaderValue::try_from(value.as_str())
+                .map_err(|_| Error::config(format!("invalid value for header {name}")))?;
+            default_headers.insert(header_name, header_value);
+        }
+        let user_agent = HeaderValue::try_from(self.user_agent.as_deref().unwrap_or(USER_AGENT))
+            .map_err(|_| Error::config("invalid user agent"))?;
+        let transport = match self.transport {
+            Some(transport) if !self.root_certificates_pem.is_empty() => {
+                let _ = transport;
+                return Err(Error::config(
+                    "add_root_certificates_pem applies to the default transport: configure trust on the custom transport instead",
+                ));
+            }
+            Some(transport) => transport,
+            None => default_transport(
+                self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                &self.root_certificates_pem,
+            )?,
+        };
+        let config = Config {
+            base_url,
+            generation: self.generation,
+            auth,
+            betas: self.betas,
+            workspace_id,
+            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            operation_timeout: self.operation_timeout,
+            max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+            default_headers,
+            user_agent,
+            max_upload_bytes: self
+                .max_upload_bytes
+                .unwrap_or(files_types::MAX_FILE_SIZE_BYTES),
+        };
+        Ok(Client::from_parts(Arc::new(config), transport))
+    }
+}
+
+/// The credential's header for `generation`, marked sensitive.
+fn auth_header(
+    credentials: &Credentials,
+    generation: ApiGeneration,
+) -> Result<(HeaderName, HeaderValue), Error> {
+    let secret = credentials.secret();
+    if secret.trim().is_empty() {
+        return Err(Error::config("the API key or token is empty"));
+    }
+    let (name, text) = match (credentials, generation) {
+        (Credentials::ApiKey(_), ApiGeneration::Beta) => {
+            (HeaderName::from_static("x-api-key"), secret.to_owned())
+        }
+        _ => (http::header::AUTHORIZATION, format!("Bearer {secret}")),
+    };
+    let mut value = HeaderValue::from_str(&text).map_err(|_| {
+        Error::config("the API key or token contains characters not allowed in a header")
+    })?;
+    value.set_sensitive(true);
+    Ok((name, value))
+}
+
+#[cfg(feature = "hyper")]
+fn default_transport(
+    connect_timeout: Duration,
+    roots_pem: &[Vec<u8>],
+) -> Result<SharedTransport, Error> {
+    use files_transport::rustls::pki_types::CertificateDer;
+    use files_transport::rustls::pki_types::pem::PemObject;
+
+    let mut builder = files_transport::HyperTransport::builder().connect_timeout(connect_timeout);
+    for pem in roots_pem {
+        let mut found = 0;
+        for certificate in CertificateDer::pem_slice_iter(pem) {
+            let certificate = certificate.map_err(|err| {
+                Error::config(format!("cannot read a root certificate (PEM): {err}"))
+            })?;
+            builder = builder.add_root_certificate(certificate);
+            found += 1;
+        }
+        if found == 0 {
+            return Err(Error::config(
+                "no CERTIFICATE block found in the root certificates given (PEM expected)",
+            ));
+        }
+    }
+    let transport = builder
+        .build()
+        .map_err(|err| Error::config(format!("cannot build the default transport: {err}")))?;
+    Ok(Arc::new(transport))
+}
+
+#[cfg(not(feature = "hyper"))]
+fn default_transport(
+    _connect_timeout: Duration,
+    _roots_pem: &[Vec<u8>],
+) -> Result<SharedTransport, Error> {
+    Err(Error::config(
+        "no transport: enable the `hyper` feature or call ClientBuilder::transport()",
+    ))
+}
+
+/// `http://` or `https://` with a host; no query or fragment; trailing `/` removed.
+fn validate_base_url(url: &str) -> Result<String, Error> {
+    let url = url.trim();
+    let uri: http::Uri = url
+        .parse()
+        .map_err(|_| Error::config(format!("base URL {url:?} is not a URL")))?;
+    match uri.scheme_str() {
+        Some("http" | "https") => {}
+        _ => {
+            return Err(Error::config(format!(
+                "base URL {url:?} must start with http:// or https://"
+            )));
+        }
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err(Error::config(format!("base URL {url:?} has no host")));
+    }
+    if uri.query().is_some() || url.contains('#') {
+        return Err(Error::config(format!(
+            "base URL {url:?} must not have a query or fragment"
+        )));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_that_cannot_be_headers_fail_the_build() {
+        let base = || Client::builder().api_key("k").base_url("http://127.0.0.1:1");
+        let err = base().workspace_id("wrk\nX-Evil: 1").build().unwrap_err();
+        assert!(matches!(err, Error::Config(ref m) if m.contains("workspace id")), "{err}");
+        let err = base().beta("files\r\n").build().unwrap_err();
+        assert!(matches!(err, Error::Config(ref m) if m.contains("anthropic-beta")), "{err}");
+        assert!(base().workspace_id("wrk_1").beta("b-1").build().is_ok());
+    }
+
+    #[test]
+    fn root_certificates_must_be_pem() {
+        let err = Client::builder()
+            .api_key("k")
+            .add_root_certificates_pem("not a certificate")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(ref m) if m.contains("CERTIFICATE")), "{err}");
+    }
+
+    #[test]
+    fn base_urls_are_checked() {
+        assert_eq!(
+            validate_base_url("https://api.anthropic.com/").unwrap(),
+            "https://api.anthropic.com"
+        );
+        assert_eq!(
+            validate_base_url("http://127.0.0.1:8787/proxy").unwrap(),
+            "http://127.0.0.1:8787/proxy"
+        );
+        for bad in [
+            "ftp://x",
+            "api.anthropic.com",
+            "",
+            "https://x/?a=1",
+            "https://x/#f",
+        ] {
+            assert!(validate_base_url(bad).is_err(), "{bad}");
+        }
+    }
+}
