@@ -1,8 +1,10 @@
 //! [`Client`] and its builder.
 
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
-use files_client::{ApiGeneration, Error};
+use files_client::{ApiGeneration, Credentials, Error, Transport};
 
 use crate::Files;
 use crate::runtime::RuntimeThread;
@@ -11,8 +13,10 @@ use crate::runtime::RuntimeThread;
 /// runtime thread and the connection pool; the thread stops when the last clone
 /// is dropped.
 ///
-/// Calls block the calling thread. Calling from inside an async runtime returns
-/// an [`Error::Config`] instead of blocking it: use [`files_client::Client`] there.
+/// Calls block the calling thread, which polls the call itself while the
+/// runtime thread drives the connections (as reqwest's blocking client).
+/// Calling from inside an async runtime returns an [`Error::Misuse`] instead
+/// of blocking it: use [`files_client::Client`] there.
 ///
 /// ```no_run
 /// use files_blocking::{Client, FileUpload};
@@ -69,17 +73,17 @@ impl Client {
         &self.inner
     }
 
-    pub(crate) fn runtime(&self) -> &RuntimeThread {
-        &self.runtime
+    /// Waits for `future` on this thread and flattens its result.
+    pub(crate) fn call<T>(
+        &self,
+        future: impl Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        self.runtime.wait(future)?
     }
 
-    /// Runs `future` on the runtime thread and flattens its result.
-    pub(crate) fn call<T, F>(&self, future: F) -> Result<T, Error>
-    where
-        T: Send + 'static,
-        F: Future<Output = Result<T, Error>> + Send + 'static,
-    {
-        self.runtime.block_on(future)?
+    /// Waits for `future` on this thread.
+    pub(crate) fn wait<F: Future>(&self, future: F) -> Result<F::Output, Error> {
+        self.runtime.wait(future)
     }
 }
 
@@ -100,7 +104,18 @@ impl Client {
 #[must_use]
 pub struct ClientBuilder(files_client::ClientBuilder);
 
+impl From<files_client::ClientBuilder> for ClientBuilder {
+    fn from(builder: files_client::ClientBuilder) -> Self {
+        Self(builder)
+    }
+}
+
 impl ClientBuilder {
+    /// A builder with every default.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Applies any option of the async builder.
     pub fn with(
         self,
@@ -109,34 +124,85 @@ impl ClientBuilder {
         Self(configure(self.0))
     }
 
-    /// Sets the API key.
-    pub fn api_key(self, key: impl Into<String>) -> Self {
-        Self(self.0.api_key(key))
-    }
-
-    /// Sets a bearer token.
-    pub fn auth_token(self, token: impl Into<String>) -> Self {
-        Self(self.0.auth_token(token))
-    }
-
-    /// Sets the base URL.
+    /// Sets the base URL (see [`files_client::ClientBuilder::base_url`]).
     pub fn base_url(self, url: impl Into<String>) -> Self {
         Self(self.0.base_url(url))
     }
 
-    /// Chooses the API generation.
+    /// Sets the credentials.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        Self(self.0.credentials(credentials))
+    }
+
+    /// Uses an API key.
+    pub fn api_key(self, key: impl Into<String>) -> Self {
+        Self(self.0.api_key(key))
+    }
+
+    /// Uses a bearer token.
+    pub fn auth_token(self, token: impl Into<String>) -> Self {
+        Self(self.0.auth_token(token))
+    }
+
+    /// Chooses the API generation (beta by default).
     pub fn generation(self, generation: ApiGeneration) -> Self {
         Self(self.0.generation(generation))
     }
 
-    /// Sets the per-attempt timeout.
-    pub fn timeout(self, timeout: std::time::Duration) -> Self {
+    /// Adds an `anthropic-beta` value sent with every request.
+    pub fn beta(self, beta: impl Into<String>) -> Self {
+        Self(self.0.beta(beta))
+    }
+
+    /// Sends `anthropic-workspace-id` with every request.
+    pub fn workspace_id(self, id: impl Into<String>) -> Self {
+        Self(self.0.workspace_id(id))
+    }
+
+    /// The pool, write and read limit of each request (see
+    /// [`files_client::ClientBuilder::timeout`]).
+    pub fn timeout(self, timeout: Duration) -> Self {
         Self(self.0.timeout(timeout))
     }
 
-    /// Sets the number of retries.
+    /// Time allowed to connect, for the default transport.
+    pub fn connect_timeout(self, timeout: Duration) -> Self {
+        Self(self.0.connect_timeout(timeout))
+    }
+
+    /// Bounds every call as a whole, retries included.
+    pub fn operation_timeout(self, timeout: Duration) -> Self {
+        Self(self.0.operation_timeout(timeout))
+    }
+
+    /// Also trusts the CA certificates in `pem`, for the default transport.
+    pub fn add_root_certificates_pem(self, pem: impl Into<Vec<u8>>) -> Self {
+        Self(self.0.add_root_certificates_pem(pem))
+    }
+
+    /// How many times a failed request is retried (default 2).
     pub fn max_retries(self, max_retries: u32) -> Self {
         Self(self.0.max_retries(max_retries))
+    }
+
+    /// A header sent with every request.
+    pub fn default_header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self(self.0.default_header(name, value))
+    }
+
+    /// Replaces the `user-agent`.
+    pub fn user_agent(self, user_agent: impl Into<String>) -> Self {
+        Self(self.0.user_agent(user_agent))
+    }
+
+    /// The client-side size check of uploads (500 MiB by default).
+    pub fn max_upload_bytes(self, bytes: u64) -> Self {
+        Self(self.0.max_upload_bytes(bytes))
+    }
+
+    /// Sends requests through `transport` instead of the default one.
+    pub fn transport(self, transport: impl Transport + 'static) -> Self {
+        Self(self.0.transport(transport))
     }
 
     /// Fills what is unset from the environment.
@@ -144,10 +210,10 @@ impl ClientBuilder {
         Self(self.0.from_env())
     }
 
-    /// Builds the client and starts its runtime thread.
+    /// Checks the configuration, starts the runtime thread and builds the client.
     ///
     /// # Errors
-    /// As [`files_client::ClientBuilder::build`], or the thread cannot start.
+    /// As [`files_client::ClientBuilder::build`], or the runtime thread cannot start.
     pub fn build(self) -> Result<Client, Error> {
         Client::from_async(self.0.build()?)
     }

@@ -10,10 +10,8 @@ use futures_util::StreamExt;
 use http::HeaderMap;
 
 use crate::Client;
-use crate::runtime::IN_ASYNC_CONTEXT;
 
 /// Chunks buffered between the runtime thread and the reader: memory stays flat.
-const BUFFERED_CHUNKS: usize = 4;
 
 /// A download whose body has not been read yet. It implements [`Read`]: the body
 /// streams from the runtime thread through a small bounded buffer, and a body that
@@ -27,7 +25,7 @@ pub struct Download {
     filename: Option<String>,
     request_id: Option<String>,
     headers: HeaderMap,
-    chunks: Option<tokio::sync::mpsc::Receiver<Result<Bytes, Error>>>,
+    chunks: Option<futures_util::stream::BoxStream<'static, Result<Bytes, Error>>>,
     current: Bytes,
 }
 
@@ -90,7 +88,7 @@ impl Download {
     fn take_pending(&mut self) -> Result<files_client::Download, Error> {
         self.pending
             .take()
-            .ok_or_else(|| Error::Config("this download has already been read".into()))
+            .ok_or_else(|| Error::Misuse("this download has already been read".into()))
     }
 
     /// The whole content in memory, refused past `max_bytes`.
@@ -99,8 +97,7 @@ impl Download {
     /// As [`files_client::Download::bytes`].
     pub fn bytes(mut self, max_bytes: u64) -> Result<Bytes, Error> {
         let download = self.take_pending()?;
-        self.client
-            .call(async move { download.bytes(max_bytes).await })
+        self.client.call(download.bytes(max_bytes))
     }
 
     /// Writes the content to `path` atomically (temporary file, fsync, rename);
@@ -110,27 +107,12 @@ impl Download {
     /// As [`files_client::Download::write_to`].
     pub fn write_to(mut self, path: impl AsRef<Path>) -> Result<u64, Error> {
         let download = self.take_pending()?;
-        let path = path.as_ref().to_path_buf();
-        self.client
-            .call(async move { download.write_to(path).await })
+        self.client.call(download.write_to(path))
     }
 
     fn start_streaming(&mut self) -> io::Result<()> {
         let download = self.take_pending().map_err(io::Error::other)?;
-        let (sender, receiver) = tokio::sync::mpsc::channel(BUFFERED_CHUNKS);
-        self.client
-            .runtime()
-            .spawn(async move {
-                let mut stream = download.into_stream();
-                while let Some(chunk) = stream.next().await {
-                    let failed = chunk.is_err();
-                    if sender.send(chunk).await.is_err() || failed {
-                        break; // the reader was dropped, or the body failed
-                    }
-                }
-            })
-            .map_err(io::Error::other)?;
-        self.chunks = Some(receiver);
+        self.chunks = Some(download.into_stream());
         Ok(())
     }
 }
@@ -142,15 +124,12 @@ impl Read for Download {
         }
         while self.current.is_empty() {
             if self.chunks.is_none() {
-                if tokio::runtime::Handle::try_current().is_ok() {
-                    return Err(io::Error::other(IN_ASYNC_CONTEXT));
-                }
                 self.start_streaming()?;
             }
             let Some(chunks) = self.chunks.as_mut() else {
                 return Ok(0);
             };
-            match chunks.blocking_recv() {
+            match self.client.wait(chunks.next()).map_err(io::Error::other)? {
                 Some(Ok(chunk)) => self.current = chunk,
                 Some(Err(err)) => return Err(io::Error::other(err)),
                 None => return Ok(0),

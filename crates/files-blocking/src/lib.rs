@@ -33,10 +33,14 @@
 //! # The runtime thread
 //!
 //! Each [`Client`] (and its clones) owns one thread running a current-thread tokio
-//! runtime, as reqwest's blocking client does: calls send their work there and
-//! wait. Calling from inside an async runtime returns [`Error::Config`] at once
+//! runtime, as reqwest's blocking client does: it drives connections, timers
+//! and disk reads, while each call is polled on the caller's thread until it
+//! is done (no round trip per item of a listing or chunk of a download).
+//! Calling from inside an async runtime returns [`Error::Misuse`] at once
 //! (blocking there could stall or deadlock it); use [`files_client::Client`] in
 //! async code, or call from `tokio::task::spawn_blocking`.
+//!
+//! Uploads from a [`std::io::Read`] use [`FileUpload::sync_reader`].
 
 mod client;
 mod download;
@@ -46,9 +50,10 @@ mod runtime;
 
 pub use client::{Client, ClientBuilder};
 pub use download::Download;
-pub use files::{Files, reader_upload};
+pub use files::Files;
 pub use files_client::{
-    ApiError, ApiGeneration, DeletedFile, Error, FileList, FileMetadata, FileUpload, ListParams,
-    Progress, Purpose, RequestOptions, UploadParams,
+    ApiError, ApiGeneration, Credentials, DeletedFile, Error, ErrorCode, ErrorType, FileList,
+    FileMetadata, FileUpload, ListParams, NotRetried, Progress, Purpose, RequestOptions,
+    TimeoutPhase, UploadParams,
 };
 pub use paging::{FilePage, ItemIter, PageIter};

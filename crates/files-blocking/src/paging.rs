@@ -47,28 +47,22 @@ impl FilePage {
     /// # Errors
     /// As [`files_client::FilePage::next_page`].
     pub fn next_page(&self) -> Result<Option<FilePage>, Error> {
-        let page = self.inner.clone();
-        let next = self.client.call(async move { page.next_page().await })?;
+        let next = self.client.call(self.inner.next_page())?;
         Ok(next.map(|inner| Self::new(self.client.clone(), inner)))
     }
 }
 
-/// Moves `stream` to the runtime thread for one item and back.
+/// The next item of `stream`, waited for on this thread.
 fn next_of<S, T>(client: &Client, slot: &mut Option<S>) -> Option<Result<T, Error>>
 where
-    S: futures_util::Stream<Item = Result<T, Error>> + Unpin + Send + 'static,
-    T: Send + 'static,
+    S: futures_util::Stream<Item = Result<T, Error>> + Unpin,
 {
-    let mut stream = slot.take()?;
-    match client.runtime().block_on(async move {
-        let item = stream.next().await;
-        (stream, item)
-    }) {
-        Ok((stream, item)) => {
-            if item.is_some() {
-                *slot = Some(stream);
-            }
-            item
+    let stream = slot.as_mut()?;
+    match client.wait(stream.next()) {
+        Ok(Some(item)) => Some(item),
+        Ok(None) => {
+            *slot = None;
+            None
         }
         Err(err) => Some(Err(err)),
     }

@@ -1,27 +1,23 @@
-//! The background runtime thread that every blocking call runs on.
-//!
-//! Like reqwest's blocking client: one thread per client runs a current-thread
-//! tokio runtime; a call sends its future to that thread and waits for the answer
-//! on a plain channel. Connections stay pooled and their background tasks keep
-//! running between calls.
+//! The runtime thread behind a blocking client, and waiting on the caller's
+//! thread, as reqwest's blocking client does: the runtime thread drives the
+//! connection pool, timers and I/O; each call's future is polled on the
+//! caller's thread (inside the runtime's context) until it is ready.
 
 use std::future::Future;
-use std::pin::Pin;
-use std::sync::mpsc;
-use std::thread::JoinHandle;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{JoinHandle, Thread};
 
 use files_client::Error;
-use tokio::sync::mpsc::UnboundedSender;
 
-type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
-
-/// The message for a call made from inside an async runtime, where blocking would
-/// stall (or deadlock) that runtime.
+/// Why a blocking call refuses to run inside an async runtime.
 pub(crate) const IN_ASYNC_CONTEXT: &str = "files_blocking was called from inside an async runtime, where blocking \
      would stall it: use files_client::Client there (or call from tokio::task::spawn_blocking)";
 
+/// One thread running a current-thread tokio runtime until dropped.
 pub(crate) struct RuntimeThread {
-    jobs: Option<UnboundedSender<Job>>,
+    handle: tokio::runtime::Handle,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -32,9 +28,10 @@ impl std::fmt::Debug for RuntimeThread {
 }
 
 impl RuntimeThread {
+    /// Starts the thread and its runtime.
     pub(crate) fn start() -> Result<Self, Error> {
-        let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<Job>();
-        let (ready, started) = mpsc::sync_channel::<Result<(), String>>(1);
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (ready, started) = std::sync::mpsc::sync_channel(1);
         let thread = std::thread::Builder::new()
             .name("files-blocking-runtime".into())
             .spawn(move || {
@@ -42,71 +39,107 @@ impl RuntimeThread {
                     .enable_all()
                     .build()
                 {
-                    Ok(runtime) => {
-                        let _ = ready.send(Ok(()));
-                        runtime
-                    }
+                    Ok(runtime) => runtime,
                     Err(err) => {
                         let _ = ready.send(Err(err.to_string()));
                         return;
                     }
                 };
+                let _ = ready.send(Ok(runtime.handle().clone()));
                 runtime.block_on(async move {
-                    while let Some(job) = queue.recv().await {
-                        tokio::spawn(job);
-                    }
+                    let _ = stopped.await;
                 });
             })
-            .map_err(|err| Error::Config(format!("cannot start the runtime thread: {err}")))?;
+            .map_err(|err| Error::Misuse(format!("cannot start the runtime thread: {err}")))?;
         match started.recv() {
-            Ok(Ok(())) => Ok(Self {
-                jobs: Some(jobs),
+            Ok(Ok(handle)) => Ok(Self {
+                handle,
+                shutdown: Some(shutdown),
                 thread: Some(thread),
             }),
-            Ok(Err(err)) => Err(Error::Config(format!("cannot start the runtime: {err}"))),
-            Err(_) => Err(Error::Config("the runtime thread stopped at start".into())),
+            Ok(Err(err)) => Err(Error::Misuse(format!("cannot start the runtime: {err}"))),
+            Err(_) => Err(Error::Misuse("the runtime thread stopped at start".into())),
         }
     }
 
-    /// Runs `future` on the runtime thread and waits for its output.
-    pub(crate) fn block_on<T, F>(&self, future: F) -> Result<T, Error>
-    where
-        T: Send + 'static,
-        F: Future<Output = T> + Send + 'static,
-    {
+    /// Polls `future` on this thread, inside the runtime's context, until it
+    /// is ready. Refused inside an async runtime, where it would block it.
+    pub(crate) fn wait<F: Future>(&self, future: F) -> Result<F::Output, Error> {
         if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(Error::Config(IN_ASYNC_CONTEXT.into()));
+            return Err(Error::Misuse(IN_ASYNC_CONTEXT.into()));
         }
-        let (reply, answer) = mpsc::sync_channel(1);
-        self.spawn(async move {
-            let _ = reply.send(future.await);
-        })?;
-        answer
-            .recv()
-            .map_err(|_| Error::Config("the runtime thread stopped before answering".into()))
-    }
-
-    /// Starts `future` on the runtime thread without waiting.
-    pub(crate) fn spawn<F>(&self, future: F) -> Result<(), Error>
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        self.jobs
-            .as_ref()
-            .and_then(|jobs| jobs.send(Box::pin(future)).ok())
-            .ok_or_else(|| Error::Config("the runtime thread has stopped".into()))
+        let _context = self.handle.enter();
+        Ok(park_until_ready(future))
     }
 }
 
 impl Drop for RuntimeThread {
     fn drop(&mut self) {
-        // Closing the queue ends the thread's loop; its runtime then cancels what is left.
-        drop(self.jobs.take());
-        if let Some(thread) = self.thread.take() {
-            // Joining from inside a runtime would block it: let the thread finish alone.
-            if tokio::runtime::Handle::try_current().is_err() {
-                let _ = thread.join();
-            }
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
         }
+        if let Some(thread) = self.thread.take()
+            && tokio::runtime::Handle::try_current().is_err()
+        {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Wakes a parked thread.
+struct Unpark(Thread);
+
+impl Wake for Unpark {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// Polls `future` on the current thread, parking between wake-ups.
+fn park_until_ready<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut context = Context::from_waker(&waker);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
+            return output;
+        }
+        std::thread::park();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn timers_and_tasks_run_while_the_caller_waits() {
+        let runtime = RuntimeThread::start().unwrap();
+        let value = runtime
+            .wait(async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                tokio::spawn(async { 41 }).await.unwrap() + 1
+            })
+            .unwrap();
+        assert_eq!(value, 42);
+    }
+
+    #[test]
+    fn waiting_inside_a_runtime_is_refused() {
+        let runtime = RuntimeThread::start().unwrap();
+        let outer = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let err = outer.block_on(async { runtime.wait(async {}).unwrap_err() });
+        assert!(
+            matches!(err, Error::Misuse(ref m) if m.contains("async runtime")),
+            "{err}"
+        );
     }
 }

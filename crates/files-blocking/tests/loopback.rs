@@ -8,7 +8,7 @@ use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use files_blocking::{ApiGeneration, Client, Error, FileUpload, ListParams, reader_upload};
+use files_blocking::{ApiGeneration, Client, Error, FileUpload, ListParams};
 use files_server::{Fault, FaultRoute, FilesServer, GeneratedFile, ServerConfig, ServerHandle};
 
 /// A server on its own runtime; the test thread itself stays outside any runtime.
@@ -84,7 +84,7 @@ fn lifecycle(generation: ApiGeneration) {
     assert_eq!(sent.load(Ordering::SeqCst), 11);
     let from_bytes = files.upload(FileUpload::bytes("b.txt", "bytes")).unwrap();
     let from_reader = files
-        .upload(reader_upload(
+        .upload(FileUpload::sync_reader(
             "r.txt",
             std::io::Cursor::new(vec![b'r'; 300_000]),
             None,
@@ -233,7 +233,7 @@ fn calls_from_inside_a_runtime_are_refused_not_deadlocked() {
         .block_on(async { client.files().retrieve_metadata("file_x") })
         .unwrap_err();
     assert!(
-        matches!(err, Error::Config(ref message) if message.contains("async runtime")),
+        matches!(err, Error::Misuse(ref message) if message.contains("async runtime")),
         "{err}"
     );
     // The client still works outside.

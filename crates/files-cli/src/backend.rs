@@ -77,6 +77,17 @@ impl Backend {
         if let Some(seconds) = global.timeout {
             builder = builder.timeout(Duration::from_secs(seconds));
         }
+        if let Some(path) = &global.cacert {
+            match std::fs::read(path) {
+                Ok(pem) => builder = builder.add_root_certificates_pem(pem),
+                Err(err) => {
+                    if let Some((server, _lock)) = local {
+                        server.shutdown().await;
+                    }
+                    return Err(Failure::io("cannot read", path.display().to_string(), err));
+                }
+            }
+        }
         if let Some(bytes) = global.max_upload_bytes {
             builder = builder.max_upload_bytes(bytes);
         }

@@ -104,9 +104,15 @@ pub struct GlobalArgs {
     /// Use the generally available (GA) API generation instead of the beta.
     #[arg(long, global = true)]
     pub ga: bool,
-    /// Seconds allowed per request attempt (default 600).
+    /// Seconds a request may go without progress in any phase: waiting for a
+    /// connection, sending the body, the answer (default 600; connecting has
+    /// its own 5 s). A steady transfer of any length never times out.
     #[arg(long, global = true, value_name = "SECONDS")]
     pub timeout: Option<u64>,
+    /// Also trust the CA certificates in this PEM file, like curl's --cacert
+    /// (an unknown CA is still refused).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub cacert: Option<std::path::PathBuf>,
     /// Retries of a failed request (default 2).
     #[arg(long, global = true, value_name = "N")]
     pub max_retries: Option<u32>,

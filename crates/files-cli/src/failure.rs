@@ -172,11 +172,11 @@ fn client_class(err: &Error) -> (u8, String) {
         return (exit_code::NETWORK, "connection_error".to_owned());
     }
     match err {
-        Error::Config(_) => (exit_code::USAGE, "configuration_error".to_owned()),
+        Error::Config(_) | Error::Misuse(_) => (exit_code::USAGE, "configuration_error".to_owned()),
+        Error::PagingStalled { .. } => (exit_code::API_ERROR, "decode_error".to_owned()),
         Error::Io { .. } | Error::BodyTooLarge { .. } => {
             (exit_code::LOCAL_IO, "io_error".to_owned())
         }
-        Error::NotRetried { source } => client_class(source),
         _ => (exit_code::API_ERROR, "api_error".to_owned()),
     }
 }

@@ -370,11 +370,21 @@ mod tests {
 
     #[test]
     fn values_that_cannot_be_headers_fail_the_build() {
-        let base = || Client::builder().api_key("k").base_url("http://127.0.0.1:1");
+        let base = || {
+            Client::builder()
+                .api_key("k")
+                .base_url("http://127.0.0.1:1")
+        };
         let err = base().workspace_id("wrk\nX-Evil: 1").build().unwrap_err();
-        assert!(matches!(err, Error::Config(ref m) if m.contains("workspace id")), "{err}");
+        assert!(
+            matches!(err, Error::Config(ref m) if m.contains("workspace id")),
+            "{err}"
+        );
         let err = base().beta("files\r\n").build().unwrap_err();
-        assert!(matches!(err, Error::Config(ref m) if m.contains("anthropic-beta")), "{err}");
+        assert!(
+            matches!(err, Error::Config(ref m) if m.contains("anthropic-beta")),
+            "{err}"
+        );
         assert!(base().workspace_id("wrk_1").beta("b-1").build().is_ok());
     }
 
@@ -385,7 +395,10 @@ mod tests {
             .add_root_certificates_pem("not a certificate")
             .build()
             .unwrap_err();
-        assert!(matches!(err, Error::Config(ref m) if m.contains("CERTIFICATE")), "{err}");
+        assert!(
+            matches!(err, Error::Config(ref m) if m.contains("CERTIFICATE")),
+            "{err}"
+        );
     }
 
     #[test]

@@ -145,7 +145,8 @@ impl Client {
         F: Fn(Response<ResponseBody>) -> Fut,
         Fut: Future<Output = Result<T, TransportError>>,
     {
-        let span = tracing::debug_span!("files_request", method = %outgoing.method, path = %outgoing.path);
+        let span =
+            tracing::debug_span!("files_request", method = %outgoing.method, path = %outgoing.path);
         let method = outgoing.method.clone();
         let path = outgoing.path.clone();
         let attempts = self.attempts(outgoing, policy, finish).instrument(span);
@@ -247,7 +248,8 @@ impl Client {
             .collect_capped(MAX_JSON_BYTES)
             .await
             .unwrap_or_else(|_| Bytes::new());
-        let api = ApiError::from_response(parts.status, request_id(&parts.headers).as_deref(), &bytes);
+        let api =
+            ApiError::from_response(parts.status, request_id(&parts.headers).as_deref(), &bytes);
         let retry = should_retry(parts.status, &parts.headers);
         tracing::info!(
             status = parts.status.as_u16(),
@@ -276,7 +278,10 @@ impl Client {
             .uri(&outgoing.url)
             .body(body)
             .map_err(|err| {
-                Error::config(format!("cannot build a request to {}: {err}", outgoing.path))
+                Error::config(format!(
+                    "cannot build a request to {}: {err}",
+                    outgoing.path
+                ))
             })?;
         let headers = request.headers_mut();
         headers.clone_from(&outgoing.headers);

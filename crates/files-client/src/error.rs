@@ -226,7 +226,9 @@ pub enum Error {
     Misuse(String),
     /// A listing's next page named the cursor just used: paging stopped
     /// rather than loop forever.
-    #[error("the server returned the page cursor {cursor:?} again: paging stopped to avoid an endless loop")]
+    #[error(
+        "the server returned the page cursor {cursor:?} again: paging stopped to avoid an endless loop"
+    )]
     PagingStalled {
         /// The cursor that repeated.
         cursor: String,
@@ -563,6 +565,9 @@ mod tests {
         let err = Error::from_transport(&http::Method::POST, "/v1/files", transport);
         assert!(err.is_timeout() && err.is_connection());
         assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Write));
-        assert_eq!(err.to_string(), "POST /v1/files timed out (write phase) after 3s");
+        assert_eq!(
+            err.to_string(),
+            "POST /v1/files timed out (write phase) after 3s"
+        );
     }
 }

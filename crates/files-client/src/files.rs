@@ -44,7 +44,10 @@ impl Files {
         &self.options
     }
 
-    async fn send_json<T: serde::de::DeserializeOwned>(&self, spec: RequestSpec) -> Result<T, Error> {
+    async fn send_json<T: serde::de::DeserializeOwned>(
+        &self,
+        spec: RequestSpec,
+    ) -> Result<T, Error> {
         let (outgoing, policy) = spec.build(self.client.config(), &self.options)?;
         self.client.send_json(outgoing, policy).await
     }

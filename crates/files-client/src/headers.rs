@@ -98,7 +98,10 @@ mod tests {
     #[test]
     fn a_beta_that_cannot_be_a_header_is_an_error_not_a_dropped_header() {
         let err = beta_header(&["ok".into(), "bad\nvalue".into()]).unwrap_err();
-        assert!(matches!(err, Error::Config(ref m) if m.contains("bad\\nvalue")), "{err}");
+        assert!(
+            matches!(err, Error::Config(ref m) if m.contains("bad\\nvalue")),
+            "{err}"
+        );
         assert_eq!(beta_header(&[]).unwrap(), None);
     }
 }

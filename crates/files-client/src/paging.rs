@@ -23,13 +23,15 @@ impl FilePage {
     fn checked_next_params(&self) -> Result<Option<ListParams>, Error> {
         let next = self.next_page_params();
         match (&next, &self.params.cursor) {
-            (Some(ListParams { cursor: Some(next_cursor), .. }), Some(used))
-                if next_cursor == used =>
-            {
-                Err(Error::PagingStalled {
-                    cursor: next_cursor.query_pair().1.to_owned(),
-                })
-            }
+            (
+                Some(ListParams {
+                    cursor: Some(next_cursor),
+                    ..
+                }),
+                Some(used),
+            ) if next_cursor == used => Err(Error::PagingStalled {
+                cursor: next_cursor.query_pair().1.to_owned(),
+            }),
             _ => Ok(next),
         }
     }

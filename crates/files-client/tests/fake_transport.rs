@@ -353,9 +353,16 @@ async fn a_one_shot_body_is_never_sent_twice() {
         .upload(FileUpload::stream("s.txt", stream, Some(13)))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Api(_)), "still the API's answer: {err:?}");
+    assert!(
+        matches!(err, Error::Api(_)),
+        "still the API's answer: {err:?}"
+    );
     assert!(err.is_internal_server(), "{err:?}");
-    assert_eq!(err.not_retried(), Some(files_client::NotRetried::OneShotBodySent), "{err:?}");
+    assert_eq!(
+        err.not_retried(),
+        Some(files_client::NotRetried::OneShotBodySent),
+        "{err:?}"
+    );
     assert!(err.is_internal_server(), "the cause is kept");
     assert!(err.to_string().contains("one-shot"), "{err}");
     assert_eq!(fake.request_count(), 1);

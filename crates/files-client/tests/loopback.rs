@@ -300,9 +300,16 @@ async fn retries_against_injected_faults() {
         .upload(FileUpload::stream("s.txt", stream, Some(4)))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Api(_)), "still the API's answer: {err:?}");
+    assert!(
+        matches!(err, Error::Api(_)),
+        "still the API's answer: {err:?}"
+    );
     assert!(err.is_internal_server(), "{err:?}");
-    assert_eq!(err.not_retried(), Some(files_client::NotRetried::OneShotBodySent), "{err:?}");
+    assert_eq!(
+        err.not_retried(),
+        Some(files_client::NotRetried::OneShotBodySent),
+        "{err:?}"
+    );
     assert_eq!(server.file_count().await.unwrap(), 1);
 }
 

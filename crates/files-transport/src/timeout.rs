@@ -169,7 +169,11 @@ impl SendProgress {
             _ => (TimeoutPhase::Read, timeouts.read),
         };
         let since = self.base + Duration::from_nanos(self.last.load(Ordering::Acquire));
-        (phase, limit, limit.and_then(|limit| since.checked_add(limit)))
+        (
+            phase,
+            limit,
+            limit.and_then(|limit| since.checked_add(limit)),
+        )
     }
 }
 
@@ -381,7 +385,8 @@ mod tests {
         let request = http::Request::post("http://127.0.0.1:9/x")
             .body(RequestBody::from_bytes("abc"))
             .unwrap();
-        let timeouts = Timeouts::uniform(Duration::from_secs(60)).with_pool(Some(Duration::from_secs(2)));
+        let timeouts =
+            Timeouts::uniform(Duration::from_secs(60)).with_pool(Some(Duration::from_secs(2)));
         let err = send_with_timeouts(request, timeouts, |_| std::future::pending())
             .await
             .unwrap_err();
@@ -400,7 +405,9 @@ mod tests {
             },
             None,
         );
-        let request = http::Request::post("http://127.0.0.1:9/x").body(body).unwrap();
+        let request = http::Request::post("http://127.0.0.1:9/x")
+            .body(body)
+            .unwrap();
         let timeouts = Timeouts::uniform(Duration::from_secs(5));
         let started = Instant::now();
         let err = send_with_timeouts(request, timeouts, |request| async move {
@@ -414,7 +421,11 @@ mod tests {
         .await
         .unwrap_err();
         assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Write));
-        assert_eq!(started.elapsed(), Duration::from_secs(35), "30 s steady, then 5 s stalled");
+        assert_eq!(
+            started.elapsed(),
+            Duration::from_secs(35),
+            "30 s steady, then 5 s stalled"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -429,9 +440,10 @@ mod tests {
             });
             Ok(http::Response::new(ResponseBody::from_stream(chunks)))
         };
-        let response = send_with_timeouts(get(), Timeouts::uniform(Duration::from_secs(3)), response)
-            .await
-            .unwrap();
+        let response =
+            send_with_timeouts(get(), Timeouts::uniform(Duration::from_secs(3)), response)
+                .await
+                .unwrap();
         let mut body = response.into_body();
         for _ in 0..3 {
             assert!(body.frame().await.unwrap().is_ok());

@@ -12,7 +12,7 @@ mod limits;
 mod multipart;
 mod source;
 
-use std::io;
+use std::io::{self, Read as _};
 use std::path::PathBuf;
 
 use bytes::Bytes;
@@ -93,6 +93,43 @@ impl FileUpload {
         R: AsyncRead + Send + 'static,
     {
         let chunks = tokio_util::io::ReaderStream::with_capacity(reader, CHUNK_SIZE);
+        Self::stream(filename, chunks, length)
+    }
+
+    /// A blocking [`std::io::Read`] (a pipe, a child's stdout), named
+    /// `filename`, sent at most once. Reads run on the runtime's blocking
+    /// pool, [`CHUNK_SIZE`] at a time; this works from the async and the
+    /// blocking client alike.
+    ///
+    /// ```
+    /// use files_client::FileUpload;
+    ///
+    /// let upload = FileUpload::sync_reader("stdin.txt", std::io::empty(), None);
+    /// # let _ = upload;
+    /// ```
+    pub fn sync_reader<R>(filename: impl Into<String>, reader: R, length: Option<u64>) -> Self
+    where
+        R: std::io::Read + Send + 'static,
+    {
+        let chunks = futures_util::stream::try_unfold(Some(reader), |state| async move {
+            let Some(mut reader) = state else {
+                return Ok(None);
+            };
+            let (reader, chunk) = tokio::task::spawn_blocking(move || {
+                let mut chunk = Vec::with_capacity(CHUNK_SIZE);
+                (&mut reader)
+                    .take(CHUNK_SIZE as u64)
+                    .read_to_end(&mut chunk)?;
+                Ok::<_, io::Error>((reader, chunk))
+            })
+            .await
+            .map_err(io::Error::other)??;
+            Ok(if chunk.is_empty() {
+                None
+            } else {
+                Some((Bytes::from(chunk), Some(reader)))
+            })
+        });
         Self::stream(filename, chunks, length)
     }
 

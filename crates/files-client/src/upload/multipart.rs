@@ -76,6 +76,13 @@ mod tests {
         let text = String::from_utf8(sent.concat()).unwrap();
         assert!(text.contains("name=\"expires_in_seconds\"\r\n\r\n3600\r\n"));
         assert!(text.contains("filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n"));
-        assert!(framing.content_type().unwrap().to_str().unwrap().ends_with(&framing.boundary));
+        assert!(
+            framing
+                .content_type()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .ends_with(&framing.boundary)
+        );
     }
 }

@@ -20,8 +20,15 @@ use crate::local_failure::LocalFailure;
 /// An upload's source, as the caller gave it.
 pub(super) enum Source {
     Path(PathBuf),
-    Bytes { filename: String, bytes: Bytes },
-    Stream { filename: String, stream: BodyStream, length: Option<u64> },
+    Bytes {
+        filename: String,
+        bytes: Bytes,
+    },
+    Stream {
+        filename: String,
+        stream: BodyStream,
+        length: Option<u64>,
+    },
 }
 
 /// The file's bytes for each attempt.
@@ -58,7 +65,11 @@ impl Source {
 
     /// Checks what can be checked before sending and yields the content.
     /// Failures found while streaming are recorded in `failure`.
-    pub(super) async fn open(self, rules: &Rules, failure: &LocalFailure) -> Result<Content, Error> {
+    pub(super) async fn open(
+        self,
+        rules: &Rules,
+        failure: &LocalFailure,
+    ) -> Result<Content, Error> {
         match self {
             Self::Path(path) => {
                 let length = file_size(&path).await?;
@@ -91,7 +102,11 @@ impl Source {
                     })),
                 })
             }
-            Self::Stream { filename, stream, length } => {
+            Self::Stream {
+                filename,
+                stream,
+                length,
+            } => {
                 if let Some(length) = length {
                     check_size(length, rules.max_bytes)?;
                 }
