@@ -87,21 +87,38 @@ impl FilePage {
     }
 }
 
+/// What a page stream does next.
+enum Next {
+    Params(ListParams),
+    Failed(Error),
+    Done,
+}
+
 /// The pages of a listing, fetched one at a time as the stream is polled.
 #[must_use = "streams do nothing unless polled"]
 pub struct PageStream(BoxStream<'static, Result<FilePage, Error>>);
 
 impl PageStream {
     pub(crate) fn new(files: Files, params: ListParams) -> Self {
-        let pages = futures_util::stream::try_unfold(Some(params), move |next| {
+        let pages = futures_util::stream::unfold(Next::Params(params), move |next| {
             let files = files.clone();
             async move {
-                let Some(params) = next else {
-                    return Ok(None);
-                };
-                let page = files.list(params).await?;
-                let next = page.checked_next_params()?;
-                Ok(Some((page, next)))
+                match next {
+                    Next::Done => None,
+                    Next::Failed(err) => Some((Err(err), Next::Done)),
+                    Next::Params(params) => match files.list(params).await {
+                        Err(err) => Some((Err(err), Next::Done)),
+                        Ok(page) => {
+                            // A stalled cursor still yields the page it came with.
+                            let next = match page.checked_next_params() {
+                                Ok(Some(params)) => Next::Params(params),
+                                Ok(None) => Next::Done,
+                                Err(err) => Next::Failed(err),
+                            };
+                            Some((Ok(page), next))
+                        }
+                    },
+                }
             }
         });
         Self(pages.boxed())
