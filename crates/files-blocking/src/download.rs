@@ -11,10 +11,8 @@ use http::HeaderMap;
 
 use crate::Client;
 
-/// Chunks buffered between the runtime thread and the reader: memory stays flat.
-
-/// A download whose body has not been read yet. It implements [`Read`]: the body
-/// streams from the runtime thread through a small bounded buffer, and a body that
+/// A download whose body has not been read yet. It implements [`Read`]: each
+/// read waits on the caller's thread for the next chunk, and a body that
 /// ends short of `Content-Length` is an error, never a silent short read.
 #[must_use]
 pub struct Download {

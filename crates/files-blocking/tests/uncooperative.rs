@@ -28,14 +28,14 @@ fn a_slow_but_steady_peer_takes_an_upload_longer_than_the_timeout() {
     let peer = peer::start(Behaviour::SlowReader {
         bytes_per_second: 4 << 20,
     });
-    let client = client(&peer.base_url, Duration::from_millis(1500), 2);
+    let client = client(&peer.base_url, Duration::from_millis(2500), 2);
     let started = std::time::Instant::now();
     let file = client
         .files()
-        .upload(FileUpload::bytes("slow.bin", vec![b'x'; 12 << 20]))
+        .upload(FileUpload::bytes("slow.bin", vec![b'x'; 16 << 20]))
         .unwrap();
     assert_eq!(file.id, "file_slow");
-    assert!(started.elapsed() > Duration::from_millis(1500));
+    assert!(started.elapsed() > Duration::from_millis(2500));
     assert_eq!(peer.accepted(), 1);
 }
 

@@ -40,18 +40,25 @@ impl Peer {
 /// too); the thread ends when the test process does, and each connection
 /// handler ends after at most `LIFETIME`.
 pub fn start(behaviour: Behaviour) -> Peer {
-    let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    std_listener.set_nonblocking(true).unwrap();
-    let addr = std_listener.local_addr().unwrap();
+    // A small receive buffer keeps what the kernel absorbs, beyond the
+    // peer's own reading pace, small.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(64 * 1024).unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = socket.local_addr().unwrap();
+    // Listening before this returns: a client may connect at once.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener: TcpListener = {
+        let _context = runtime.enter();
+        socket.listen(16).unwrap()
+    };
     let accepted = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&accepted);
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
         runtime.block_on(async move {
-            let listener = TcpListener::from_std(std_listener).unwrap();
             // Bounded: a peer serves a handful of connections at most.
             for _ in 0..16 {
                 let Ok((stream, _)) = listener.accept().await else {
