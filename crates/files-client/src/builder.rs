@@ -1,6 +1,7 @@
 //! [`ClientBuilder`]: every option of a [`Client`], checked when it is built.
 
 use std::fmt;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use crate::config::{
     DEFAULT_TIMEOUT, USER_AGENT,
 };
 use crate::headers::beta_header;
+use crate::rate::RateControl;
 use crate::{Client, Error};
 
 impl Client {
@@ -59,6 +61,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     root_certificates_pem: Vec<Vec<u8>>,
+    max_requests_per_minute: Option<u32>,
     max_retries: Option<u32>,
     default_headers: Vec<(String, String)>,
     user_agent: Option<String>,
@@ -159,6 +162,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Paces requests before they are sent: at most `n` a minute, as a token
+    /// bucket of `n` refilled evenly (off by default). Every task of the
+    /// client and its clones shares it. Independently of it, a `429` that
+    /// carries `retry-after`/`retry-after-ms` pauses every task of the client
+    /// for that long (at most 60 s), so a batch does not stampede.
+    pub fn max_requests_per_minute(mut self, n: u32) -> Self {
+        self.max_requests_per_minute = Some(n);
+        self
+    }
+
     /// How many times a failed request is retried (default 2).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = Some(max_retries);
@@ -225,6 +238,13 @@ impl ClientBuilder {
             )
         })?;
         let auth = auth_header(&credentials, self.generation)?;
+        let requests_per_minute = match self.max_requests_per_minute {
+            None => None,
+            Some(n) => Some(
+                NonZeroU32::new(n)
+                    .ok_or_else(|| Error::config("max_requests_per_minute must be at least 1"))?,
+            ),
+        };
         let base_url = validate_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         beta_header(&self.betas)?;
         let workspace_id = self
@@ -273,7 +293,11 @@ impl ClientBuilder {
                 .max_upload_bytes
                 .unwrap_or(files_types::MAX_FILE_SIZE_BYTES),
         };
-        Ok(Client::from_parts(Arc::new(config), transport))
+        Ok(Client::from_parts(
+            Arc::new(config),
+            transport,
+            RateControl::new(requests_per_minute),
+        ))
     }
 }
 

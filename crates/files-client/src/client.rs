@@ -20,7 +20,8 @@ use tracing::Instrument;
 use crate::config::{Config, redacted_headers};
 use crate::error::{NotRetried, snippet};
 use crate::local_failure::LocalFailure;
-use crate::retry::{retry_delay, should_retry};
+use crate::rate::RateControl;
+use crate::retry::{retry_delay, server_delay, should_retry};
 use crate::{ApiError, Error};
 
 /// The largest error or JSON answer the client reads.
@@ -41,6 +42,7 @@ const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
 pub struct Client {
     config: Arc<Config>,
     transport: SharedTransport,
+    rate: Arc<RateControl>,
 }
 
 impl fmt::Debug for Client {
@@ -48,6 +50,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("config", &self.config)
             .field("transport", &self.transport)
+            .field("rate", &self.rate)
             .finish()
     }
 }
@@ -84,8 +87,16 @@ struct Failed {
 }
 
 impl Client {
-    pub(crate) fn from_parts(config: Arc<Config>, transport: SharedTransport) -> Self {
-        Self { config, transport }
+    pub(crate) fn from_parts(
+        config: Arc<Config>,
+        transport: SharedTransport,
+        rate: RateControl,
+    ) -> Self {
+        Self {
+            config,
+            transport,
+            rate: Arc::new(rate),
+        }
     }
 
     pub(crate) fn config(&self) -> &Config {
@@ -185,6 +196,9 @@ impl Client {
                     "the request body was already consumed before the first attempt",
                 ));
             };
+            // Every task of the client waits here while a 429 pause runs, and
+            // for the requests-per-minute cap.
+            self.rate.admit().await;
             let request = self.attempt_request(&outgoing, body, attempt, policy.timeouts)?;
             tracing::debug!(attempt, "sending");
             let failed = match self
@@ -197,6 +211,16 @@ impl Client {
                 }
                 Err(failed) => failed,
             };
+            if let Some(headers) = failed.headers.as_ref()
+                && failed.error.is_rate_limited()
+                && let Some(delay) = server_delay(headers, std::time::SystemTime::now())
+            {
+                tracing::info!(
+                    delay_ms = delay.as_millis() as u64,
+                    "429: pausing every task of this client"
+                );
+                self.rate.pause_for(delay);
+            }
             // A failure of our own body is reported as what it is, never retried.
             if let Some(local) = outgoing.local_failure.take() {
                 return Err(local);

@@ -59,12 +59,13 @@
 
 // The crate is layered; a module only imports from the layers below it.
 //
-// resource:          builder (ClientBuilder), files (Files), download, paging
+// resource:          builder (ClientBuilder), files (Files), bulk, download, paging
 // request building:  upload/, request, headers, options
 // send loop:         client (Client and its retry loop)
-// primitives:        config, error, retry, local_failure, progress,
+// primitives:        config, error, retry, rate, local_failure, progress,
 //                    content_disposition
 mod builder;
+mod bulk;
 mod download;
 mod files;
 mod paging;
@@ -81,9 +82,11 @@ mod content_disposition;
 mod error;
 mod local_failure;
 mod progress;
+mod rate;
 mod retry;
 
 pub use builder::ClientBuilder;
+pub use bulk::{BatchProgress, BulkItem, BulkStream, DEFAULT_CONCURRENCY};
 pub use client::Client;
 pub use config::{
     CHUNK_SIZE, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,

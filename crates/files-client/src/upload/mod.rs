@@ -179,6 +179,21 @@ impl FileUpload {
         self
     }
 
+    /// Adds an observer of the progress, after the caller's own callback.
+    pub(crate) fn observe_progress(
+        mut self,
+        observer: impl Fn(Progress) + Send + Sync + 'static,
+    ) -> Self {
+        let first = self.progress.take();
+        self.progress = Some(ProgressFn::new(move |progress| {
+            if let Some(first) = &first {
+                first.call(progress);
+            }
+            observer(progress);
+        }));
+        self
+    }
+
     /// Checks everything and builds the request: one step from the source to
     /// (filename, length, body per attempt). Nothing is sent here.
     pub(crate) async fn into_request(

@@ -1,0 +1,281 @@
+//! Many files at once: [`Files::upload_many`] and [`Files::delete_many`] run
+//! one request per item, at most `concurrency` at a time, and yield each
+//! item's result as it completes, tagged with its input index. One failure
+//! never stops the others; dropping the stream cancels what is in flight and
+//! starts nothing new. Rate awareness comes from the client: every task
+//! shares its `429` pause and its requests-per-minute cap, and each item's own
+//! retries follow the official policy. Memory stays bounded by the
+//! concurrency, whatever the number of items: the input is read lazily.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+
+use files_types::{DeletedFile, FileMetadata};
+use futures_util::future::BoxFuture;
+use futures_util::stream::BoxStream;
+use futures_util::{Stream, StreamExt};
+
+use crate::{Error, FileUpload, Files};
+
+/// The default number of items in flight.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+/// The result of one item of a bulk operation.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct BulkItem<T> {
+    /// The item's position in the input, from 0.
+    pub index: usize,
+    /// What became of it.
+    pub result: Result<T, Error>,
+}
+
+/// How a batch is going, reported after every change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BatchProgress {
+    /// Items started so far.
+    pub started: usize,
+    /// Items that succeeded.
+    pub done: usize,
+    /// Items that failed.
+    pub failed: usize,
+    /// Bytes of file content sent or received so far (an attempt that is
+    /// retried counts from zero again).
+    pub bytes: u64,
+    /// The sizes of the items known so far (an item's size is known once it
+    /// starts moving), or the total given to [`BulkStream::expected_bytes`].
+    pub bytes_total: u64,
+}
+
+/// Shared counters of one batch.
+#[derive(Default)]
+struct Counters {
+    started: AtomicUsize,
+    done: AtomicUsize,
+    failed: AtomicUsize,
+    bytes: AtomicU64,
+    bytes_total: AtomicU64,
+    expected_total: Option<u64>,
+    observer: Option<Arc<dyn Fn(BatchProgress) + Send + Sync>>,
+}
+
+impl Counters {
+    fn report(&self) {
+        if let Some(observer) = &self.observer {
+            observer(BatchProgress {
+                started: self.started.load(Ordering::Relaxed),
+                done: self.done.load(Ordering::Relaxed),
+                failed: self.failed.load(Ordering::Relaxed),
+                bytes: self.bytes.load(Ordering::Relaxed),
+                bytes_total: self
+                    .expected_total
+                    .unwrap_or_else(|| self.bytes_total.load(Ordering::Relaxed)),
+            });
+        }
+    }
+}
+
+/// One item's work, started when the stream gets to it.
+type Job<T> = Box<dyn FnOnce(Arc<Counters>) -> BoxFuture<'static, Result<T, Error>> + Send>;
+
+/// The results of a bulk operation, in completion order. Nothing starts until
+/// it is polled; configure it first.
+#[must_use = "streams do nothing unless polled"]
+pub struct BulkStream<T> {
+    state: State<T>,
+}
+
+enum State<T> {
+    Pending {
+        jobs: Box<dyn Iterator<Item = Job<T>> + Send>,
+        concurrency: usize,
+        counters: Counters,
+    },
+    Running(BoxStream<'static, BulkItem<T>>),
+    Taken,
+}
+
+impl<T: Send + 'static> BulkStream<T> {
+    fn new(jobs: Box<dyn Iterator<Item = Job<T>> + Send>) -> Self {
+        Self {
+            state: State::Pending {
+                jobs,
+                concurrency: DEFAULT_CONCURRENCY,
+                counters: Counters::default(),
+            },
+        }
+    }
+
+    /// At most `n` items in flight (default 4; at least 1).
+    pub fn concurrency(mut self, n: usize) -> Self {
+        if let State::Pending { concurrency, .. } = &mut self.state {
+            *concurrency = n.max(1);
+        }
+        self
+    }
+
+    /// Calls `observer` after each change: an item started, finished or
+    /// failed, or moved bytes. It must be quick.
+    pub fn on_progress(mut self, observer: impl Fn(BatchProgress) + Send + Sync + 'static) -> Self {
+        if let State::Pending { counters, .. } = &mut self.state {
+            counters.observer = Some(Arc::new(observer));
+        }
+        self
+    }
+
+    /// The batch's total size, when the caller knows it ahead (the sizes of
+    /// the files to upload): [`BatchProgress::bytes_total`] reports it.
+    pub fn expected_bytes(mut self, total: u64) -> Self {
+        if let State::Pending { counters, .. } = &mut self.state {
+            counters.expected_total = Some(total);
+        }
+        self
+    }
+
+    fn start(&mut self) {
+        let State::Pending { .. } = &self.state else {
+            return;
+        };
+        let State::Pending {
+            jobs,
+            concurrency,
+            counters,
+        } = std::mem::replace(&mut self.state, State::Taken)
+        else {
+            return;
+        };
+        let counters = Arc::new(counters);
+        let running = futures_util::stream::iter(jobs.enumerate())
+            .map(move |(index, job)| {
+                let counters = Arc::clone(&counters);
+                async move {
+                    counters.started.fetch_add(1, Ordering::Relaxed);
+                    counters.report();
+                    let result = job(Arc::clone(&counters)).await;
+                    let finished = if result.is_ok() {
+                        &counters.done
+                    } else {
+                        &counters.failed
+                    };
+                    finished.fetch_add(1, Ordering::Relaxed);
+                    counters.report();
+                    BulkItem { index, result }
+                }
+            })
+            .buffer_unordered(concurrency);
+        self.state = State::Running(running.boxed());
+    }
+}
+
+impl<T: Send + 'static> Stream for BulkStream<T> {
+    type Item = BulkItem<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.start();
+        match &mut self.state {
+            State::Running(stream) => stream.as_mut().poll_next(cx),
+            _ => Poll::Ready(None),
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for BulkStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match self.state {
+            State::Pending { .. } => "pending",
+            State::Running(_) => "running",
+            State::Taken => "taken",
+        };
+        f.debug_struct("BulkStream").field("state", &state).finish()
+    }
+}
+
+/// Counts an item's byte progress into the batch: an attempt that restarts
+/// from zero takes its earlier bytes back out.
+fn byte_observer(counters: &Arc<Counters>) -> impl Fn(crate::Progress) + Send + Sync + 'static {
+    let counters = Arc::clone(counters);
+    let last = AtomicU64::new(0);
+    let sized = std::sync::atomic::AtomicBool::new(false);
+    move |progress| {
+        if let Some(total) = progress.total
+            && !sized.swap(true, Ordering::Relaxed)
+        {
+            counters.bytes_total.fetch_add(total, Ordering::Relaxed);
+        }
+        let previous = last.swap(progress.bytes, Ordering::Relaxed);
+        if progress.bytes >= previous {
+            counters
+                .bytes
+                .fetch_add(progress.bytes - previous, Ordering::Relaxed);
+        } else {
+            counters
+                .bytes
+                .fetch_sub(previous - progress.bytes, Ordering::Relaxed);
+        }
+        counters.report();
+    }
+}
+
+impl Files {
+    /// Uploads many files, at most [`BulkStream::concurrency`] at a time (4
+    /// by default), yielding each result as it completes with its input
+    /// index. See the [module docs](self) for the guarantees.
+    ///
+    /// ```
+    /// use files_client::{Client, FileUpload};
+    /// use futures_util::StreamExt;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let server = files_server::FilesServer::start(Default::default(), "127.0.0.1:0".parse()?).await?;
+    /// let client = Client::builder().api_key("sk-ant-...").base_url(server.base_url()).build()?;
+    /// let uploads = (0..10).map(|i| FileUpload::bytes(format!("note-{i}.txt"), format!("note {i}")));
+    /// let mut results = client.files().upload_many(uploads).concurrency(8);
+    /// let mut stored = 0;
+    /// while let Some(item) = results.next().await {
+    ///     let file = item.result?;
+    ///     assert_eq!(file.filename, format!("note-{}.txt", item.index));
+    ///     stored += 1;
+    /// }
+    /// assert_eq!(stored, 10);
+    /// # server.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub fn upload_many<I>(&self, uploads: I) -> BulkStream<FileMetadata>
+    where
+        I: IntoIterator<Item = FileUpload>,
+        I::IntoIter: Send + 'static,
+    {
+        let files = self.clone();
+        let jobs = uploads.into_iter().map(move |upload| {
+            let files = files.clone();
+            Box::new(move |counters: Arc<Counters>| {
+                let upload = upload.observe_progress(byte_observer(&counters));
+                Box::pin(async move { files.upload(upload).await }) as BoxFuture<'static, _>
+            }) as Job<FileMetadata>
+        });
+        BulkStream::new(Box::new(jobs))
+    }
+
+    /// Deletes many files, at most [`BulkStream::concurrency`] at a time,
+    /// yielding each result as it completes with its input index.
+    pub fn delete_many<I>(&self, file_ids: I) -> BulkStream<DeletedFile>
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+        I::IntoIter: Send + 'static,
+    {
+        let files = self.clone();
+        let jobs = file_ids.into_iter().map(move |id| {
+            let files = files.clone();
+            let id: String = id.into();
+            Box::new(move |_counters: Arc<Counters>| {
+                Box::pin(async move { files.delete(&id).await }) as BoxFuture<'static, _>
+            }) as Job<DeletedFile>
+        });
+        BulkStream::new(Box::new(jobs))
+    }
+}
