@@ -180,6 +180,12 @@ impl ClientBuilder {
         Self(self.0.add_root_certificates_pem(pem))
     }
 
+    /// Paces requests: at most `n` a minute (see
+    /// [`files_client::ClientBuilder::max_requests_per_minute`]).
+    pub fn max_requests_per_minute(self, n: u32) -> Self {
+        Self(self.0.max_requests_per_minute(n))
+    }
+
     /// How many times a failed request is retried (default 2).
     pub fn max_retries(self, max_retries: u32) -> Self {
         Self(self.0.max_retries(max_retries))

@@ -19,6 +19,14 @@ impl Files {
         Self { client, inner }
     }
 
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub(crate) fn inner(&self) -> &files_client::Files {
+        &self.inner
+    }
+
     /// The same resource with per-request overrides.
     pub fn with_options(self, options: RequestOptions) -> Self {
         Self {

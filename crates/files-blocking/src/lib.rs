@@ -42,18 +42,20 @@
 //!
 //! Uploads from a [`std::io::Read`] use [`FileUpload::sync_reader`].
 
+mod bulk;
 mod client;
 mod download;
 mod files;
 mod paging;
 mod runtime;
 
+pub use bulk::BulkIter;
 pub use client::{Client, ClientBuilder};
 pub use download::Download;
 pub use files::Files;
 pub use files_client::{
-    ApiError, ApiGeneration, Credentials, DeletedFile, Error, ErrorCode, ErrorType, FileList,
-    FileMetadata, FileUpload, ListParams, NotRetried, Progress, Purpose, RequestOptions,
-    TimeoutPhase, UploadParams,
+    ApiError, ApiGeneration, BatchProgress, BulkItem, Credentials, DeletedFile, Error, ErrorCode,
+    ErrorType, FileList, FileMetadata, FileUpload, ListParams, NotRetried, Progress, Purpose,
+    RequestOptions, TimeoutPhase, UploadParams,
 };
 pub use paging::{FilePage, ItemIter, PageIter};

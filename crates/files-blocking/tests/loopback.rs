@@ -247,3 +247,32 @@ fn calls_from_inside_a_runtime_are_refused_not_deadlocked() {
     // Dropping the last clone inside a runtime does not block it either.
     inside.block_on(async move { drop(client) });
 }
+
+#[test]
+fn many_uploads_and_deletes_as_iterators() {
+    let server = Server::start(ServerConfig::new());
+    let files = server.client(ApiGeneration::Beta).files();
+    let uploads = (0..60).map(|i| FileUpload::bytes(format!("n{i}.txt"), format!("note {i}")));
+    let mut ids = vec![String::new(); 60];
+    for item in files.upload_many(uploads).concurrency(8) {
+        let file = item.result.unwrap();
+        assert_eq!(file.filename, format!("n{}.txt", item.index));
+        ids[item.index] = file.id;
+    }
+    let count = server
+        .runtime
+        .block_on(server.handle().file_count())
+        .unwrap();
+    assert_eq!(count, 60, "each stored exactly once");
+    let deleted = files
+        .delete_many(ids.clone())
+        .concurrency(8)
+        .filter(|item| item.result.is_ok())
+        .count();
+    assert_eq!(deleted, 60);
+    let count = server
+        .runtime
+        .block_on(server.handle().file_count())
+        .unwrap();
+    assert_eq!(count, 0);
+}
