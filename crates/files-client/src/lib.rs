@@ -38,7 +38,9 @@
 //! ```
 //!
 //! Downloads stream: [`Download::into_stream`], [`Download::bytes`] under a cap,
-//! or [`Download::write_to`] a path atomically (temporary file, fsync, rename).
+//! or [`Download::write_to`] a path atomically (temporary file, fsync, rename);
+//! [`Download::write_to_new`] never replaces an existing file (for names the
+//! server chose).
 //!
 //! Failed requests are retried by the official SDKs' policy ([`retry`]): at most
 //! 2 retries by default; `x-should-retry`, then 408/409/429/5xx, connection
@@ -62,6 +64,7 @@ mod options;
 mod paging;
 mod progress;
 pub mod retry;
+mod save;
 mod upload;
 
 pub use client::Client;
