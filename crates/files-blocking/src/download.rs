@@ -108,6 +108,19 @@ impl Download {
         self.client.call(download.write_to(path))
     }
 
+    /// Writes the content to a new file at `path` atomically, never replacing an
+    /// existing file (an atomic no-clobber move, for names the server chose).
+    ///
+    /// # Errors
+    /// As [`files_client::Download::write_to_new`]: an [`Error::Io`] of kind
+    /// [`io::ErrorKind::AlreadyExists`] if something is at `path`.
+    pub fn write_to_new(mut self, path: impl AsRef<Path>) -> Result<u64, Error> {
+        let download = self.take_pending()?;
+        let path = path.as_ref().to_path_buf();
+        self.client
+            .call(async move { download.write_to_new(path).await })
+    }
+
     fn start_streaming(&mut self) -> io::Result<()> {
         let download = self.take_pending().map_err(io::Error::other)?;
         self.chunks = Some(download.into_stream());

@@ -9,6 +9,7 @@ use futures_util::stream::BoxStream;
 use http::HeaderMap;
 
 use crate::Error;
+use crate::save::{self, Persist};
 use crate::client::request_id;
 use crate::content_disposition::filename_from_content_disposition;
 use crate::progress::{Progress, ProgressFn};
@@ -136,27 +137,55 @@ impl Download {
     }
 
     /// Writes the content to `path` atomically: into a temporary file in the same
-    /// directory, fsynced, then renamed over `path`. On any failure (a broken
-    /// connection, a short body, a full disk) the temporary file is removed and
-    /// nothing appears at `path`. Returns the number of bytes written.
+    /// directory, fsynced, then renamed over `path`, replacing any file there (as
+    /// `File::create` or `curl -o` would). On any failure (a broken connection, a
+    /// short body, a full disk) the temporary file is removed and nothing appears
+    /// at `path`. Returns the number of bytes written.
+    ///
+    /// The file gets the permissions `File::create` would give it (on Unix, 0666
+    /// less the umask). The temporary file is named `.NAME.XXXXXX.part`, with
+    /// `NAME` shortened when needed so that any name the file system accepts for
+    /// `path` works. To never replace an existing file, use [`Download::write_to_new`].
     ///
     /// # Errors
     /// The directory cannot be written, or the body fails or ends early.
     pub async fn write_to(self, path: impl AsRef<Path>) -> Result<u64, Error> {
-        let path = path.as_ref();
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-            _ => std::path::PathBuf::from("."),
-        };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "download".to_owned());
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".part")
-            .tempfile_in(&dir)
-            .map_err(|e| Error::io("cannot create a temporary file in", &dir, e))?;
+        self.save(path.as_ref(), Persist::Overwrite).await
+    }
+
+    /// Writes the content to a new file at `path`, atomically, never replacing
+    /// anything: as [`Download::write_to`], except that the finished file takes its
+    /// place with an atomic no-clobber move (`renameat2(RENAME_NOREPLACE)`, or a
+    /// hard link where that is not available), never a check then a rename. Use it
+    /// for names that come from the server ([`Download::filename`]), like
+    /// `File::create_new`.
+    ///
+    /// ```no_run
+    /// # async fn example(download: files_client::Download) -> Result<(), files_client::Error> {
+    /// use files_client::Error;
+    ///
+    /// let name = download.filename().unwrap_or_else(|| "download".to_owned());
+    /// match download.write_to_new(&name).await {
+    ///     Ok(bytes) => println!("saved {name} ({bytes} bytes)"),
+    ///     Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {
+    ///         eprintln!("{name} exists: not replaced");
+    ///     }
+    ///     Err(other) => return Err(other),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// Something already exists at `path`: an [`Error::Io`] whose source is of
+    /// kind [`std::io::ErrorKind::AlreadyExists`] (the content was read, and is
+    /// discarded). Otherwise as [`Download::write_to`].
+    pub async fn write_to_new(self, path: impl AsRef<Path>) -> Result<u64, Error> {
+        self.save(path.as_ref(), Persist::NoClobber).await
+    }
+
+    /// Streams the body into a temporary file next to `path`, then persists it.
+    async fn save(self, path: &Path, mode: Persist) -> Result<u64, Error> {
+        let temp = save::temp_file(&save::parent_dir(path), path.file_name())?;
         let (file, temp_path) = temp.into_parts();
         // A blocking writer drains a bounded queue, so that the disk write of one
         // chunk overlaps the network read of the next.
@@ -199,10 +228,7 @@ impl Download {
             return Err(err); // temp_path is dropped: the partial file is removed
         }
         let written = written?;
-        temp_path
-            .persist(path)
-            .map_err(|e| Error::io("cannot rename a download to", path, e.error))?;
-        sync_dir(&dir);
+        save::persist(temp_path, path, mode)?;
         Ok(written)
     }
 }
@@ -268,14 +294,4 @@ impl futures_util::Stream for CheckedBody {
             }
         })
     }
-}
-
-/// Makes the rename durable (best effort: not every platform can sync a directory).
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(handle) = std::fs::File::open(dir) {
-        let _ = handle.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }

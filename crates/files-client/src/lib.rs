@@ -38,7 +38,9 @@
 //! ```
 //!
 //! Downloads stream: [`Download::into_stream`], [`Download::bytes`] under a cap,
-//! or [`Download::write_to`] a path atomically (temporary file, fsync, rename).
+//! or [`Download::write_to`] a path atomically (temporary file, fsync, rename);
+//! [`Download::write_to_new`] never replaces an existing file (for names the
+//! server chose).
 //!
 //! Failed requests are retried by the official SDKs' policy: at most 2 retries
 //! by default; `x-should-retry`, then 408/409/429/5xx, connection errors and
@@ -63,7 +65,7 @@
 // request building:  upload/, request, headers, options
 // send loop:         client (Client and its retry loop)
 // primitives:        config, error, retry, rate, local_failure, progress,
-//                    content_disposition
+//                    content_disposition, save (atomic file writes)
 mod builder;
 mod bulk;
 mod download;
@@ -84,6 +86,7 @@ mod local_failure;
 mod progress;
 mod rate;
 mod retry;
+mod save;
 
 pub use builder::ClientBuilder;
 pub use bulk::{BatchProgress, BulkItem, BulkStream, DEFAULT_CONCURRENCY};
