@@ -79,4 +79,22 @@ impl Files {
     {
         BulkIter::new(self.client().clone(), self.inner().delete_many(file_ids))
     }
+
+    /// Downloads many files into `dir`, never over an existing file (see
+    /// [`files_client::Files::download_many`]).
+    pub fn download_many<I>(
+        &self,
+        file_ids: I,
+        dir: impl AsRef<std::path::Path>,
+    ) -> BulkIter<SavedFile>
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+        I::IntoIter: Send + 'static,
+    {
+        BulkIter::new(
+            self.client().clone(),
+            self.inner().download_many(file_ids, dir),
+        )
+    }
 }

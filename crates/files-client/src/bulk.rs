@@ -7,6 +7,7 @@
 //! retries follow the official policy. Memory stays bounded by the
 //! concurrency, whatever the number of items: the input is read lazily.
 
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -18,6 +19,18 @@ use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
 
 use crate::{Error, FileUpload, Files};
+
+/// A file saved by [`Files::download_many`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SavedFile {
+    /// The file's id.
+    pub file_id: String,
+    /// Where it was saved.
+    pub path: PathBuf,
+    /// Its size.
+    pub bytes: u64,
+}
 
 /// The default number of items in flight.
 pub const DEFAULT_CONCURRENCY: usize = 4;
@@ -275,6 +288,47 @@ impl Files {
             Box::new(move |_counters: Arc<Counters>| {
                 Box::pin(async move { files.delete(&id).await }) as BoxFuture<'static, _>
             }) as Job<DeletedFile>
+        });
+        BulkStream::new(Box::new(jobs))
+    }
+
+    /// Downloads many files into `dir`, at most [`BulkStream::concurrency`] at
+    /// a time: each under the name the server gives it (its last path
+    /// component only), else its id, written atomically (temporary file,
+    /// fsync, no-clobber move) and never over an existing file: a taken name
+    /// becomes `name (1).ext`, `name (2).ext`, … A failed or cancelled item
+    /// leaves nothing behind.
+    pub fn download_many<I>(&self, file_ids: I, dir: impl AsRef<Path>) -> BulkStream<SavedFile>
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+        I::IntoIter: Send + 'static,
+    {
+        let files = self.clone();
+        let dir = dir.as_ref().to_path_buf();
+        let jobs = file_ids.into_iter().map(move |id| {
+            let files = files.clone();
+            let dir = dir.clone();
+            let file_id: String = id.into();
+            Box::new(move |counters: Arc<Counters>| {
+                Box::pin(async move {
+                    let download = files.download(&file_id).await?;
+                    let name = download.filename().unwrap_or_else(|| file_id.clone());
+                    let observer = byte_observer(&counters);
+                    let total = download.content_length();
+                    let (path, bytes) = download
+                        .on_progress(move |progress| {
+                            observer(crate::Progress { total, ..progress })
+                        })
+                        .write_to_unique(dir.join(name))
+                        .await?;
+                    Ok(SavedFile {
+                        file_id,
+                        path,
+                        bytes,
+                    })
+                }) as BoxFuture<'static, _>
+            }) as Job<SavedFile>
         });
         BulkStream::new(Box::new(jobs))
     }

@@ -1,6 +1,6 @@
 //! [`Download`]: a file's content as it streams in.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use bytes::{Bytes, BytesMut};
 use files_transport::ResponseBody;
@@ -9,10 +9,10 @@ use futures_util::stream::BoxStream;
 use http::HeaderMap;
 
 use crate::Error;
-use crate::save::{self, Persist};
 use crate::client::request_id;
 use crate::content_disposition::filename_from_content_disposition;
 use crate::progress::{Progress, ProgressFn};
+use crate::save::{self, Persist};
 
 /// The write buffer of [`Download::write_to`]: memory stays flat at about this
 /// plus [`WRITE_QUEUE`] chunks.
@@ -183,8 +183,27 @@ impl Download {
         self.save(path.as_ref(), Persist::NoClobber).await
     }
 
+    /// Writes the content next to `path` as [`Download::write_to_new`] does,
+    /// but when something is already at `path`, saves it as `stem (1).ext`,
+    /// `stem (2).ext`, … instead (each try an atomic no-clobber move, up to
+    /// 999), as a browser does. Returns where it was saved and the bytes
+    /// written.
+    ///
+    /// # Errors
+    /// As [`Download::write_to_new`]; `AlreadyExists` only once every name is taken.
+    pub async fn write_to_unique(self, path: impl AsRef<Path>) -> Result<(PathBuf, u64), Error> {
+        let path = path.as_ref();
+        let (saved, written) = self.save_as(path, Persist::UniqueName).await?;
+        Ok((saved, written))
+    }
+
     /// Streams the body into a temporary file next to `path`, then persists it.
     async fn save(self, path: &Path, mode: Persist) -> Result<u64, Error> {
+        self.save_as(path, mode).await.map(|(_, written)| written)
+    }
+
+    /// As [`Download::save`], returning where the file went.
+    async fn save_as(self, path: &Path, mode: Persist) -> Result<(PathBuf, u64), Error> {
         let temp = save::temp_file(&save::parent_dir(path), path.file_name())?;
         let (file, temp_path) = temp.into_parts();
         // A blocking writer drains a bounded queue, so that the disk write of one
@@ -228,8 +247,8 @@ impl Download {
             return Err(err); // temp_path is dropped: the partial file is removed
         }
         let written = written?;
-        save::persist(temp_path, path, mode)?;
-        Ok(written)
+        let saved = save::persist(temp_path, path, mode)?;
+        Ok((saved, written))
     }
 }
 

@@ -89,7 +89,7 @@ mod retry;
 mod save;
 
 pub use builder::ClientBuilder;
-pub use bulk::{BatchProgress, BulkItem, BulkStream, DEFAULT_CONCURRENCY};
+pub use bulk::{BatchProgress, BulkItem, BulkStream, DEFAULT_CONCURRENCY, SavedFile};
 pub use client::Client;
 pub use config::{
     CHUNK_SIZE, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,

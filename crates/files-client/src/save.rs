@@ -26,6 +26,37 @@ pub(crate) enum Persist {
     /// Fails with [`std::io::ErrorKind::AlreadyExists`] if anything is at the path,
     /// atomically (`renameat2(RENAME_NOREPLACE)`, else a hard link).
     NoClobber,
+    /// As `NoClobber`, trying `stem (1).ext`, `stem (2).ext`, … while the
+    /// name is taken.
+    UniqueName,
+}
+
+/// The most alternative names [`Persist::UniqueName`] tries.
+const MAX_ALTERNATIVES: u32 = 999;
+
+/// `stem (n).ext` next to `path`.
+fn alternative(path: &Path, n: u32) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "download".into(), OsStr::to_string_lossy);
+    let name = match path.extension() {
+        Some(ext) => format!("{stem} ({n}).{}", ext.to_string_lossy()),
+        None => format!("{stem} ({n})"),
+    };
+    let name = truncate_keeping_end(&name, NAME_MAX);
+    parent_dir(path).join(name)
+}
+
+/// `text` cut at the front, at a character boundary, to at most `max` bytes.
+fn truncate_keeping_end(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut start = text.len() - max;
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    text[start..].to_owned()
 }
 
 /// The directory a file at `path` lives in (`.` for a bare name).
@@ -61,20 +92,55 @@ pub(crate) fn temp_file(dir: &Path, name: Option<&OsStr>) -> Result<NamedTempFil
         .map_err(|e| Error::io("cannot create a temporary file in", dir, e))
 }
 
-/// Moves the finished temporary file to `path`, then makes the rename durable.
-/// On failure the temporary file is removed.
-pub(crate) fn persist(temp: TempPath, path: &Path, mode: Persist) -> Result<(), Error> {
+/// Moves the finished temporary file to `path` (or, for
+/// [`Persist::UniqueName`], the first free alternative), then makes the rename
+/// durable; returns where it went. On failure the temporary file is removed.
+pub(crate) fn persist(temp: TempPath, path: &Path, mode: Persist) -> Result<PathBuf, Error> {
+    if mode == Persist::UniqueName {
+        return persist_unique(temp, path);
+    }
     let persisted = match mode {
         Persist::Overwrite => temp.persist(path),
-        Persist::NoClobber => temp.persist_noclobber(path),
+        _ => temp.persist_noclobber(path),
     };
     // On an error, the returned TempPath is dropped here: the temporary file goes.
     persisted.map_err(|e| match mode {
         Persist::Overwrite => Error::io("cannot rename a download to", path, e.error),
-        Persist::NoClobber => Error::io("cannot save a download as", path, e.error),
+        _ => Error::io("cannot save a download as", path, e.error),
     })?;
     sync_dir(&parent_dir(path));
-    Ok(())
+    Ok(path.to_path_buf())
+}
+
+fn persist_unique(mut temp: TempPath, path: &Path) -> Result<PathBuf, Error> {
+    let mut candidate = path.to_path_buf();
+    for n in 1..=MAX_ALTERNATIVES + 1 {
+        match temp.persist_noclobber(&candidate) {
+            Ok(()) => {
+                sync_dir(&parent_dir(&candidate));
+                return Ok(candidate);
+            }
+            Err(err)
+                if err.error.kind() == std::io::ErrorKind::AlreadyExists
+                    && n <= MAX_ALTERNATIVES =>
+            {
+                temp = err.path;
+                candidate = alternative(path, n);
+            }
+            Err(err) => {
+                return Err(Error::io(
+                    "cannot save a download as",
+                    &candidate,
+                    err.error,
+                ));
+            }
+        }
+    }
+    Err(Error::io(
+        "cannot save a download as",
+        path,
+        std::io::ErrorKind::AlreadyExists.into(),
+    ))
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends at a character
