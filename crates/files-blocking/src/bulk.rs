@@ -1,7 +1,9 @@
 //! Many files at once, as iterators: each item's result as it completes, with
 //! its input index (see [`files_client::BulkStream`] for the guarantees).
 
-use files_client::{BatchProgress, BulkItem, BulkStream, DeletedFile, FileMetadata, FileUpload};
+use files_client::{
+    BatchProgress, BulkItem, BulkStream, DeletedFile, FileMetadata, FileUpload, SavedFile,
+};
 use futures_util::StreamExt;
 
 use crate::{Client, Files};
