@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::document::{self, Document, Object};
 use crate::exit_code;
 use files_client::Error;
+use files_client::files_types::{ApiErrorObject, ErrorDetails, ErrorResponse, ErrorType};
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -93,37 +94,31 @@ impl Failure {
         }
     }
 
-    /// The error JSON: `{"type":"error","error":{"type":..,"message":..},"request_id":..}`,
+    /// The error JSON: the API's error envelope ([`ErrorResponse`]) plus the HTTP
+    /// `status` of API errors, `{"type":"error","error":{"type":..,"message":..},"request_id":..,"status":..}`:
     /// rebuilt from the API's answer for API errors (with `details.error_code` on
-    /// GA, and `status`), the same shape for local failures.
+    /// GA), the same shape for local failures (`request_id` null, no `status`).
     pub fn to_json(&self) -> Document {
-        let mut error = Object::new();
-        error.insert(
-            document::string("type"),
-            document::string(self.error_type()),
-        );
-        error.insert(
-            document::string("message"),
-            document::string(self.message()),
-        );
-        let mut request_id = Document::Null;
+        let mut error = ApiErrorObject::new(ErrorType::from(self.error_type()), self.message());
+        let mut request_id = None;
         if let Self::Client(err) = self {
             if let Some(code) = err.error_code() {
-                let mut details = Object::new();
-                details.insert(
-                    document::string("error_code"),
-                    document::string(code.as_str()),
-                );
-                error.insert(document::string("details"), Document::Mapping(details));
+                let mut details = ErrorDetails::new();
+                details.error_code = Some(code.clone());
+                error.details = Some(details);
             }
-            if let Some(id) = err.request_id() {
-                request_id = document::string(id);
-            }
+            request_id = err.request_id().map(str::to_owned);
         }
-        let mut body = Object::new();
-        body.insert(document::string("type"), document::string("error"));
-        body.insert(document::string("error"), Document::Mapping(error));
-        body.insert(document::string("request_id"), request_id);
+        let mut envelope = ErrorResponse::new(error);
+        envelope.request_id = request_id;
+        let mut body = match document::from_model(&envelope) {
+            Ok(Document::Mapping(body)) => body,
+            _ => Object::new(), // never: the model is an object of strings
+        };
+        // Always present, as in the API's own envelopes; null for local failures.
+        if !body.contains_key("request_id") {
+            body.insert(document::string("request_id"), Document::Null);
+        }
         if let Some(status) = self.status() {
             body.insert(document::string("status"), Document::Number(status.into()));
         }
@@ -231,6 +226,20 @@ mod tests {
         );
         assert!(pipe.is_broken_pipe());
         assert_eq!(Failure::Usage("x".into()).exit_code(), 2);
+    }
+
+    #[test]
+    fn ga_error_codes_land_in_details_and_values_stay_exact() {
+        let body = "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"no \\u001b[2J\",\"details\":{\"error_code\":\"file_not_downloadable\"}}}";
+        let failure = Failure::from(Error::from(ApiError::from_response(
+            http_status(400),
+            Some("req_2"),
+            body.as_bytes(),
+        )));
+        assert_eq!(
+            document::to_json_text(&failure.to_json()),
+            r#"{"type":"error","error":{"type":"invalid_request_error","message":"no \u001b[2J","details":{"error_code":"file_not_downloadable"}},"request_id":"req_2","status":400}"#
+        );
     }
 
     fn http_status(code: u16) -> http::StatusCode {

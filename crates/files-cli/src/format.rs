@@ -1,9 +1,11 @@
 //! Output formats: the `--format` / `--format-error` values and how one JSON
 //! value is written in each.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::document::Document;
+use crate::escape;
 use crate::pretty;
 
 /// A value of `--format` or `--format-error`.
@@ -52,9 +54,32 @@ pub enum Format {
     Yaml,
 }
 
+/// How the writers treat strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Strings {
+    /// `-r`: a string value is written as its bare text in every format.
+    pub raw: bool,
+    /// The output is a terminal: bare text is escaped for it (control characters
+    /// and bidi overrides become `\u{..}`), as `ls` does. Piped output keeps the
+    /// exact text.
+    pub terminal: bool,
+}
+
+impl Strings {
+    /// A string as bare text, escaped on a terminal.
+    fn bare(self, text: &str) -> Cow<'_, str> {
+        if self.terminal {
+            escape::for_terminal(text)
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+}
+
 impl Format {
-    /// Writes `value` in this format, ending with a newline. With `raw_strings`,
-    /// a string value is written as its bare text in every format.
+    /// Writes `value` in this format, ending with a newline. JSON keeps exact
+    /// values (controls and bidi overrides written as JSON escapes); `pretty` is
+    /// for humans and always escapes them visibly.
     ///
     /// # Errors
     /// Writing to `out` failed.
@@ -62,26 +87,17 @@ impl Format {
         self,
         out: &mut dyn Write,
         value: &Document,
-        raw_strings: bool,
+        strings: Strings,
     ) -> io::Result<()> {
-        if let (true, Document::String(text)) = (raw_strings, value) {
-            return writeln!(out, "{text}");
+        if let (true, Document::String(text)) = (strings.raw, value) {
+            return writeln!(out, "{}", strings.bare(text));
         }
         match self {
-            Self::Json => {
-                serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
-                writeln!(out)
-            }
-            Self::Jsonl => {
-                serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
-                writeln!(out)
-            }
+            Self::Json => write_json(out, value, true),
+            Self::Jsonl => write_json(out, value, false),
             Self::Raw => match value {
-                Document::String(text) => writeln!(out, "{text}"),
-                other => {
-                    serde_json::to_writer(&mut *out, other).map_err(io::Error::other)?;
-                    writeln!(out)
-                }
+                Document::String(text) => writeln!(out, "{}", strings.bare(text)),
+                other => write_json(out, other, false),
             },
             Self::Yaml => {
                 let text = serde_norway::to_string(value).map_err(io::Error::other)?;
@@ -96,8 +112,8 @@ impl Format {
     }
 
     /// Writes the items of a listing, all at once: one array (JSON, raw, YAML), a
-    /// table (pretty) or one line each (JSONL). With `raw_strings`, each item goes
-    /// on its own line instead, strings bare and anything else as compact JSON, so
+    /// table (pretty) or one line each (JSONL). With `-r`, each item goes on its
+    /// own line instead, strings bare and anything else as compact JSON, so
     /// `--transform id -r` prints one id per line.
     ///
     /// # Errors
@@ -106,27 +122,38 @@ impl Format {
         self,
         out: &mut dyn Write,
         items: &[Document],
-        raw_strings: bool,
+        strings: Strings,
     ) -> io::Result<()> {
-        if raw_strings {
+        if strings.raw {
             for item in items {
-                Self::Raw.write_value(out, item, true)?;
+                Self::Raw.write_value(out, item, strings)?;
             }
             return Ok(());
         }
         match self {
             Self::Jsonl => {
                 for item in items {
-                    self.write_value(out, item, false)?;
+                    self.write_value(out, item, strings)?;
                 }
                 Ok(())
             }
             Self::Pretty => out.write_all(pretty::list(items).as_bytes()),
             Self::Json | Self::Raw | Self::Yaml => {
-                self.write_value(out, &Document::Sequence(items.to_vec()), false)
+                self.write_value(out, &Document::Sequence(items.to_vec()), strings)
             }
         }
     }
+}
+
+/// JSON text, pretty (2-space indent) or compact, and a newline.
+fn write_json(out: &mut dyn Write, value: &Document, pretty: bool) -> io::Result<()> {
+    let text = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    }
+    .map_err(io::Error::other)?;
+    writeln!(out, "{}", escape::json_text(&text))
 }
 
 #[cfg(test)]
@@ -138,16 +165,25 @@ mod tests {
         from_json_text(json).unwrap()
     }
 
+    fn piped(raw: bool) -> Strings {
+        Strings {
+            raw,
+            terminal: false,
+        }
+    }
+
     fn render(format: Format, value: &str, raw: bool) -> String {
         let mut out = Vec::new();
-        format.write_value(&mut out, &doc(value), raw).unwrap();
+        format
+            .write_value(&mut out, &doc(value), piped(raw))
+            .unwrap();
         String::from_utf8(out).unwrap()
     }
 
     fn render_list(format: Format, items: &[&str], raw: bool) -> String {
         let items: Vec<Document> = items.iter().map(|i| doc(i)).collect();
         let mut out = Vec::new();
-        format.write_list(&mut out, &items, raw).unwrap();
+        format.write_list(&mut out, &items, piped(raw)).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -206,5 +242,53 @@ mod tests {
             "a\nb\n"
         );
         assert_eq!(render_list(Format::Json, &[], false), "[]\n");
+    }
+
+    #[test]
+    fn bare_strings_are_escaped_on_a_terminal_only_and_json_stays_exact() {
+        let value = doc(r#""\u001b]0;pwned\u0007\u202e""#);
+        let render = |format: Format, strings: Strings| {
+            let mut out = Vec::new();
+            format.write_value(&mut out, &value, strings).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let terminal = Strings {
+            raw: true,
+            terminal: true,
+        };
+        assert_eq!(
+            render(Format::Json, terminal),
+            "\\u{1b}]0;pwned\\u{7}\\u{202e}\n"
+        );
+        assert_eq!(
+            render(
+                Format::Raw,
+                Strings {
+                    raw: false,
+                    ..terminal
+                }
+            ),
+            "\\u{1b}]0;pwned\\u{7}\\u{202e}\n"
+        );
+        assert_eq!(
+            render(Format::Json, piped(true)),
+            "\u{1b}]0;pwned\u{7}\u{202e}\n"
+        );
+        for format in [Format::Json, Format::Jsonl] {
+            assert_eq!(
+                render(
+                    format,
+                    Strings {
+                        raw: false,
+                        terminal: true
+                    }
+                ),
+                "\"\\u001b]0;pwned\\u0007\\u202e\"\n"
+            );
+        }
+        assert_eq!(
+            render(Format::Pretty, piped(false)),
+            "\\u{1b}]0;pwned\\u{7}\\u{202e}\n"
+        );
     }
 }

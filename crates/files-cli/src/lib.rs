@@ -4,25 +4,31 @@
 //! `--format-error`, `--transform-error`).
 //!
 //! With no API key, auth token or base URL configured, every command works
-//! offline against a local store served by an in-process files-server
-//! ([`local_store`]). Failures exit with a code per class ([`exit_code`]) and
-//! print a one-line summary and the error JSON on stderr ([`failure`]).
+//! offline against a local store served by an in-process files-server. Failures
+//! exit with a code per class and print a one-line summary and the error JSON on
+//! stderr.
+//!
+//! Text the server chose (error messages, filenames) is escaped before it reaches
+//! a terminal; JSON output keeps exact values.
 //!
 //! The program is [`run`] over a parsed [`Cli`]; `docs/CLI.md` documents every
-//! command and flag.
+//! command and flag. This library exists for the binary: its
+//! modules are private, as a binary's are, and [`Cli`] and [`run`] are the whole
+//! public surface. Use `files-client` to embed the Files API.
 
-pub mod backend;
-pub mod cli;
-pub mod commands;
-pub mod document;
-pub mod exit_code;
-pub mod failure;
-pub mod format;
-pub mod local_store;
-pub mod output;
-pub mod pretty;
-pub mod transform;
-pub mod ui;
+mod backend;
+mod cli;
+mod commands;
+mod document;
+mod escape;
+mod exit_code;
+mod failure;
+mod format;
+mod local_store;
+mod output;
+mod pretty;
+mod transform;
+mod ui;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -131,8 +137,13 @@ fn report(global: &GlobalArgs, failure: &Failure) {
     if let Some(path) = &global.transform_error {
         json = transform::apply(&json, path);
     }
-    let mut text = format!("{PROGRAM}: error: {}\n", failure.summary()).into_bytes();
-    let _ = format.write_value(&mut text, &json, global.raw_output);
+    let summary = failure.summary();
+    let mut text = format!("{PROGRAM}: error: {}\n", escape::for_terminal(&summary)).into_bytes();
+    let strings = format::Strings {
+        raw: global.raw_output,
+        terminal: stderr.is_terminal(),
+    };
+    let _ = format.write_value(&mut text, &json, strings);
     let mut stderr = stderr.lock();
     let _ = stderr.write_all(&text);
     let _ = stderr.flush();

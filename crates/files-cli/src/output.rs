@@ -4,7 +4,7 @@ use std::io::{BufWriter, IsTerminal, Stdout, Write};
 
 use crate::document::Document;
 use crate::failure::Failure;
-use crate::format::{Format, FormatChoice};
+use crate::format::{Format, FormatChoice, Strings};
 use crate::transform;
 
 /// Where a command's results go: stdout, through `--transform`, in `--format`,
@@ -13,7 +13,7 @@ pub struct Output {
     out: BufWriter<Stdout>,
     format: Format,
     transform: Option<String>,
-    raw_output: bool,
+    strings: Strings,
 }
 
 impl std::fmt::Debug for Output {
@@ -21,7 +21,7 @@ impl std::fmt::Debug for Output {
         f.debug_struct("Output")
             .field("format", &self.format)
             .field("transform", &self.transform)
-            .field("raw_output", &self.raw_output)
+            .field("strings", &self.strings)
             .finish_non_exhaustive()
     }
 }
@@ -30,17 +30,16 @@ impl Output {
     /// Results on stdout; `auto` resolved by whether stdout is a terminal.
     pub fn stdout(format: FormatChoice, transform: Option<String>, raw_output: bool) -> Self {
         let stdout = std::io::stdout();
+        let terminal = stdout.is_terminal();
         Self {
-            format: format.resolve(stdout.is_terminal()),
+            format: format.resolve(terminal),
             out: BufWriter::new(stdout),
             transform,
-            raw_output,
+            strings: Strings {
+                raw: raw_output,
+                terminal,
+            },
         }
-    }
-
-    /// The format results are written in.
-    pub fn format(&self) -> Format {
-        self.format
     }
 
     /// Writes one result.
@@ -50,7 +49,7 @@ impl Output {
     pub fn value(&mut self, value: &Document) -> Result<(), Failure> {
         let value = self.transformed(value);
         self.format
-            .write_value(&mut self.out, &value, self.raw_output)
+            .write_value(&mut self.out, &value, self.strings)
             .map_err(stdout_failure)
     }
 
@@ -69,20 +68,20 @@ impl Output {
     /// stdout cannot be written.
     pub fn list_item_now(&mut self, item: &Document) -> Result<(), Failure> {
         let item = self.transformed(item);
-        let format = if self.raw_output {
+        let format = if self.strings.raw {
             Format::Raw
         } else {
             Format::Jsonl
         };
         format
-            .write_value(&mut self.out, &item, self.raw_output)
+            .write_value(&mut self.out, &item, self.strings)
             .map_err(stdout_failure)?;
         self.out.flush().map_err(stdout_failure)
     }
 
     /// Whether listing items are written as they arrive rather than collected.
     pub fn streams_list_items(&self) -> bool {
-        self.format == Format::Jsonl || self.raw_output
+        self.format == Format::Jsonl || self.strings.raw
     }
 
     /// Writes a whole listing (items already transformed).
@@ -91,7 +90,7 @@ impl Output {
     /// stdout cannot be written.
     pub fn list(&mut self, items: &[Document]) -> Result<(), Failure> {
         self.format
-            .write_list(&mut self.out, items, self.raw_output)
+            .write_list(&mut self.out, items, self.strings)
             .map_err(stdout_failure)
     }
 

@@ -1,7 +1,9 @@
 //! The human-friendly `pretty` format: `key: value` lines for one object, a
-//! table for a listing.
+//! table for a listing. Every string is escaped for the terminal (control
+//! characters and bidi overrides become `\u{..}`).
 
 use crate::document::{self, Document, Object};
+use crate::escape::for_terminal;
 
 /// The columns of a listing of files: header and field.
 const FILE_COLUMNS: [(&str, &str); 5] = [
@@ -118,19 +120,16 @@ fn flatten(prefix: &str, map: &Object, pairs: &mut Vec<(String, String)>) {
     }
 }
 
-/// A key as text (keys from JSON are always strings).
+/// A key as text (keys from JSON are always strings), escaped.
 fn key_text(key: &Document) -> String {
-    match key {
-        Document::String(text) => text.clone(),
-        other => document::to_json_text(other),
-    }
+    scalar_text(key)
 }
 
-/// A string bare; anything else as compact JSON.
+/// A string bare; anything else as compact JSON; escaped for the terminal.
 fn scalar_text(value: &Document) -> String {
     match value {
-        Document::String(text) => text.clone(),
-        other => document::to_json_text(other),
+        Document::String(text) => for_terminal(text).into_owned(),
+        other => for_terminal(&document::to_json_text(other)).into_owned(),
     }
 }
 
@@ -173,5 +172,21 @@ mod tests {
         assert_eq!(list(&items), "ID  N  M\na   1\nb      null\n");
         assert_eq!(list(&docs(&[r#""a""#, "2"])), "a\n2\n");
         assert_eq!(list(&[]), "No files.\n");
+    }
+
+    #[test]
+    fn server_strings_cannot_reach_the_terminal_raw() {
+        let items = docs(&[
+            r#"{"id":"file_1","filename":"\u001b[2J\u001b]0;owned\u0007x\n.txt","size_bytes":1,"mime_type":"text/plain","created_at":"t"}"#,
+        ]);
+        let table = list(&items);
+        let clean = |line: &str| !line.chars().any(crate::escape::is_unsafe);
+        assert!(table.lines().all(clean), "{table:?}");
+        assert!(
+            table.contains("\\u{1b}[2J\\u{1b}]0;owned\\u{7}x\\u{a}.txt"),
+            "{table}"
+        );
+        let lines = value(&docs(&[r#"{"k\u009b":["\u202e"]}"#])[0]);
+        assert_eq!(lines, "k\\u{9b}: [\"\\u{202e}\"]\n");
     }
 }

@@ -4,16 +4,7 @@ use crate::document::{self, Document};
 
 /// Applies the GJSON `path` to `value` (syntax: <https://github.com/tidwall/gjson/blob/master/SYNTAX.md>):
 /// the value at the path, or `null` when nothing is there. Key order is kept.
-///
-/// ```
-/// use files_cli::document::{from_json_text, to_json_text};
-/// use files_cli::transform::apply;
-///
-/// let file = from_json_text(r#"{"id":"file_1","scope":{"id":"sess_1"},"size_bytes":3}"#).unwrap();
-/// assert_eq!(to_json_text(&apply(&file, "scope.id")), r#""sess_1""#);
-/// assert_eq!(to_json_text(&apply(&file, "{size_bytes,id}")), r#"{"size_bytes":3,"id":"file_1"}"#);
-/// assert_eq!(to_json_text(&apply(&file, "nothing.here")), "null");
-/// ```
+/// E.g. `scope.id`, `{size_bytes,id}` (a new object, in that order), `#.id`.
 pub fn apply(value: &Document, path: &str) -> Document {
     let json = document::to_json_text(value);
     let found = gjson::get(&json, path);
@@ -46,5 +37,16 @@ mod tests {
         let list = r#"[{"id":"a"},{"id":"b"}]"#;
         assert_eq!(transformed(list, "#.id"), r#"["a","b"]"#);
         assert_eq!(transformed(list, "#"), "2");
+    }
+
+    #[test]
+    fn multipaths_keep_their_order_and_missing_paths_are_null() {
+        let file = r#"{"id":"file_1","scope":{"id":"sess_1"},"size_bytes":3}"#;
+        assert_eq!(transformed(file, "scope.id"), r#""sess_1""#);
+        assert_eq!(
+            transformed(file, "{size_bytes,id}"),
+            r#"{"size_bytes":3,"id":"file_1"}"#
+        );
+        assert_eq!(transformed(file, "nothing.here"), "null");
     }
 }

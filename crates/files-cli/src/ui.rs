@@ -24,10 +24,11 @@ impl Ui {
         }
     }
 
-    /// Prints `anthropic-files: MESSAGE` on stderr, unless quiet.
+    /// Prints `anthropic-files: MESSAGE` on stderr, unless quiet, with control
+    /// characters and bidi overrides escaped (messages may quote the server).
     pub fn notice(&self, message: &str) {
         if !self.quiet {
-            eprintln!("{PROGRAM}: {message}");
+            eprintln!("{PROGRAM}: {}", crate::escape::for_terminal(message));
         }
     }
 
@@ -83,7 +84,8 @@ impl TransferBar {
     }
 
     /// The bytes recorded so far.
-    pub fn position(&self) -> u64 {
+    #[cfg(test)]
+    fn position(&self) -> u64 {
         self.bar.position()
     }
 

@@ -71,7 +71,7 @@ async fn a_254_byte_target_name_works() {
         assert_eq!(std::fs::read(&target).unwrap(), content);
         assert_eq!(
             entries(dir.path()),
-            std::slice::from_ref(&name),
+            [name.as_str()],
             "no temporary file left"
         );
         std::fs::remove_file(&target).unwrap();

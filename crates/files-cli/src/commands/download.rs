@@ -4,10 +4,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use files_client::{Download, Files};
+use files_client::{Download, Error, Files};
 use futures_util::StreamExt;
 
 use crate::cli::DownloadArgs;
+use crate::escape;
 use crate::failure::Failure;
 use crate::output::stdout_failure;
 use crate::ui::Ui;
@@ -50,14 +51,19 @@ pub fn destination(output: Option<&Path>, stdout_is_terminal: bool, name: &str) 
 }
 
 /// A safe local name for the download: the last path component of the
-/// Content-Disposition filename, else the file id.
+/// Content-Disposition filename without control characters or bidi overrides
+/// (which would disguise the name in listings), else the file id.
 pub fn local_name(header_name: Option<&str>, file_id: &str) -> String {
     header_name
         .and_then(|name| Path::new(name).file_name())
         .and_then(|name| name.to_str())
-        .filter(|name| !name.is_empty() && *name != "." && *name != "..")
-        .unwrap_or(file_id)
-        .to_owned()
+        .map(|name| {
+            name.chars()
+                .filter(|c| !escape::is_unsafe(*c))
+                .collect::<String>()
+        })
+        .filter(|name| !name.is_empty() && name != "." && name != "..")
+        .unwrap_or_else(|| file_id.to_owned())
 }
 
 /// Runs `download`.
@@ -104,18 +110,26 @@ async fn to_stdout(download: Download) -> Result<u64, Failure> {
     Ok(written)
 }
 
+/// Saves the download: a name the server chose never replaces an existing file
+/// (an atomic no-clobber move, so two downloads racing for one name cannot both
+/// win); `-o PATH` replaces, as `File::create` or `curl -o` would.
 async fn to_file(download: Download, path: &Path, named_by_server: bool) -> Result<u64, Failure> {
-    if named_by_server && path.symlink_metadata().is_ok() {
-        return Err(Failure::io(
-            "refusing to overwrite",
-            path,
-            std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "the file exists; choose the destination with -o PATH",
-            ),
-        ));
+    if !named_by_server {
+        return Ok(download.write_to(path).await?);
     }
-    Ok(download.write_to(path).await?)
+    match download.write_to_new(path).await {
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(Failure::io(
+                "refusing to overwrite",
+                path,
+                std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "the file exists; choose the destination with -o PATH",
+                ),
+            ))
+        }
+        other => Ok(other?),
+    }
 }
 
 #[cfg(test)]
@@ -129,6 +143,11 @@ mod tests {
         assert_eq!(local_name(Some(".."), "file_1"), "file_1");
         assert_eq!(local_name(Some(""), "file_1"), "file_1");
         assert_eq!(local_name(None, "file_1"), "file_1");
+        assert_eq!(
+            local_name(Some("\u{1b}[31mgift\u{202E}fdp.exe"), "file_1"),
+            "[31mgiftfdp.exe"
+        );
+        assert_eq!(local_name(Some("\u{202E}"), "file_1"), "file_1");
     }
 
     #[test]
