@@ -10,7 +10,6 @@ use common::{TestServer, json};
 const LARGEST: &str = "18446744073709551615";
 
 #[test]
-#[ignore = "needs the client's saturating timeouts"]
 fn the_largest_timeout_works_in_every_command() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();
