@@ -48,6 +48,19 @@ impl Clock {
     }
 }
 
+impl Clock {
+    /// Moves the clock forward, at most to [`MAX_CLOCK_OFFSET`] ahead.
+    pub(crate) fn advance_saturating(&self, by: Duration) {
+        let max = u64::try_from(MAX_CLOCK_OFFSET.as_millis()).unwrap_or(u64::MAX);
+        let ms = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
+        let _ = self
+            .offset_ms
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |offset| {
+                Some(offset.saturating_add(ms).min(max))
+            });
+    }
+}
+
 pub(crate) fn to_ms(time: SystemTime) -> i64 {
     time.duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
@@ -80,6 +93,7 @@ mod tests {
         assert!(clock.advance(MAX_CLOCK_OFFSET).is_err());
         assert!(clock.advance(Duration::from_secs(u64::MAX)).is_err());
         clock.advance(MAX_CLOCK_OFFSET / 2).unwrap();
+        clock.advance_saturating(Duration::from_secs(u64::MAX));
         assert!(in_range(clock.now_ms()));
     }
 }

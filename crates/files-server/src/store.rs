@@ -98,8 +98,9 @@ pub(crate) enum Start {
 }
 
 pub(crate) struct Store {
-    /// The exclusive lock on the data directory, held while the store lives.
-    _lock: std::fs::File,
+    /// The exclusive lock on the data directory, held while the store lives
+    /// (or until [`Store::release_lock`]).
+    lock: Mutex<Option<std::fs::File>>,
     conn: Mutex<Connection>,
     blobs: PathBuf,
     tmp: PathBuf,
@@ -166,7 +167,7 @@ impl Store {
         let max_seq: Option<i64> =
             conn.query_row("SELECT MAX(seq) FROM files", [], |r| r.get(0))?;
         let store = Self {
-            _lock: lock,
+            lock: Mutex::new(Some(lock)),
             conn: Mutex::new(conn),
             blobs,
             tmp,
@@ -174,6 +175,15 @@ impl Store {
         };
         store.remove_orphan_blobs()?;
         Ok(store)
+    }
+
+    /// Lets another process own the directory: called once the server has
+    /// stopped and nothing uses the store any more.
+    pub(crate) fn release_lock(&self) {
+        self.lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
