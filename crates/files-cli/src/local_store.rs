@@ -43,7 +43,8 @@ pub fn store_dir() -> Result<PathBuf, Failure> {
 /// The store cannot be opened or created, or no port can be bound.
 pub async fn start(dir: &Path, on_wait: impl FnOnce()) -> Result<ServerHandle, Failure> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-    let failure = |err: ServerError| Failure::Store(format!("local store {}: {err}", dir.display()));
+    let failure =
+        |err: ServerError| Failure::Store(format!("local store {}: {err}", dir.display()));
     match FilesServer::start(ServerConfig::new().data_dir(dir), addr).await {
         Ok(server) => Ok(server),
         Err(ServerError::DataDirInUse { .. }) => {
@@ -67,15 +68,19 @@ mod tests {
     async fn a_second_command_waits_for_the_first() {
         let dir = tempfile::tempdir().unwrap();
         let store = dir.path().join("nested").join("store");
-        let first = start(&store, || panic!("nobody holds it yet")).await.unwrap();
+        let first = start(&store, || panic!("nobody holds it yet"))
+            .await
+            .unwrap();
         let waited = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = std::sync::Arc::clone(&waited);
         let second = tokio::spawn({
             let store = store.clone();
             async move {
-                start(&store, move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
-                    .await
-                    .unwrap()
+                start(&store, move || {
+                    flag.store(true, std::sync::atomic::Ordering::SeqCst)
+                })
+                .await
+                .unwrap()
             }
         });
         // Bounded: the second start reports that it waits, then gets the store

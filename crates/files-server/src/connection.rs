@@ -97,17 +97,18 @@ pub(crate) async fn serve(
                 None => io,
                 Some(acceptor) => {
                     let handshake = acceptor.accept(io);
-                    let done = match handshake_limit {
-                        Some(limit) => tokio::time::timeout(limit, handshake)
-                            .await
-                            .unwrap_or_else(|_| {
-                                Err(std::io::Error::new(
-                                    std::io::ErrorKind::TimedOut,
-                                    "TLS handshake timed out",
-                                ))
-                            }),
-                        None => handshake.await,
-                    };
+                    let done =
+                        match handshake_limit {
+                            Some(limit) => tokio::time::timeout(limit, handshake)
+                                .await
+                                .unwrap_or_else(|_| {
+                                    Err(std::io::Error::new(
+                                        std::io::ErrorKind::TimedOut,
+                                        "TLS handshake timed out",
+                                    ))
+                                }),
+                            None => handshake.await,
+                        };
                     match done {
                         Ok(stream) => Box::new(stream),
                         Err(err) => {

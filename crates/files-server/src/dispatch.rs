@@ -102,14 +102,15 @@ async fn route(
 
     // Authentication and the rate limit come first: faults are scripted answers
     // to requests that would otherwise be served.
-    let admitted = state
-        .config
-        .auth
-        .workspace(request.headers())
-        .and_then(|workspace| match &state.limiter {
-            Some(limiter) => limiter.check(&workspace).map(|()| workspace),
-            None => Ok(workspace),
-        });
+    let admitted =
+        state
+            .config
+            .auth
+            .workspace(request.headers())
+            .and_then(|workspace| match &state.limiter {
+                Some(limiter) => limiter.check(&workspace).map(|()| workspace),
+                None => Ok(workspace),
+            });
     let workspace = match admitted {
         Ok(workspace) => workspace,
         Err(err) => {

@@ -136,7 +136,9 @@ mod tests {
         let (mut near, far) = tokio::io::duplex(64);
         let mut far = IdleTimeout::new(far, Duration::from_millis(100));
         let mut buf = [0u8; 8];
-        tokio::io::AsyncWriteExt::write_all(&mut near, b"hi").await.unwrap();
+        tokio::io::AsyncWriteExt::write_all(&mut near, b"hi")
+            .await
+            .unwrap();
         assert_eq!(far.read(&mut buf).await.unwrap(), 2);
         let err = far.read(&mut buf).await.unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::TimedOut);

@@ -93,7 +93,10 @@ mod tests {
         let err = limiter.check("a").unwrap_err();
         assert_eq!(err.status, 429);
         let ms: u64 = err.headers[1].1.to_str().unwrap().parse().unwrap();
-        assert!(ms > 0 && ms <= 20_000, "one token comes back every 20 s: {ms}");
+        assert!(
+            ms > 0 && ms <= 20_000,
+            "one token comes back every 20 s: {ms}"
+        );
         limiter.check("b").unwrap();
     }
 }

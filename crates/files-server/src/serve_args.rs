@@ -53,7 +53,12 @@ pub struct ServeArgs {
     pub uploads_downloadable: bool,
     /// Serve the admin routes under /_admin/v1/ (generated files, faults, clock)
     /// to requests carrying `x-admin-token: TOKEN`. Without it they do not exist.
-    #[arg(long, env = "FILES_SERVER_ADMIN_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    #[arg(
+        long,
+        env = "FILES_SERVER_ADMIN_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
     pub admin_token: Option<String>,
     /// Allow each workspace N requests per minute (a token bucket); above it,
     /// 429 rate_limit_error with retry-after. Off by default.
@@ -281,9 +286,14 @@ mod tests {
             .config()
             .unwrap_err();
         assert!(err.contains("/nonexistent/keys.txt"), "{err}");
-        let err = parse(&["--tls-cert", "/nonexistent/c.pem", "--tls-key", "/nonexistent/k.pem"])
-            .config()
-            .unwrap_err();
+        let err = parse(&[
+            "--tls-cert",
+            "/nonexistent/c.pem",
+            "--tls-key",
+            "/nonexistent/k.pem",
+        ])
+        .config()
+        .unwrap_err();
         assert!(err.contains("/nonexistent/c.pem"), "{err}");
         assert!(
             Program::try_parse_from(["prog", "--tls-cert", "c.pem"]).is_err(),

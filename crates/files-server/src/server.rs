@@ -272,4 +272,3 @@ async fn purge_periodically(state: Arc<State>, mut stopped: watch::Receiver<bool
         }
     }
 }
-

@@ -389,7 +389,8 @@ impl Store {
         loop {
             let ids: Vec<String> = {
                 let mut conn = self.conn();
-                let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let tx =
+                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                 let ids = {
                     let mut stmt = tx.prepare_cached(
                         "SELECT id FROM files WHERE expires_ms IS NOT NULL AND expires_ms <= ?1 LIMIT ?2",

@@ -21,12 +21,7 @@ fn new_file(workspace: &str, size: u64) -> NewFile {
     }
 }
 
-fn put(
-    store: &Store,
-    workspace: &str,
-    bytes: &[u8],
-    quota: u64,
-) -> Result<FileRecord, StoreError> {
+fn put(store: &Store, workspace: &str, bytes: &[u8], quota: u64) -> Result<FileRecord, StoreError> {
     let temp = store.temp_path();
     std::fs::write(&temp, bytes).unwrap();
     store.commit(&temp, new_file(workspace, bytes.len() as u64), quota, 1_000)
@@ -127,7 +122,10 @@ fn one_owner_per_directory() {
     let first = Store::open(dir.path(), false).unwrap();
     let err = Store::open(dir.path(), false).unwrap_err();
     assert!(matches!(err, StoreError::Locked { .. }), "{err}");
-    assert!(err.to_string().contains(&dir.path().display().to_string()), "{err}");
+    assert!(
+        err.to_string().contains(&dir.path().display().to_string()),
+        "{err}"
+    );
     drop(first);
     Store::open(dir.path(), false).unwrap();
 }
@@ -141,7 +139,10 @@ fn a_failed_directory_sync_leaves_no_orphan_blob() {
     FAIL_DIR_SYNC.with(|f| f.set(false));
     assert!(matches!(result, Err(StoreError::Io { .. })), "{result:?}");
     assert_eq!(store.count().unwrap(), 0);
-    assert_eq!(std::fs::read_dir(dir.path().join("blobs")).unwrap().count(), 0);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("blobs")).unwrap().count(),
+        0
+    );
 }
 
 #[test]
@@ -189,7 +190,12 @@ fn out_of_range_timestamps_are_refused_when_made() {
     std::fs::write(&temp, b"x").unwrap();
     let mut new = new_file("w", 1);
     new.expires_in_ms = Some(i64::MAX / 2);
-    let err = store.commit(&temp, new, u64::MAX, crate::clock::MAX_TIMESTAMP_MS - 10).unwrap_err();
-    assert!(matches!(err, StoreError::TimestampOutOfRange { .. }), "{err}");
+    let err = store
+        .commit(&temp, new, u64::MAX, crate::clock::MAX_TIMESTAMP_MS - 10)
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::TimestampOutOfRange { .. }),
+        "{err}"
+    );
     assert_eq!(store.count().unwrap(), 0);
 }

@@ -194,7 +194,8 @@ fn check_fault(request: &FaultRequest) -> Result<(), ApiError> {
             if !(400..=599).contains(status) {
                 return Err(ApiError::bad_request("status: must be 400..=599"));
             }
-            let too_long = |v: &Option<String>| v.as_ref().is_some_and(|v| v.len() > MAX_FAULT_TEXT);
+            let too_long =
+                |v: &Option<String>| v.as_ref().is_some_and(|v| v.len() > MAX_FAULT_TEXT);
             if too_long(error_type) || too_long(retry_after) {
                 return Err(ApiError::bad_request(format!(
                     "error_type and retry_after: at most {MAX_FAULT_TEXT} bytes"

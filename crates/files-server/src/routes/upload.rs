@@ -172,7 +172,12 @@ async fn receive(
             _ => {
                 // Unknown parts, whatever their names, are read past and ignored.
                 let mut field = field;
-                while field.chunk().await.map_err(|e| body_error(e, max))?.is_some() {}
+                while field
+                    .chunk()
+                    .await
+                    .map_err(|e| body_error(e, max))?
+                    .is_some()
+                {}
             }
         }
     }
