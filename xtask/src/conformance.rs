@@ -17,6 +17,9 @@ const SDKS: [(&str, &str); 2] = [("1.0.0", "beta"), ("2.12.0", "ga")];
 /// The server's per-file limit during the run (the script's oversize case needs it).
 const MAX_FILE_SIZE: &str = "1048576";
 
+/// The admin token the conformance servers are started with (a test secret).
+pub(crate) const ADMIN_TOKEN: &str = "conformance-admin-token";
+
 /// The longest one SDK's run may take.
 const RUN_LIMIT: Duration = Duration::from_secs(300);
 
@@ -63,6 +66,8 @@ pub fn run(root: &Path) -> Result<()> {
                 &server.url,
                 "--generation",
                 generation,
+                "--admin-token",
+                ADMIN_TOKEN,
             ]),
             RUN_LIMIT,
         );
@@ -143,7 +148,8 @@ impl Server {
             &[
                 "--listen",
                 "127.0.0.1:0",
-                "--admin",
+                "--admin-token",
+                ADMIN_TOKEN,
                 "--max-file-size",
                 MAX_FILE_SIZE,
                 "--data-dir",
