@@ -1,7 +1,8 @@
 //! `cargo xtask conformance`: the official Python SDK as a second, independent client
 //! of files-server. Each SDK version gets a virtual environment of its own (under
 //! `target/conformance/`) and a fresh server; `xtask/conformance/conformance.py`
-//! drives the whole lifecycle and asserts what the SDK sees.
+//! drives the whole lifecycle and asserts what the SDK sees. Schemathesis runs
+//! after (see `schemathesis.rs`).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -82,14 +83,23 @@ pub fn run(root: &Path) -> Result<()> {
         bail!("conformance failed for {}", failures.join(", "));
     }
     println!("conformance: every SDK passed");
-    Ok(())
+    crate::schemathesis::run(root, &server_bin, &target)
 }
 
 /// A virtual environment with exactly `anthropic==version`; made once, reused after.
 pub(crate) fn venv(dir: &Path, version: &str) -> Result<PathBuf> {
+    venv_with(dir, "anthropic", version)
+}
+
+/// A virtual environment with exactly `package==version` (from PyPI); made once,
+/// reused after.
+pub(crate) fn venv_with(dir: &Path, package: &str, version: &str) -> Result<PathBuf> {
     let python = dir.join("bin").join("python");
     let installed = Command::new(&python)
-        .args(["-c", "import anthropic; print(anthropic.__version__)"])
+        .args([
+            "-c",
+            &format!("import importlib.metadata as m; print(m.version({package:?}))"),
+        ])
         .output()
         .ok()
         .filter(|o| o.status.success())
@@ -98,7 +108,7 @@ pub(crate) fn venv(dir: &Path, version: &str) -> Result<PathBuf> {
         return Ok(python);
     }
     println!(
-        "conformance: installing anthropic=={version} into {}",
+        "conformance: installing {package}=={version} into {}",
         dir.display()
     );
     if dir.exists() {
@@ -125,11 +135,11 @@ pub(crate) fn venv(dir: &Path, version: &str) -> Result<PathBuf> {
             "--timeout",
             "60",
         ])
-        .arg(format!("anthropic=={version}"))
+        .arg(format!("{package}=={version}"))
         .status()
         .context("cannot run pip")?;
     if !pip.success() {
-        bail!("pip install anthropic=={version} failed");
+        bail!("pip install {package}=={version} failed");
     }
     Ok(python)
 }
@@ -202,7 +212,7 @@ impl Drop for Server {
 }
 
 /// Runs `command`, killing it after `limit`; true when it exited 0.
-fn run_limited(command: &mut Command, limit: Duration) -> Result<bool> {
+pub(crate) fn run_limited(command: &mut Command, limit: Duration) -> Result<bool> {
     let mut child = command.spawn().context("cannot start the SDK script")?;
     let started = Instant::now();
     loop {

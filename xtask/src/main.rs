@@ -3,7 +3,8 @@
 //! - `codegen [--check]`: generate `crates/files-types/src/generated.rs` from
 //!   `docs/openapi/files.yaml`; with `--check`, fail when the committed file drifts.
 //! - `ci`: run exactly what `.ci/run` runs.
-//! - `conformance`: the official Python SDK (two versions) against files-server.
+//! - `conformance`: the official Python SDK (two versions) against files-server,
+//!   then Schemathesis with `docs/openapi/files.yaml` (both generations).
 //! - `soak [--long]`: concurrent clients against a release files-server, a
 //!   `kill -9` in the middle, a restart, and a check that nothing acknowledged was lost.
 //! - `bench [--quick]`: benchmarks side by side with curl and the Python SDK.
@@ -15,6 +16,7 @@ mod bench;
 mod codegen;
 mod conformance;
 mod release;
+mod schemathesis;
 mod soak;
 
 use std::path::PathBuf;
@@ -27,7 +29,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen [--check]                generate files-types' wire models from docs/openapi/files.yaml
   ci                               run exactly what .ci/run runs
-  conformance                      drive files-server with the official Python SDK (1.0.0 beta, 2.12.0 GA)
+  conformance                      drive files-server with the official Python SDK (1.0.0 beta, 2.12.0 GA), then Schemathesis
   soak [--long]                    concurrent clients, kill -9, restart, verify nothing acknowledged was lost
   bench [--quick]                  benchmarks against curl and the Python SDK; writes docs/BENCHMARKS.md
   release <version> [--no-verify]  bump versions, date the changelog, cargo package in dependency order";
