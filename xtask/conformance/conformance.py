@@ -3,9 +3,10 @@ files-server, and asserts what the SDK sees: models, paging, downloads, and the
 exception class of every error case.
 
 Run by `cargo xtask conformance`, which installs the SDK into its own virtual
-environment and starts the server (admin routes on, a 1 MiB file limit):
+environment and starts the server (admin routes on behind a token, a 1 MiB file
+limit):
 
-    python conformance.py --base-url http://127.0.0.1:PORT --generation beta|ga
+    python conformance.py --base-url http://127.0.0.1:PORT --generation beta|ga --admin-token TOKEN
 """
 
 import argparse
@@ -49,9 +50,14 @@ def expect(exc_class, fn, *args, **kwargs):
     raise AssertionError(f"expected {exc_class.__name__}, nothing was raised")
 
 
-def admin_generated_file(base_url, filename, content, mime_type):
+def admin_generated_file(base_url, admin_token, filename, content, mime_type):
     query = f"filename={filename}&mime_type={mime_type}"
-    request = urllib.request.Request(f"{base_url}/_admin/v1/generated_files?{query}", data=content, method="POST")
+    request = urllib.request.Request(
+        f"{base_url}/_admin/v1/generated_files?{query}",
+        data=content,
+        method="POST",
+        headers={"x-admin-token": admin_token},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)
 
@@ -60,6 +66,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--generation", choices=["beta", "ga"], required=True)
+    parser.add_argument("--admin-token", required=True)
     args = parser.parse_args()
     base_url = args.base_url
     beta = args.generation == "beta"
@@ -141,7 +148,7 @@ def main():
     @step("download a generated file (plain response)")
     def _():
         content = bytes(range(256)) * 1024
-        generated = admin_generated_file(base_url, "generated.bin", content, "application/octet-stream")
+        generated = admin_generated_file(base_url, args.admin_token, "generated.bin", content, "application/octet-stream")
         state["generated"] = (generated["id"], content)
         meta = files.retrieve_metadata(generated["id"])
         assert meta.downloadable is True, meta

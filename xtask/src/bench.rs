@@ -310,7 +310,8 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
             "--listen",
             "127.0.0.1:0",
             "--uploads-downloadable",
-            "--admin",
+            "--admin-token",
+            crate::conformance::ADMIN_TOKEN,
             "--max-file-size",
             &(largest * 2).to_string(),
             "--storage-quota",
@@ -930,7 +931,12 @@ fn delete_newest(runtime: &tokio::runtime::Runtime, files: &files_client::Files)
 /// Connections the server accepted so far (its admin stats route).
 fn accepted(env: &Env) -> Result<u64> {
     let output = Command::new("curl")
-        .args(["-sS", &format!("{}/_admin/v1/stats", env.base)])
+        .args(["-sS", "-H"])
+        .arg(format!(
+            "x-admin-token: {}",
+            crate::conformance::ADMIN_TOKEN
+        ))
+        .arg(format!("{}/_admin/v1/stats", env.base))
         .output()?;
     let json: serde_json::Value = serde_json::from_slice(&output.stdout)?;
     json["connections_accepted"]

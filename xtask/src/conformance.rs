@@ -1,7 +1,8 @@
 //! `cargo xtask conformance`: the official Python SDK as a second, independent client
 //! of files-server. Each SDK version gets a virtual environment of its own (under
 //! `target/conformance/`) and a fresh server; `xtask/conformance/conformance.py`
-//! drives the whole lifecycle and asserts what the SDK sees.
+//! drives the whole lifecycle and asserts what the SDK sees. Schemathesis runs
+//! after (see `schemathesis.rs`).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -16,6 +17,9 @@ const SDKS: [(&str, &str); 2] = [("1.0.0", "beta"), ("2.12.0", "ga")];
 
 /// The server's per-file limit during the run (the script's oversize case needs it).
 const MAX_FILE_SIZE: &str = "1048576";
+
+/// The admin token the conformance servers are started with (a test secret).
+pub(crate) const ADMIN_TOKEN: &str = "conformance-admin-token";
 
 /// The longest one SDK's run may take.
 const RUN_LIMIT: Duration = Duration::from_secs(300);
@@ -63,6 +67,8 @@ pub fn run(root: &Path) -> Result<()> {
                 &server.url,
                 "--generation",
                 generation,
+                "--admin-token",
+                ADMIN_TOKEN,
             ]),
             RUN_LIMIT,
         );
@@ -77,14 +83,23 @@ pub fn run(root: &Path) -> Result<()> {
         bail!("conformance failed for {}", failures.join(", "));
     }
     println!("conformance: every SDK passed");
-    Ok(())
+    crate::schemathesis::run(root, &server_bin, &target)
 }
 
 /// A virtual environment with exactly `anthropic==version`; made once, reused after.
 pub(crate) fn venv(dir: &Path, version: &str) -> Result<PathBuf> {
+    venv_with(dir, "anthropic", version)
+}
+
+/// A virtual environment with exactly `package==version` (from PyPI); made once,
+/// reused after.
+pub(crate) fn venv_with(dir: &Path, package: &str, version: &str) -> Result<PathBuf> {
     let python = dir.join("bin").join("python");
     let installed = Command::new(&python)
-        .args(["-c", "import anthropic; print(anthropic.__version__)"])
+        .args([
+            "-c",
+            &format!("import importlib.metadata as m; print(m.version({package:?}))"),
+        ])
         .output()
         .ok()
         .filter(|o| o.status.success())
@@ -93,7 +108,7 @@ pub(crate) fn venv(dir: &Path, version: &str) -> Result<PathBuf> {
         return Ok(python);
     }
     println!(
-        "conformance: installing anthropic=={version} into {}",
+        "conformance: installing {package}=={version} into {}",
         dir.display()
     );
     if dir.exists() {
@@ -120,11 +135,11 @@ pub(crate) fn venv(dir: &Path, version: &str) -> Result<PathBuf> {
             "--timeout",
             "60",
         ])
-        .arg(format!("anthropic=={version}"))
+        .arg(format!("{package}=={version}"))
         .status()
         .context("cannot run pip")?;
     if !pip.success() {
-        bail!("pip install anthropic=={version} failed");
+        bail!("pip install {package}=={version} failed");
     }
     Ok(python)
 }
@@ -143,7 +158,8 @@ impl Server {
             &[
                 "--listen",
                 "127.0.0.1:0",
-                "--admin",
+                "--admin-token",
+                ADMIN_TOKEN,
                 "--max-file-size",
                 MAX_FILE_SIZE,
                 "--data-dir",
@@ -196,7 +212,7 @@ impl Drop for Server {
 }
 
 /// Runs `command`, killing it after `limit`; true when it exited 0.
-fn run_limited(command: &mut Command, limit: Duration) -> Result<bool> {
+pub(crate) fn run_limited(command: &mut Command, limit: Duration) -> Result<bool> {
     let mut child = command.spawn().context("cannot start the SDK script")?;
     let started = Instant::now();
     loop {

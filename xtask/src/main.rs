@@ -3,7 +3,10 @@
 //! - `codegen [--check]`: generate `crates/files-types/src/generated.rs` from
 //!   `docs/openapi/files.yaml`; with `--check`, fail when the committed file drifts.
 //! - `ci`: run exactly what `.ci/run` runs.
-//! - `conformance`: the official Python SDK (two versions) against files-server.
+//! - `conformance`: the official Python SDK (two versions) against files-server,
+//!   then Schemathesis with `docs/openapi/files.yaml` (both generations).
+//! - `soak [--long]`: concurrent clients against a release files-server, a
+//!   `kill -9` in the middle, a restart, and a check that nothing acknowledged was lost.
 //! - `bench [--quick]`: benchmarks side by side with curl and the Python SDK.
 //! - `release <version> [--no-verify]`: bump every crate's version, move the
 //!   Unreleased section of CHANGELOG.md under the new version, and run
@@ -13,6 +16,8 @@ mod bench;
 mod codegen;
 mod conformance;
 mod release;
+mod schemathesis;
+mod soak;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -24,7 +29,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen [--check]                generate files-types' wire models from docs/openapi/files.yaml
   ci                               run exactly what .ci/run runs
-  conformance                      drive files-server with the official Python SDK (1.0.0 beta, 2.12.0 GA)
+  conformance                      drive files-server with the official Python SDK (1.0.0 beta, 2.12.0 GA), then Schemathesis
+  soak [--long]                    concurrent clients, kill -9, restart, verify nothing acknowledged was lost
   bench [--quick]                  benchmarks against curl and the Python SDK; writes docs/BENCHMARKS.md
   release <version> [--no-verify]  bump versions, date the changelog, cargo package in dependency order";
 
@@ -46,6 +52,8 @@ fn run(args: Vec<String>) -> Result<()> {
         ["codegen", "--check"] => codegen::check(&root),
         ["ci"] => ci(&root),
         ["conformance"] => conformance::run(&root),
+        ["soak"] => soak::run(&root, false),
+        ["soak", "--long"] => soak::run(&root, true),
         ["bench"] => bench::run(&root, false),
         ["bench", "--quick"] => bench::run(&root, true),
         ["release", version] => release::release(&root, version, true),

@@ -8,14 +8,14 @@ use files_server::ServerHandle;
 
 use crate::cli::GlobalArgs;
 use crate::failure::Failure;
-use crate::local_store::{self, StoreLock};
+use crate::local_store;
 use crate::ui::Ui;
 
 /// The files resource, and the embedded server behind it when there is one.
 #[derive(Debug)]
 pub struct Backend {
     files: Files,
-    local: Option<(ServerHandle, StoreLock)>,
+    local: Option<ServerHandle>,
 }
 
 /// A setting from a flag or its environment variable, ignoring empty values.
@@ -41,10 +41,10 @@ impl Backend {
         let mut builder = Client::builder();
         let local = if api_key.is_none() && auth_token.is_none() && base_url.is_none() {
             let dir = local_store::store_dir()?;
-            let lock = StoreLock::acquire(&dir, || {
+            let server = local_store::start(&dir, || {
                 ui.notice("waiting for another anthropic-files command using the local store")
-            })?;
-            let server = local_store::start(&dir).await?;
+            })
+            .await?;
             ui.notice(&format!(
                 "no API key or base URL configured: using the local store in {} \
                  (set ANTHROPIC_API_KEY to use the Anthropic API)",
@@ -53,7 +53,7 @@ impl Backend {
             builder = builder
                 .base_url(server.base_url())
                 .api_key(local_store::LOCAL_API_KEY);
-            Some((server, lock))
+            Some(server)
         } else {
             match (api_key, auth_token) {
                 (Some(key), _) => builder = builder.api_key(key),
@@ -81,7 +81,7 @@ impl Backend {
             match std::fs::read(path) {
                 Ok(pem) => builder = builder.add_root_certificates_pem(pem),
                 Err(err) => {
-                    if let Some((server, _lock)) = local {
+                    if let Some(server) = local {
                         server.shutdown().await;
                     }
                     return Err(Failure::io("cannot read", path.display().to_string(), err));
@@ -97,7 +97,7 @@ impl Backend {
         let client = match builder.build() {
             Ok(client) => client,
             Err(err) => {
-                if let Some((server, _lock)) = local {
+                if let Some(server) = local {
                     server.shutdown().await;
                 }
                 return Err(err.into());
@@ -120,9 +120,8 @@ impl Backend {
     pub async fn close(self) {
         let Self { files, local } = self;
         drop(files);
-        if let Some((server, lock)) = local {
+        if let Some(server) = local {
             server.shutdown().await;
-            drop(lock);
         }
     }
 }

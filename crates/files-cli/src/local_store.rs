@@ -4,7 +4,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
-use files_server::{FilesServer, ServerConfig, ServerHandle};
+use files_server::{FilesServer, ServerConfig, ServerError, ServerHandle};
 
 use crate::failure::Failure;
 
@@ -34,56 +34,29 @@ pub fn store_dir() -> Result<PathBuf, Failure> {
 }
 
 /// Starts a files-server on 127.0.0.1 (a free port) over the store in `dir`,
-/// with development auth.
+/// with development auth. The server owns the store while it runs (it holds the
+/// store's lock, as every files-server does): when another command or an
+/// `anthropic-files serve` holds it, `on_wait` is called once and this waits its
+/// turn.
 ///
 /// # Errors
 /// The store cannot be opened or created, or no port can be bound.
-pub async fn start(dir: &Path) -> Result<ServerHandle, Failure> {
+pub async fn start(dir: &Path, on_wait: impl FnOnce()) -> Result<ServerHandle, Failure> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-    FilesServer::start(ServerConfig::new().data_dir(dir), addr)
-        .await
-        .map_err(|err| Failure::Store(format!("local store {}: {err}", dir.display())))
-}
-
-/// An exclusive hold on the local store, released when dropped. The server
-/// clears unfinished uploads when it opens a store, so two commands must not
-/// share one at the same time: each waits its turn.
-#[derive(Debug)]
-pub struct StoreLock {
-    _file: std::fs::File,
-}
-
-/// The lock file's name inside the store's directory.
-const LOCK_FILE: &str = ".anthropic-files.lock";
-
-impl StoreLock {
-    /// Takes the store's lock, waiting (with `on_wait` called once) while another
-    /// command holds it. Creates the directory if missing.
-    ///
-    /// # Errors
-    /// The directory or the lock file cannot be created, or locking failed.
-    pub fn acquire(dir: &Path, on_wait: impl FnOnce()) -> Result<Self, Failure> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Failure::io("cannot create the local store", dir, e))?;
-        let path = dir.join(LOCK_FILE);
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| Failure::io("cannot open the lock file", &path, e))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                on_wait();
-                file.lock()
-                    .map_err(|e| Failure::io("cannot lock", &path, e))?;
-            }
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(Failure::io("cannot lock", &path, e));
-            }
+    let failure =
+        |err: ServerError| Failure::Store(format!("local store {}: {err}", dir.display()));
+    match FilesServer::start(ServerConfig::new().data_dir(dir), addr).await {
+        Ok(server) => Ok(server),
+        Err(ServerError::DataDirInUse { .. }) => {
+            on_wait();
+            FilesServer::start(
+                ServerConfig::new().data_dir(dir).wait_for_data_dir(true),
+                addr,
+            )
+            .await
+            .map_err(failure)
         }
-        Ok(Self { _file: file })
+        Err(err) => Err(failure(err)),
     }
 }
 
@@ -91,17 +64,40 @@ impl StoreLock {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_second_holder_waits() {
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_second_command_waits_for_the_first() {
         let dir = tempfile::tempdir().unwrap();
         let store = dir.path().join("nested").join("store");
-        let first = StoreLock::acquire(&store, || panic!("nobody holds it yet")).unwrap();
-        let file = std::fs::File::open(store.join(LOCK_FILE)).unwrap();
-        assert!(matches!(
-            file.try_lock(),
-            Err(std::fs::TryLockError::WouldBlock)
-        ));
-        drop(first);
-        let _second = StoreLock::acquire(&store, || panic!("released")).unwrap();
+        let first = start(&store, || panic!("nobody holds it yet"))
+            .await
+            .unwrap();
+        let waited = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = std::sync::Arc::clone(&waited);
+        let second = tokio::spawn({
+            let store = store.clone();
+            async move {
+                start(&store, move || {
+                    flag.store(true, std::sync::atomic::Ordering::SeqCst)
+                })
+                .await
+                .unwrap()
+            }
+        });
+        // Bounded: the second start reports that it waits, then gets the store
+        // once the first server lets go.
+        for _ in 0..200 {
+            if waited.load(std::sync::atomic::Ordering::SeqCst) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert!(waited.load(std::sync::atomic::Ordering::SeqCst));
+        assert!(!second.is_finished());
+        first.shutdown().await;
+        let second = tokio::time::timeout(std::time::Duration::from_secs(30), second)
+            .await
+            .unwrap()
+            .unwrap();
+        second.shutdown().await;
     }
 }

@@ -112,6 +112,19 @@ fn serve_runs_the_server_until_sigterm() {
             .clone()
     });
 
+    // A second server on the same directory exits at once, naming it.
+    let second = bare_cmd(store.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data.path())
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .code(4);
+    let second_err = text(&second.get_output().stderr);
+    assert!(
+        second_err.contains(data.path().to_str().unwrap()) && second_err.contains("in use"),
+        "{second_err}"
+    );
+
     // Stop it as ctrl-c would (SIGTERM), waiting a bounded time.
     let _ = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

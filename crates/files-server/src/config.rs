@@ -1,8 +1,10 @@
 //! Server configuration.
 
+use std::num::NonZeroU32;
 use std::path::PathBuf;
+use std::time::Duration;
 
-use crate::Auth;
+use crate::{Auth, TlsConfig};
 
 /// The per-file limit the server enforces by default: 500 MB, read as 500 × 10^6
 /// bytes (the documentation does not say which megabyte; the client checks the
@@ -12,9 +14,51 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 500 * 1000 * 1000;
 /// The per-workspace storage quota by default: 500 GB.
 pub const DEFAULT_STORAGE_QUOTA: u64 = 500 * 1000 * 1000 * 1000;
 
+/// How long a client may take to send a request's header, by default; it is also
+/// how long an idle HTTP/1 keep-alive connection is kept.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a connection may carry no byte either way, by default.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How many connections are served at once, by default.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
+/// The largest request header (request line and every field), by default.
+pub const DEFAULT_MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// The most header fields a request may carry, by default.
+pub const DEFAULT_MAX_HEADERS: usize = 100;
+
+/// How often expired files are purged, by default.
+pub const DEFAULT_PURGE_INTERVAL: Duration = Duration::from_secs(60);
+
+/// The secret that opens the admin routes. `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminToken(String);
+
+impl AdminToken {
+    /// A token; the admin routes answer requests whose `x-admin-token` is exactly this.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    /// The token's text.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AdminToken(<redacted>)")
+    }
+}
+
 /// How the server behaves.
 ///
 /// ```
+/// use std::time::Duration;
 /// use files_server::{Auth, ServerConfig};
 ///
 /// let config = ServerConfig::new()
@@ -22,8 +66,12 @@ pub const DEFAULT_STORAGE_QUOTA: u64 = 500 * 1000 * 1000 * 1000;
 ///     .max_file_size(1024 * 1024)
 ///     .storage_quota(10 * 1024 * 1024)
 ///     .uploads_downloadable(true)
-///     .admin(true);
+///     .admin_token("s3cret")
+///     .rate_limit(100)
+///     .header_read_timeout(Duration::from_secs(10))
+///     .max_connections(256);
 /// assert_eq!(config.max_file_size, 1024 * 1024);
+/// assert!(!format!("{config:?}").contains("s3cret"));
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -41,9 +89,32 @@ pub struct ServerConfig {
     /// Development: uploaded files are downloadable too (normally only
     /// platform-generated files are).
     pub uploads_downloadable: bool,
-    /// Serves the admin routes under `/_admin/v1/`: generated files, fault
-    /// injection, the clock. Off by default.
-    pub admin: bool,
+    /// Serves the admin routes under `/_admin/v1/` (generated files, fault
+    /// injection, the clock) to requests carrying `x-admin-token` with this
+    /// token. Without it (the default) the routes do not exist.
+    pub admin_token: Option<AdminToken>,
+    /// Requests per minute each workspace may make (a token bucket of this
+    /// size, refilled evenly); above it, 429 `rate_limit_error`. Off when `None`.
+    pub rate_limit: Option<NonZeroU32>,
+    /// How long a client may take to send a request's header (and how long an
+    /// idle HTTP/1 keep-alive connection is kept); `None` waits forever.
+    pub header_read_timeout: Option<Duration>,
+    /// A connection that carries no byte either way for this long is closed
+    /// (idle HTTP/2 connections, stalled bodies); `None` keeps it.
+    pub idle_timeout: Option<Duration>,
+    /// How many connections are served at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// The largest request header, in bytes (431 above it).
+    pub max_header_bytes: usize,
+    /// The most header fields a request may carry (431 above it).
+    pub max_headers: usize,
+    /// How often expired files are purged (they are also purged at start).
+    pub purge_interval: Duration,
+    /// Serve HTTPS with this certificate and key (HTTP/2 by ALPN); plain HTTP when `None`.
+    pub tls: Option<TlsConfig>,
+    /// When another process owns the data directory, wait for it to let go
+    /// instead of failing at once ([`ServerError::DataDirInUse`](crate::ServerError::DataDirInUse)).
+    pub wait_for_data_dir: bool,
 }
 
 impl Default for ServerConfig {
@@ -54,13 +125,23 @@ impl Default for ServerConfig {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             storage_quota: DEFAULT_STORAGE_QUOTA,
             uploads_downloadable: false,
-            admin: false,
+            admin_token: None,
+            rate_limit: None,
+            header_read_timeout: Some(DEFAULT_HEADER_READ_TIMEOUT),
+            idle_timeout: Some(DEFAULT_IDLE_TIMEOUT),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
+            max_headers: DEFAULT_MAX_HEADERS,
+            purge_interval: DEFAULT_PURGE_INTERVAL,
+            tls: None,
+            wait_for_data_dir: false,
         }
     }
 }
 
 impl ServerConfig {
-    /// The defaults: a temporary store, development auth, 500 MB files, 500 GB quota.
+    /// The defaults: a temporary store, development auth, 500 MB files, 500 GB
+    /// quota, no admin routes, no rate limit, plain HTTP.
     pub fn new() -> Self {
         Self::default()
     }
@@ -95,9 +176,63 @@ impl ServerConfig {
         self
     }
 
-    /// Serves the admin routes.
-    pub fn admin(mut self, yes: bool) -> Self {
-        self.admin = yes;
+    /// Serves the admin routes to requests carrying `x-admin-token: TOKEN`.
+    pub fn admin_token(mut self, token: impl Into<String>) -> Self {
+        self.admin_token = Some(AdminToken::new(token));
+        self
+    }
+
+    /// Limits each workspace to `per_minute` requests a minute (0 turns the limit off).
+    pub fn rate_limit(mut self, per_minute: u32) -> Self {
+        self.rate_limit = NonZeroU32::new(per_minute);
+        self
+    }
+
+    /// Sets how long a client may take to send a request's header.
+    pub fn header_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.header_read_timeout = timeout.into();
+        self
+    }
+
+    /// Sets how long a connection may carry no byte either way.
+    pub fn idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.idle_timeout = timeout.into();
+        self
+    }
+
+    /// Sets how many connections are served at once (at least 1).
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
+        self
+    }
+
+    /// Sets the largest request header in bytes (at least 8 KiB).
+    pub fn max_header_bytes(mut self, bytes: usize) -> Self {
+        self.max_header_bytes = bytes.max(8 * 1024);
+        self
+    }
+
+    /// Sets the most header fields a request may carry.
+    pub fn max_headers(mut self, count: usize) -> Self {
+        self.max_headers = count.max(1);
+        self
+    }
+
+    /// Sets how often expired files are purged.
+    pub fn purge_interval(mut self, every: Duration) -> Self {
+        self.purge_interval = every.max(Duration::from_millis(10));
+        self
+    }
+
+    /// Serves HTTPS with `tls`.
+    pub fn tls(mut self, tls: TlsConfig) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
+    /// Waits for another owner of the data directory to let go instead of failing.
+    pub fn wait_for_data_dir(mut self, yes: bool) -> Self {
+        self.wait_for_data_dir = yes;
         self
     }
 }

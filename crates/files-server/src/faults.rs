@@ -5,6 +5,7 @@
 //! ([`ServerHandle::faults`](crate::ServerHandle::faults)) and, when the admin
 //! routes are on, over HTTP: `POST /_admin/v1/faults` with
 //! `{"route": "download", "fault": {"kind": "short_body"}, "times": 1}`.
+//! Only requests that pass authentication (and the rate limit) take a fault.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -70,6 +71,9 @@ pub enum Fault {
     },
     /// The body is cut short: `Content-Length` announces every byte, half are sent.
     ShortBody,
+    /// The request is carried out (an upload stored, a file deleted), then the
+    /// connection is dropped before the answer: the client cannot know it succeeded.
+    DropAfterCommit,
 }
 
 impl Fault {

@@ -13,7 +13,13 @@
 //!   detected while streaming), the workspace quota, paging in time proportional to
 //!   the page, expiry, downloadability, `request-id` everywhere.
 //! - Test helpers: platform-generated files ([`ServerHandle::create_generated_file`]
-//!   or the admin route), a settable clock, and fault injection ([`FaultQueue`]).
+//!   or the admin routes, behind an admin token), a settable clock, and fault
+//!   injection ([`FaultQueue`]).
+//! - Safe under hostile load: every input a client controls is bounded (header
+//!   size and count, a header-read timeout, an idle timeout, a connection cap,
+//!   multipart part headers, the whole multipart stream), an optional
+//!   per-workspace rate limit, one server per data directory, expired files
+//!   purged, and HTTPS (rustls, HTTP/2 by ALPN). See [`ServerConfig`].
 //!
 //! ```
 //! use files_server::{FilesServer, GeneratedFile, ServerConfig};
@@ -34,19 +40,29 @@
 mod auth;
 mod clock;
 mod config;
+mod connection;
+mod dispatch;
 mod faults;
+mod idle;
 mod ids;
+mod rate_limit;
 mod routes;
 pub mod serve_args;
 mod server;
 mod state;
 mod store;
 mod temp_file;
+mod tls;
 mod wire;
 
 pub use auth::{Auth, DEFAULT_WORKSPACE, KeyFileError, KeyTable};
-pub use config::{DEFAULT_MAX_FILE_SIZE, DEFAULT_STORAGE_QUOTA, ServerConfig};
+pub use config::{
+    AdminToken, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_HEADERS, DEFAULT_PURGE_INTERVAL,
+    DEFAULT_STORAGE_QUOTA, ServerConfig,
+};
 pub use faults::{Fault, FaultQueue, FaultRoute};
 pub use routes::admin::GeneratedFile;
 pub use serve_args::{ServeArgs, ServeError};
 pub use server::{FilesServer, ServerError, ServerHandle};
+pub use tls::{TlsConfig, TlsError};

@@ -51,9 +51,38 @@ pub struct ServeArgs {
     /// Development: make uploaded files downloadable too.
     #[arg(long)]
     pub uploads_downloadable: bool,
-    /// Serve the admin routes under /_admin/v1/ (generated files, faults, clock).
-    #[arg(long)]
-    pub admin: bool,
+    /// Serve the admin routes under /_admin/v1/ (generated files, faults, clock)
+    /// to requests carrying `x-admin-token: TOKEN`. Without it they do not exist.
+    #[arg(
+        long,
+        env = "FILES_SERVER_ADMIN_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub admin_token: Option<String>,
+    /// Allow each workspace N requests per minute (a token bucket); above it,
+    /// 429 rate_limit_error with retry-after. Off by default.
+    #[arg(long, value_name = "N")]
+    pub rate_limit: Option<u32>,
+    /// Seconds a client may take to send a request header (also how long an idle
+    /// HTTP/1 connection is kept); 0 turns it off.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    pub header_read_timeout: u64,
+    /// Seconds a connection may carry no byte either way; 0 turns it off.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_IDLE_TIMEOUT.as_secs())]
+    pub idle_timeout: u64,
+    /// Connections served at once; more wait to be accepted.
+    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Largest request header in bytes (431 above it).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_MAX_HEADER_BYTES)]
+    pub max_header_bytes: usize,
+    /// Serve HTTPS with this certificate chain (PEM; needs --tls-key). HTTP/2 by ALPN.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
     /// Log each request to stderr.
     #[arg(long)]
     pub log: bool,
@@ -64,7 +93,7 @@ pub struct ServeArgs {
 #[non_exhaustive]
 pub enum ServeError {
     /// The options are unusable (an unreadable or malformed key file, a bad
-    /// `--key`): a usage error.
+    /// `--key`, an unusable certificate): a usage error.
     #[error("{0}")]
     Config(String),
     /// The store could not be opened or the address bound.
@@ -83,7 +112,22 @@ impl ServeArgs {
             .max_file_size(self.max_file_size)
             .storage_quota(self.storage_quota)
             .uploads_downloadable(self.uploads_downloadable)
-            .admin(self.admin);
+            .rate_limit(self.rate_limit.unwrap_or(0))
+            .header_read_timeout(seconds(self.header_read_timeout))
+            .idle_timeout(seconds(self.idle_timeout))
+            .max_connections(self.max_connections)
+            .max_header_bytes(self.max_header_bytes);
+        if let Some(token) = &self.admin_token {
+            if token.trim().is_empty() {
+                return Err("--admin-token: the token is empty".into());
+            }
+            config = config.admin_token(token.clone());
+        }
+        if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
+            let tls = crate::TlsConfig::from_pem_files(cert, key)
+                .map_err(|e| format!("--tls-cert/--tls-key: {e}"))?;
+            config = config.tls(tls);
+        }
         if let Some(dir) = &self.data_dir {
             config = config.data_dir(dir);
         }
@@ -116,6 +160,11 @@ impl ServeArgs {
                 .try_init();
         }
     }
+}
+
+/// `Some(seconds)`, or `None` for 0 (off).
+fn seconds(value: u64) -> Option<std::time::Duration> {
+    (value > 0).then(|| std::time::Duration::from_secs(value))
 }
 
 /// Runs the server these options describe until ctrl-c or SIGTERM: builds the
@@ -189,7 +238,12 @@ mod tests {
         assert_eq!(config.max_file_size, crate::DEFAULT_MAX_FILE_SIZE);
         assert_eq!(config.storage_quota, crate::DEFAULT_STORAGE_QUOTA);
         assert!(matches!(config.auth, Auth::Development));
-        assert!(!config.admin && !config.uploads_downloadable);
+        assert!(config.admin_token.is_none() && !config.uploads_downloadable);
+        assert!(config.rate_limit.is_none() && config.tls.is_none());
+        assert_eq!(
+            config.header_read_timeout,
+            Some(crate::DEFAULT_HEADER_READ_TIMEOUT)
+        );
     }
 
     #[test]
@@ -202,14 +256,25 @@ mod tests {
             "--storage-quota",
             "20",
             "--uploads-downloadable",
-            "--admin",
+            "--admin-token",
+            "t0ken",
+            "--rate-limit",
+            "100",
+            "--header-read-timeout",
+            "0",
+            "--max-connections",
+            "7",
             "--key",
             "k1=ws_a",
         ]);
         let config = args.config().unwrap();
         assert_eq!(config.data_dir, Some(PathBuf::from("/tmp/x")));
         assert_eq!((config.max_file_size, config.storage_quota), (10, 20));
-        assert!(config.admin && config.uploads_downloadable);
+        assert_eq!(config.admin_token.unwrap().expose(), "t0ken");
+        assert!(config.uploads_downloadable);
+        assert_eq!(config.rate_limit.map(|n| n.get()), Some(100));
+        assert_eq!(config.header_read_timeout, None);
+        assert_eq!(config.max_connections, 7);
         assert!(matches!(config.auth, Auth::Keys(_)));
     }
 
@@ -221,5 +286,18 @@ mod tests {
             .config()
             .unwrap_err();
         assert!(err.contains("/nonexistent/keys.txt"), "{err}");
+        let err = parse(&[
+            "--tls-cert",
+            "/nonexistent/c.pem",
+            "--tls-key",
+            "/nonexistent/k.pem",
+        ])
+        .config()
+        .unwrap_err();
+        assert!(err.contains("/nonexistent/c.pem"), "{err}");
+        assert!(
+            Program::try_parse_from(["prog", "--tls-cert", "c.pem"]).is_err(),
+            "--tls-cert needs --tls-key"
+        );
     }
 }

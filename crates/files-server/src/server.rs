@@ -2,29 +2,21 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use files_types::{ApiGeneration, FILES_API_BETA, FileMetadata};
-use http::{HeaderValue, Method, Request, Response, StatusCode};
-use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
+use files_types::{ApiGeneration, FileMetadata};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
-use crate::faults::{Fault, FaultQueue, FaultRoute};
-use crate::routes::{admin, file, list, upload};
+use crate::faults::FaultQueue;
+use crate::routes::admin;
 use crate::state::State;
-use crate::store::Store;
-use crate::wire::{ApiError, Body};
-use crate::{GeneratedFile, ServerConfig};
-
-/// How long a graceful shutdown waits for requests in flight.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+use crate::store::{Store, StoreError};
+use crate::{GeneratedFile, ServerConfig, TlsError};
 
 /// Why the server could not start, or an admin call failed.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +33,15 @@ pub enum ServerError {
     /// The data directory could not be opened or created.
     #[error("cannot open the store: {0}")]
     Store(String),
+    /// Another process (another server, another command) owns the data directory.
+    #[error("the data directory {} is in use by another files-server", dir.display())]
+    DataDirInUse {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// The TLS certificate or key cannot be used.
+    #[error("cannot serve HTTPS: {0}")]
+    Tls(#[from] TlsError),
     /// A library call was refused, as the API would refuse it.
     #[error("{status}: {message}")]
     Refused {
@@ -86,12 +87,28 @@ impl FilesServer {
                 (Some(dir), path)
             }
         };
+        let tls = match &config.tls {
+            Some(tls) => Some(tokio_rustls::TlsAcceptor::from(tls.rustls()?)),
+            None => None,
+        };
         let store = {
             let dir = data_dir.clone();
-            tokio::task::spawn_blocking(move || Store::open(&dir))
-                .await
-                .map_err(|e| ServerError::Store(e.to_string()))?
-                .map_err(|e| ServerError::Store(e.to_string()))?
+            let wait = config.wait_for_data_dir;
+            let clock_now = crate::clock::Clock::default().now_ms();
+            tokio::task::spawn_blocking(move || {
+                let store = Store::open(&dir, wait)?;
+                let purged = store.purge_expired(clock_now)?;
+                if purged > 0 {
+                    tracing::info!(purged, "purged expired files");
+                }
+                Ok::<_, StoreError>(store)
+            })
+            .await
+            .map_err(|e| ServerError::Store(e.to_string()))?
+            .map_err(|e| match e {
+                StoreError::Locked { dir, .. } => ServerError::DataDirInUse { dir },
+                other => ServerError::Store(other.to_string()),
+            })?
         };
         let listener = TcpListener::bind(addr)
             .await
@@ -99,22 +116,34 @@ impl FilesServer {
         let local_addr = listener
             .local_addr()
             .map_err(|source| ServerError::Bind { addr, source })?;
+        let limiter = config
+            .rate_limit
+            .map(crate::rate_limit::WorkspaceLimiter::new);
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let state = Arc::new(State {
             config,
             store: Arc::new(store),
             clock: Clock::default(),
             faults: FaultQueue::default(),
             connections: std::sync::atomic::AtomicU64::new(0),
+            limiter,
         });
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(serve(listener, Arc::clone(&state), stopped));
+        let purge = tokio::spawn(purge_periodically(Arc::clone(&state), stopped.clone()));
+        let task = tokio::spawn(crate::connection::serve(
+            listener,
+            Arc::clone(&state),
+            tls,
+            stopped,
+        ));
         tracing::info!(%local_addr, data_dir = %data_dir.display(), "files-server started");
         Ok(ServerHandle {
-            base_url: format!("http://{local_addr}"),
+            base_url: format!("{scheme}://{local_addr}"),
             local_addr,
             state,
             stop,
             task: Some(task),
+            purge: Some(purge),
             _temp_dir: temp_dir,
         })
     }
@@ -129,11 +158,12 @@ pub struct ServerHandle {
     state: Arc<State>,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
+    purge: Option<JoinHandle<()>>,
     _temp_dir: Option<tempfile::TempDir>,
 }
 
 impl ServerHandle {
-    /// `http://ADDR:PORT`, the base URL clients use.
+    /// `http://ADDR:PORT` (`https://` when serving TLS), the base URL clients use.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -148,9 +178,23 @@ impl ServerHandle {
         &self.state.faults
     }
 
-    /// Moves the server's clock forward (expiry tests).
+    /// Moves the server's clock forward (expiry tests). The clock is never more
+    /// than about 100 years ahead of the system clock: a move past that stops there.
     pub fn advance_clock(&self, by: Duration) {
-        self.state.clock.advance(by);
+        self.state.clock.advance_saturating(by);
+    }
+
+    /// Removes every expired file now (the server also does this at start and
+    /// every [`ServerConfig::purge_interval`]); returns how many went.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub async fn purge_expired(&self) -> Result<u64, ServerError> {
+        let now_ms = self.state.clock.now_ms();
+        self.state
+            .store(move |s| s.purge_expired(now_ms))
+            .await
+            .map_err(|e| ServerError::Store(e.message))
     }
 
     /// Stores a platform-generated, downloadable file and returns its metadata (GA shape).
@@ -197,12 +241,13 @@ impl ServerHandle {
     }
 
     /// Stops accepting connections, lets requests in flight finish (up to 30 s), and
-    /// closes the store.
+    /// closes the store: once this returns, another server may open its directory.
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
-        if let Some(task) = self.task.take() {
+        for task in [self.task.take(), self.purge.take()].into_iter().flatten() {
             let _ = task.await;
         }
+        self.state.store.release_lock();
     }
 }
 
@@ -212,231 +257,18 @@ impl Drop for ServerHandle {
     }
 }
 
-async fn serve(listener: TcpListener, state: Arc<State>, mut stopped: watch::Receiver<bool>) {
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let builder = auto::Builder::new(TokioExecutor::new());
+/// Purges expired files every `purge_interval` until the server stops.
+async fn purge_periodically(state: Arc<State>, mut stopped: watch::Receiver<bool>) {
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
-                let (stream, peer) = match accepted {
-                    Ok(conn) => conn,
-                    Err(err) => {
-                        tracing::warn!(error = %err, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                let _ = stream.set_nodelay(true);
-                state.connections.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let state = Arc::clone(&state);
-                let service = service_fn(move |request| handle(Arc::clone(&state), request));
-                let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
-                let connection = graceful.watch(connection);
-                tokio::spawn(async move {
-                    if let Err(err) = connection.await {
-                        tracing::debug!(%peer, error = %err, "connection ended with an error");
-                    }
-                });
-            }
-            _ = stopped.changed() => break,
+            () = tokio::time::sleep(state.config.purge_interval) => {}
+            _ = stopped.changed() => return,
+        }
+        let now_ms = state.clock.now_ms();
+        match state.store(move |s| s.purge_expired(now_ms)).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "purged expired files"),
+            Err(_) => {} // logged by `State::store`
         }
     }
-    drop(listener);
-    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
-        .await
-        .is_err()
-    {
-        tracing::warn!("requests still in flight after the grace period were cut");
-    }
-}
-
-/// The generation of a request: beta when `anthropic-beta` names the files beta.
-fn generation_of(request: &Request<Incoming>) -> ApiGeneration {
-    let beta = request
-        .headers()
-        .get_all("anthropic-beta")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|b| b.trim() == FILES_API_BETA);
-    if beta {
-        ApiGeneration::Beta
-    } else {
-        ApiGeneration::Ga
-    }
-}
-
-/// An error that ends the connection instead of answering (a scripted drop).
-#[derive(Debug, thiserror::Error)]
-#[error("fault: connection dropped")]
-struct Dropped;
-
-async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Body>, Dropped> {
-    let request_id = crate::ids::request_id();
-    let generation = generation_of(&request);
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let mut response = match route(&state, request, generation).await {
-        Ok(response) => response,
-        Err(Outcome::Api(err)) => err.into_response(generation, &request_id),
-        Err(Outcome::Drop) => {
-            tracing::info!(%method, %path, "fault: dropping the connection");
-            return Err(Dropped);
-        }
-    };
-    if let Ok(value) = HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert("request-id", value);
-    }
-    tracing::info!(%method, %path, status = response.status().as_u16(), %request_id, "request");
-    Ok(response)
-}
-
-enum Outcome {
-    Api(ApiError),
-    Drop,
-}
-
-impl From<ApiError> for Outcome {
-    fn from(err: ApiError) -> Self {
-        Self::Api(err)
-    }
-}
-
-async fn route(
-    state: &Arc<State>,
-    request: Request<Incoming>,
-    generation: ApiGeneration,
-) -> Result<Response<Body>, Outcome> {
-    let path = request.uri().path().to_owned();
-    if let Some(admin_path) = path.strip_prefix("/_admin/v1/") {
-        if state.config.admin {
-            return Ok(admin::admin(state, request, admin_path).await?);
-        }
-        return Err(ApiError::not_found(format!("Not found: {path}")).into());
-    }
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let method = request.method().clone();
-    let (fault_route, id) = match (method.clone(), segments.as_slice()) {
-        (Method::POST, ["v1", "files"]) => (FaultRoute::Upload, None),
-        (Method::GET, ["v1", "files"]) => (FaultRoute::List, None),
-        (Method::GET, ["v1", "files", id]) => (FaultRoute::Retrieve, Some(*id)),
-        (Method::DELETE, ["v1", "files", id]) => (FaultRoute::Delete, Some(*id)),
-        (Method::GET, ["v1", "files", id, "content"]) => (FaultRoute::Download, Some(*id)),
-        (_, ["v1", "files"] | ["v1", "files", _] | ["v1", "files", _, "content"]) => {
-            return Err(ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                files_types::ErrorType::InvalidRequestError,
-                format!("Method {method} is not allowed on {path}"),
-            )
-            .into());
-        }
-        _ => return Err(ApiError::not_found(format!("Not found: {path}")).into()),
-    };
-    let id = id.map(percent_decode);
-
-    let fault = state.faults.take(fault_route);
-    match &fault {
-        Some(Fault::Status {
-            status,
-            error_type,
-            retry_after_ms,
-            retry_after,
-            should_retry,
-        }) => {
-            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let kind = error_type.as_deref().map_or_else(
-                || ApiError::type_for_status(status),
-                files_types::ErrorType::from,
-            );
-            let mut err = ApiError::new(status, kind, format!("Injected fault: {status}"));
-            let mut header = |name: &'static str, value: String| {
-                if let Ok(value) = HeaderValue::from_str(&value) {
-                    err.headers
-                        .push((http::HeaderName::from_static(name), value));
-                }
-            };
-            if let Some(ms) = retry_after_ms {
-                header("retry-after-ms", ms.to_string());
-            }
-            if let Some(value) = retry_after {
-                header("retry-after", value.clone());
-            }
-            if let Some(yes) = should_retry {
-                header("x-should-retry", yes.to_string());
-            }
-            if fault_route == FaultRoute::Upload {
-                upload::discard_body(request.into_body()).await;
-            }
-            return Err(err.into());
-        }
-        Some(Fault::DropConnection) if fault_route != FaultRoute::Download => {
-            return Err(Outcome::Drop);
-        }
-        Some(Fault::SlowBody { delay_ms }) if fault_route != FaultRoute::Download => {
-            tokio::time::sleep(Duration::from_millis(*delay_ms)).await;
-        }
-        _ => {}
-    }
-
-    let workspace = match state.config.auth.workspace(request.headers()) {
-        Ok(workspace) => workspace,
-        Err(err) => {
-            if fault_route == FaultRoute::Upload {
-                upload::discard_body(request.into_body()).await;
-            }
-            return Err(err.into());
-        }
-    };
-    let response = match fault_route {
-        FaultRoute::Upload => upload::upload(state, request, generation, workspace).await?,
-        FaultRoute::List => list::list(state, &request, generation, workspace).await?,
-        FaultRoute::Retrieve => {
-            file::retrieve(state, &id.unwrap_or_default(), generation, workspace).await?
-        }
-        FaultRoute::Delete => file::delete(state, &id.unwrap_or_default(), workspace).await?,
-        FaultRoute::Download | FaultRoute::Any => {
-            let body_fault = file::BodyFault::from_fault(fault.as_ref());
-            file::download(state, &id.unwrap_or_default(), workspace, body_fault).await?
-        }
-    };
-    Ok(match fault {
-        Some(Fault::ShortBody) if fault_route != FaultRoute::Download => {
-            truncate_json(response).await
-        }
-        _ => response,
-    })
-}
-
-/// A JSON answer whose body stops halfway, short of its `Content-Length`.
-async fn truncate_json(response: Response<Body>) -> Response<Body> {
-    use futures_util::StreamExt;
-    use http_body_util::BodyExt;
-    let (mut parts, body) = response.into_parts();
-    let bytes = body
-        .collect()
-        .await
-        .map(|c| c.to_bytes())
-        .unwrap_or_default();
-    parts
-        .headers
-        .insert(http::header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
-    let half = bytes.slice(..bytes.len() / 2);
-    let frames =
-        futures_util::stream::iter([Ok::<_, std::io::Error>(hyper::body::Frame::data(half))])
-            .chain(futures_util::stream::once(async {
-                // Let hyper flush the half before the body ends short.
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                Err(std::io::Error::other("fault: body cut short"))
-            }));
-    Response::from_parts(
-        parts,
-        BodyExt::boxed(http_body_util::StreamBody::new(frames)),
-    )
-}
-
-fn percent_decode(segment: &str) -> String {
-    form_urlencoded::parse(format!("x={}", segment.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
 }

@@ -15,6 +15,8 @@ pub(crate) struct State {
     pub faults: FaultQueue,
     /// Connections accepted since start (benchmarks report connection reuse).
     pub connections: std::sync::atomic::AtomicU64,
+    /// The per-workspace rate limit, when one is set.
+    pub limiter: Option<crate::rate_limit::WorkspaceLimiter>,
 }
 
 impl State {

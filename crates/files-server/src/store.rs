@@ -3,16 +3,23 @@
 //! Layout of the data directory:
 //!
 //! ```text
+//! files-server.lock    held (flock) by the one process that owns the store
 //! files.sqlite3        metadata (WAL, synchronous=FULL)
 //! blobs/<file id>      the bytes of each stored file
 //! tmp/                 uploads in progress; emptied at start
 //! ```
+//!
+//! One process owns a data directory: [`Store::open`] takes an exclusive lock on
+//! `files-server.lock` before it touches anything and holds it for the store's
+//! lifetime, so a second server cannot clear the first one's uploads in progress
+//! or reuse its sequence numbers.
 //!
 //! An upload is written to `tmp/`, fsynced, renamed into `blobs/` (and the directory
 //! fsynced) inside the transaction that inserts its metadata. A crash before the
 //! commit leaves at most an orphan blob, which is removed at the next start, so no
 //! half-written or unlisted file is ever visible and every committed file survives a
 //! restart. Deleting commits the metadata removal first, then removes the bytes.
+//! Expired files are purged the same way (metadata, then bytes).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -58,6 +65,10 @@ pub(crate) struct NewFile {
 /// Why storing failed.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum StoreError {
+    #[error("the data directory {dir} is in use by another files-server (its lock {lock} is held)")]
+    Locked { dir: PathBuf, lock: PathBuf },
+    #[error("timestamp {ms} ms is out of range (the clock is too far ahead)")]
+    TimestampOutOfRange { ms: i64 },
     #[error("storage quota of {quota} bytes exceeded ({used} bytes used)")]
     QuotaExceeded { quota: u64, used: u64 },
     #[error("database: {0}")]
@@ -87,6 +98,9 @@ pub(crate) enum Start {
 }
 
 pub(crate) struct Store {
+    /// The exclusive lock on the data directory, held while the store lives
+    /// (or until [`Store::release_lock`]).
+    lock: Mutex<Option<std::fs::File>>,
     conn: Mutex<Connection>,
     blobs: PathBuf,
     tmp: PathBuf,
@@ -118,8 +132,10 @@ fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<FileRecord> {
 
 impl Store {
     /// Opens (or creates) the store in `dir`, clears unfinished uploads and removes
-    /// blobs whose metadata was never committed.
-    pub(crate) fn open(dir: &Path) -> Result<Self, StoreError> {
+    /// blobs whose metadata was never committed. Takes the directory's lock first:
+    /// fails at once when another process holds it, unless `wait`.
+    pub(crate) fn open(dir: &Path, wait: bool) -> Result<Self, StoreError> {
+        let lock = lock_dir(dir, wait)?;
         let blobs = dir.join("blobs");
         let tmp = dir.join("tmp");
         std::fs::create_dir_all(&blobs).map_err(io_err("cannot create", &blobs))?;
@@ -151,6 +167,7 @@ impl Store {
         let max_seq: Option<i64> =
             conn.query_row("SELECT MAX(seq) FROM files", [], |r| r.get(0))?;
         let store = Self {
+            lock: Mutex::new(Some(lock)),
             conn: Mutex::new(conn),
             blobs,
             tmp,
@@ -158,6 +175,15 @@ impl Store {
         };
         store.remove_orphan_blobs()?;
         Ok(store)
+    }
+
+    /// Lets another process own the directory: called once the server has
+    /// stopped and nothing uses the store any more.
+    pub(crate) fn release_lock(&self) {
+        self.lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -218,6 +244,12 @@ impl Store {
         if used.saturating_add(file.size_bytes) > quota {
             return Err(StoreError::QuotaExceeded { quota, used });
         }
+        let expires_ms = file.expires_in_ms.map(|ms| now_ms.saturating_add(ms));
+        for ms in std::iter::once(now_ms).chain(expires_ms) {
+            if !crate::clock::in_range(ms) {
+                return Err(StoreError::TimestampOutOfRange { ms });
+            }
+        }
         let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
         let record = FileRecord {
             seq,
@@ -229,11 +261,15 @@ impl Store {
             created_ms: now_ms,
             downloadable: file.downloadable,
             scope_id: file.scope_id,
-            expires_ms: file.expires_in_ms.map(|ms| now_ms.saturating_add(ms)),
+            expires_ms,
         };
         let blob = self.blob_path(&record.id);
         std::fs::rename(temp, &blob).map_err(io_err("cannot move an upload to", &blob))?;
-        sync_dir(&self.blobs)?;
+        if let Err(err) = self.sync_blobs() {
+            // Not committed: the blob must not outlive the failed upload.
+            remove_blob(&blob);
+            return Err(err);
+        }
         let inserted = tx.execute(
             &format!(
                 "INSERT INTO files ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
@@ -254,7 +290,7 @@ impl Store {
         match inserted.and_then(|_| tx.commit()) {
             Ok(()) => Ok(record),
             Err(err) => {
-                let _ = std::fs::remove_file(&blob);
+                remove_blob(&blob);
                 Err(err.into())
             }
         }
@@ -331,21 +367,65 @@ impl Store {
     }
 
     /// Deletes `id` from `workspace`: the metadata is committed first, then the bytes
-    /// go. Returns whether there was such a file.
+    /// go. Returns whether there was such a file. Once the metadata is gone the
+    /// delete has happened: a blob that cannot be removed is logged (and removed
+    /// as an orphan at the next start), not an error.
     pub(crate) fn delete(&self, workspace: &str, id: &str) -> Result<bool, StoreError> {
         let deleted = self.conn().execute(
             "DELETE FROM files WHERE id = ?1 AND workspace = ?2",
             params![id, workspace],
         )?;
         if deleted > 0 {
-            let blob = self.blob_path(id);
-            match std::fs::remove_file(&blob) {
-                Ok(()) => {}
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-                Err(err) => return Err(io_err("cannot remove", &blob)(err)),
-            }
+            remove_blob(&self.blob_path(id));
         }
         Ok(deleted > 0)
+    }
+
+    /// Removes every file expired at `now_ms`, in every workspace: metadata
+    /// first (in batches), then bytes. Returns how many went.
+    pub(crate) fn purge_expired(&self, now_ms: i64) -> Result<u64, StoreError> {
+        const BATCH: i64 = 500;
+        let mut purged = 0;
+        loop {
+            let ids: Vec<String> = {
+                let mut conn = self.conn();
+                let tx =
+                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let ids = {
+                    let mut stmt = tx.prepare_cached(
+                        "SELECT id FROM files WHERE expires_ms IS NOT NULL AND expires_ms <= ?1 LIMIT ?2",
+                    )?;
+                    stmt.query_map(params![now_ms, BATCH], |r| r.get::<_, String>(0))?
+                        .collect::<Result<Vec<_>, _>>()?
+                };
+                {
+                    let mut delete = tx.prepare_cached("DELETE FROM files WHERE id = ?1")?;
+                    for id in &ids {
+                        delete.execute([id])?;
+                    }
+                }
+                tx.commit()?;
+                ids
+            };
+            for id in &ids {
+                remove_blob(&self.blob_path(id));
+            }
+            purged += ids.len() as u64;
+            if (ids.len() as i64) < BATCH {
+                return Ok(purged);
+            }
+        }
+    }
+
+    /// Makes a rename in `blobs/` durable.
+    fn sync_blobs(&self) -> Result<(), StoreError> {
+        #[cfg(test)]
+        if tests::FAIL_DIR_SYNC.with(std::cell::Cell::get) {
+            return Err(io_err("cannot sync", &self.blobs)(std::io::Error::other(
+                "injected",
+            )));
+        }
+        sync_dir(&self.blobs)
     }
 
     /// How many files the store holds, in every workspace (for tests and logs).
@@ -366,6 +446,45 @@ fn usage(conn: &Connection, workspace: &str, now_ms: i64) -> Result<u64, StoreEr
     Ok(used.cast_unsigned())
 }
 
+/// Removes a blob whose metadata is gone; a failure is logged, never an error
+/// (an orphan is removed at the next start).
+fn remove_blob(blob: &Path) {
+    match std::fs::remove_file(blob) {
+        Ok(()) => {}
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(err) => {
+            tracing::warn!(path = %blob.display(), error = %err, "cannot remove a blob; it will be removed at the next start");
+        }
+    }
+}
+
+/// The lock file's name in the data directory.
+pub(crate) const LOCK_FILE: &str = "files-server.lock";
+
+/// Creates `dir` if missing and takes the exclusive lock on its lock file.
+fn lock_dir(dir: &Path, wait: bool) -> Result<std::fs::File, StoreError> {
+    std::fs::create_dir_all(dir).map_err(io_err("cannot create", dir))?;
+    let path = dir.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io_err("cannot open the lock file", &path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) if wait => {
+            file.lock().map_err(io_err("cannot lock", &path))?;
+            Ok(file)
+        }
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked {
+            dir: dir.to_path_buf(),
+            lock: path,
+        }),
+        Err(std::fs::TryLockError::Error(err)) => Err(io_err("cannot lock", &path)(err)),
+    }
+}
+
 /// Makes a rename in `dir` durable.
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
     #[cfg(unix)]
@@ -380,118 +499,5 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn new_file(workspace: &str, size: u64) -> NewFile {
-        NewFile {
-            workspace: workspace.into(),
-            filename: "a.txt".into(),
-            mime_type: "text/plain".into(),
-            size_bytes: size,
-            downloadable: false,
-            scope_id: None,
-            expires_in_ms: None,
-        }
-    }
-
-    fn put(
-        store: &Store,
-        workspace: &str,
-        bytes: &[u8],
-        quota: u64,
-    ) -> Result<FileRecord, StoreError> {
-        let temp = store.temp_path();
-        std::fs::write(&temp, bytes).unwrap();
-        store.commit(&temp, new_file(workspace, bytes.len() as u64), quota, 1_000)
-    }
-
-    #[test]
-    fn committed_files_survive_reopening_and_orphans_do_not() {
-        let dir = tempfile::tempdir().unwrap();
-        let (a, b);
-        {
-            let store = Store::open(dir.path()).unwrap();
-            a = put(&store, "w", b"alpha", u64::MAX).unwrap();
-            b = put(&store, "w", b"beta", u64::MAX).unwrap();
-            // An upload in progress and a blob whose commit never happened.
-            std::fs::write(store.temp_path(), b"partial").unwrap();
-            std::fs::write(store.blob_path("file_orphan"), b"orphan").unwrap();
-        }
-        let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.get("w", &a.id).unwrap(), Some(a.clone()));
-        assert_eq!(std::fs::read(store.blob_path(&b.id)).unwrap(), b"beta");
-        assert!(!store.blob_path("file_orphan").exists());
-        assert_eq!(
-            std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
-            0
-        );
-        let c = put(&store, "w", b"c", u64::MAX).unwrap();
-        assert!(c.seq > b.seq, "sequence numbers continue after a restart");
-    }
-
-    #[test]
-    fn quota_counts_live_bytes_of_the_workspace() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        put(&store, "w", b"12345", 8).unwrap();
-        assert!(matches!(
-            put(&store, "w", b"1234", 8),
-            Err(StoreError::QuotaExceeded { quota: 8, used: 5 })
-        ));
-        put(&store, "other", b"1234", 8).unwrap();
-        assert_eq!(store.count().unwrap(), 2);
-        assert_eq!(
-            std::fs::read_dir(dir.path().join("blobs")).unwrap().count(),
-            2,
-            "a refused upload leaves no blob"
-        );
-    }
-
-    #[test]
-    fn listing_walks_both_ways_and_deletes_remove_bytes() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let files: Vec<FileRecord> = (0..5)
-            .map(|i| put(&store, "w", &[i], u64::MAX).unwrap())
-            .collect();
-        let ids = |v: Vec<FileRecord>| v.into_iter().map(|f| f.id).collect::<Vec<_>>();
-        assert_eq!(
-            ids(store.list("w", None, Start::Newest, 2, 0).unwrap()),
-            [files[4].id.clone(), files[3].id.clone()]
-        );
-        assert_eq!(
-            ids(store
-                .list("w", None, Start::OlderThan(files[3].seq), 2, 0)
-                .unwrap()),
-            [files[2].id.clone(), files[1].id.clone()]
-        );
-        assert_eq!(
-            ids(store
-                .list("w", None, Start::NewerThan(files[1].seq), 2, 0)
-                .unwrap()),
-            [files[3].id.clone(), files[2].id.clone()]
-        );
-        assert!(store.delete("w", &files[2].id).unwrap());
-        assert!(!store.blob_path(&files[2].id).exists());
-        assert!(!store.delete("w", &files[2].id).unwrap());
-        assert!(
-            !store.delete("other", &files[1].id).unwrap(),
-            "another workspace cannot delete it"
-        );
-        assert_eq!(
-            ids(store
-                .by_ids(
-                    "w",
-                    &[
-                        files[0].id.clone(),
-                        files[2].id.clone(),
-                        files[4].id.clone()
-                    ],
-                    0
-                )
-                .unwrap()),
-            [files[4].id.clone(), files[0].id.clone()]
-        );
-    }
-}
+#[path = "store_tests.rs"]
+mod tests;

@@ -45,7 +45,7 @@ pub(crate) enum WriteError {
     /// More than the workspace has left.
     QuotaExceeded,
     /// The body itself failed (the client went away, bad framing).
-    Body(String),
+    Body(Box<dyn std::error::Error + Send + Sync>),
     /// The disk failed.
     Io(std::io::Error),
 }
@@ -60,7 +60,7 @@ pub(crate) async fn write_stream<S, E>(
 ) -> Result<u64, WriteError>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
-    E: std::fmt::Display,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let file = tokio::fs::File::create(temp.path())
         .await
@@ -68,7 +68,7 @@ where
     let mut out = tokio::io::BufWriter::with_capacity(256 * 1024, file);
     let mut size: u64 = 0;
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| WriteError::Body(e.to_string()))?;
+        let chunk = chunk.map_err(|e| WriteError::Body(e.into()))?;
         size += chunk.len() as u64;
         if size > max_size {
             return Err(WriteError::TooLarge);

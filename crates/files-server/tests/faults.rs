@@ -122,8 +122,10 @@ async fn broken_bodies_and_dropped_connections() {
 
 #[tokio::test]
 async fn admin_routes_script_faults_create_files_and_move_the_clock() {
-    let server = start(ServerConfig::new().admin(true)).await;
-    let admin = Peer::new(&server, Gen::Ga).with_key(None);
+    let server = start(ServerConfig::new().admin_token("t0ken")).await;
+    let admin = Peer::new(&server, Gen::Ga)
+        .with_key(None)
+        .with_admin_token("t0ken");
     let queued = admin
         .send(
             Method::POST,

@@ -1,4 +1,9 @@
-//! Admin routes under `/_admin/v1/`, served only when the config enables them:
+//! Admin routes under `/_admin/v1/`, served only when the config has an admin
+//! token, and only to requests whose `x-admin-token` matches it (compared in
+//! constant time). Every input is bounded: the fault body (64 KiB), `times`
+//! (1000), a fault's delay (30 s), a clock move (about 100 years in all), a
+//! generated file (the per-file limit).
+//!
 //!
 //! - `POST /_admin/v1/generated_files?filename=F&mime_type=M[&workspace=W][&scope_id=S]`
 //!   with the raw bytes as the body: stores a platform-generated (downloadable)
@@ -27,7 +32,7 @@ use crate::state::State;
 use crate::store::{FileRecord, NewFile};
 use crate::temp_file::{TempFile, WriteError, write_stream};
 use crate::wire::{ApiError, Body, json_response, metadata};
-use crate::{Fault, FaultRoute};
+use crate::{AdminToken, Fault, FaultRoute};
 
 /// A platform-generated file to create (what skills and code execution produce).
 ///
@@ -97,7 +102,7 @@ pub(crate) async fn create_generated<S, E>(
 ) -> Result<FileRecord, ApiError>
 where
     S: futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
-    E: std::fmt::Display,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     validate_filename(&filename).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let mime_type = mime_type.unwrap_or_else(|| files_types::guess_mime_type(&filename));
@@ -108,7 +113,7 @@ where
         .map_err(|err| match err {
             WriteError::TooLarge => ApiError::too_large(state.config.max_file_size),
             WriteError::QuotaExceeded => ApiError::internal("unreachable quota"),
-            WriteError::Body(message) => ApiError::bad_request(message),
+            WriteError::Body(err) => ApiError::bad_request(err.to_string()),
             WriteError::Io(err) => ApiError::internal(err.to_string()),
         })?;
     let new = NewFile {
@@ -133,6 +138,73 @@ struct FaultRequest {
 
 fn one() -> usize {
     1
+}
+
+/// The largest fault-script body.
+const MAX_FAULT_BODY: usize = 64 * 1024;
+
+/// The most answers one fault request may script.
+pub(crate) const MAX_FAULT_TIMES: usize = 1000;
+
+/// The most faults waiting at once.
+const MAX_QUEUED_FAULTS: usize = 10_000;
+
+/// The longest delay a fault may script.
+const MAX_FAULT_DELAY_MS: u64 = 30_000;
+
+/// The longest scripted `retry-after` or `error_type`.
+const MAX_FAULT_TEXT: usize = 128;
+
+/// Lets the request through when its `x-admin-token` is the token, compared in
+/// constant time; else 401.
+pub(crate) fn authorize(token: &AdminToken, headers: &http::HeaderMap) -> Result<(), ApiError> {
+    use subtle::ConstantTimeEq;
+    let sent = headers
+        .get("x-admin-token")
+        .map(http::HeaderValue::as_bytes)
+        .unwrap_or_default();
+    if bool::from(sent.ct_eq(token.expose().as_bytes())) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            files_types::ErrorType::AuthenticationError,
+            "the admin routes need the server's admin token in x-admin-token",
+        ))
+    }
+}
+
+/// Refuses a fault whose inputs are out of bounds.
+fn check_fault(request: &FaultRequest) -> Result<(), ApiError> {
+    if request.times == 0 || request.times > MAX_FAULT_TIMES {
+        return Err(ApiError::bad_request(format!(
+            "times: must be 1..={MAX_FAULT_TIMES}"
+        )));
+    }
+    match &request.fault {
+        Fault::SlowBody { delay_ms } if *delay_ms > MAX_FAULT_DELAY_MS => Err(
+            ApiError::bad_request(format!("delay_ms: at most {MAX_FAULT_DELAY_MS}")),
+        ),
+        Fault::Status {
+            status,
+            error_type,
+            retry_after,
+            ..
+        } => {
+            if !(400..=599).contains(status) {
+                return Err(ApiError::bad_request("status: must be 400..=599"));
+            }
+            let too_long =
+                |v: &Option<String>| v.as_ref().is_some_and(|v| v.len() > MAX_FAULT_TEXT);
+            if too_long(error_type) || too_long(retry_after) {
+                return Err(ApiError::bad_request(format!(
+                    "error_type and retry_after: at most {MAX_FAULT_TEXT} bytes"
+                )));
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 pub(crate) async fn admin(
@@ -167,14 +239,23 @@ pub(crate) async fn admin(
             ))
         }
         (Method::POST, "faults") => {
-            let body = request
-                .into_body()
+            let body = http_body_util::Limited::new(request.into_body(), MAX_FAULT_BODY)
                 .collect()
                 .await
-                .map_err(|e| ApiError::bad_request(e.to_string()))?
+                .map_err(|e| {
+                    ApiError::bad_request(format!(
+                        "fault: the body cannot be read or exceeds {MAX_FAULT_BODY} bytes: {e}"
+                    ))
+                })?
                 .to_bytes();
             let fault: FaultRequest = serde_json::from_slice(&body)
                 .map_err(|e| ApiError::bad_request(format!("fault: {e}")))?;
+            check_fault(&fault)?;
+            if state.faults.len() + fault.times > MAX_QUEUED_FAULTS {
+                return Err(ApiError::bad_request(format!(
+                    "at most {MAX_QUEUED_FAULTS} faults may wait at once"
+                )));
+            }
             state
                 .faults
                 .push_times(fault.route, fault.fault, fault.times);
@@ -191,7 +272,10 @@ pub(crate) async fn admin(
             let seconds: u64 = param("seconds")
                 .and_then(|s| s.parse().ok())
                 .ok_or_else(|| ApiError::bad_request("seconds: an integer is required"))?;
-            state.clock.advance(Duration::from_secs(seconds));
+            state
+                .clock
+                .advance(Duration::from_secs(seconds))
+                .map_err(|e| ApiError::bad_request(format!("seconds: {e}")))?;
             Ok(json_response(
                 StatusCode::OK,
                 &json!({"advanced_seconds": seconds}),

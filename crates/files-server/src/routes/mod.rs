@@ -3,6 +3,7 @@
 pub(crate) mod admin;
 pub(crate) mod file;
 pub(crate) mod list;
+mod part_headers;
 pub(crate) mod upload;
 
 use files_types::{ApiGeneration, ErrorCode, ErrorType};
@@ -22,11 +23,13 @@ pub(crate) fn quota_exceeded(generation: ApiGeneration, quota: u64) -> ApiError 
     }
 }
 
-/// The query pairs of a request, percent-decoded.
+/// The query pairs of a request, percent-decoded. A parameter with an empty
+/// value (`before_id=`) counts as absent, as the API treats it.
 pub(crate) fn query_pairs(uri: &http::Uri) -> Vec<(String, String)> {
     uri.query()
         .map(|q| {
             form_urlencoded::parse(q.as_bytes())
+                .filter(|(_, v)| !v.is_empty())
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect()
         })

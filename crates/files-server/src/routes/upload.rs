@@ -1,4 +1,9 @@
-//! `POST /v1/files`: a streamed multipart upload.
+//! `POST /v1/files`: a streamed multipart upload, bounded by construction:
+//! part headers by [`PART_HEADER_LIMIT`], the whole stream by multer's
+//! whole-stream limit (the per-file limit plus framing), non-file fields by
+//! multer's per-field limit, the file part by the per-file limit and the quota
+//! as it streams to disk. Parts other than `file` and `expires_in_seconds` are
+//! read past and ignored, whatever their names.
 
 use std::sync::Arc;
 
@@ -8,6 +13,7 @@ use http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
+use crate::routes::part_headers::{HeaderBudget, Metered, PART_HEADER_LIMIT};
 use crate::routes::quota_exceeded;
 use crate::state::State;
 use crate::store::{NewFile, StoreError};
@@ -18,11 +24,13 @@ use crate::wire::{ApiError, Body, json_response, metadata};
 /// so that a client still sending gets the answer instead of a reset connection.
 const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
 
-/// The largest non-file part (`expires_in_seconds` is a few digits).
+/// The largest `expires_in_seconds` part (a few digits).
 const FIELD_LIMIT: u64 = 64 * 1024;
 
-/// Room for the multipart framing around the file's bytes.
-const FRAMING_SLACK: u64 = 64 * 1024;
+/// Room for the multipart framing around the file's bytes (and small extra parts).
+const FRAMING_SLACK: u64 = 1024 * 1024;
+
+type Multipart = multer::Multipart<'static>;
 
 pub(crate) async fn upload(
     state: &Arc<State>,
@@ -49,33 +57,66 @@ pub(crate) async fn upload(
         return Err(ApiError::too_large(max));
     }
 
-    // The file part streams to disk; every other part is read into memory, so it
-    // gets a small limit (a chunked body could otherwise send an endless field).
+    // The file part streams to disk and unknown parts are read past; only
+    // `expires_in_seconds` is read into memory, so it gets a small limit.
     let limits = multer::Constraints::new().size_limit(
         multer::SizeLimit::new()
-            .per_field(FIELD_LIMIT)
-            .for_field("file", u64::MAX),
+            .whole_stream(max.saturating_add(FRAMING_SLACK))
+            .per_field(u64::MAX)
+            .for_field("expires_in_seconds", FIELD_LIMIT),
     );
-    let mut multipart = multer::Multipart::with_constraints(
+    let budget = Arc::new(HeaderBudget::default());
+    let body = Metered::new(
         request.into_body().into_data_stream(),
-        boundary,
-        limits,
+        Arc::clone(&budget),
+        PART_HEADER_LIMIT,
     );
-    match receive(state, &mut multipart, generation, workspace).await {
+    let mut multipart = multer::Multipart::with_constraints(body, boundary, limits);
+    match receive(state, &mut multipart, &budget, generation, workspace).await {
         Ok(response) => Ok(response),
         Err(err) => {
-            drain_multipart(&mut multipart).await;
+            drain_multipart(&mut multipart, &budget).await;
             Err(err)
         }
     }
 }
 
+/// The next part, its headers read within the budget.
+async fn next_part(
+    multipart: &mut Multipart,
+    budget: &HeaderBudget,
+    max: u64,
+) -> Result<Option<multer::Field<'static>>, ApiError> {
+    budget.arm();
+    let part = multipart.next_field().await;
+    budget.disarm();
+    part.map_err(|err| {
+        if budget.exceeded() {
+            ApiError::bad_request(format!(
+                "The multipart body could not be read: part headers exceed {PART_HEADER_LIMIT} bytes"
+            ))
+        } else {
+            body_error(err, max)
+        }
+    })
+}
+
+/// A multer error as an answer: too large for the stream limit is 413.
+fn body_error(err: multer::Error, max: u64) -> ApiError {
+    match err {
+        multer::Error::StreamSizeExceeded { .. } => ApiError::too_large(max),
+        other => bad_body(other),
+    }
+}
+
 async fn receive(
     state: &Arc<State>,
-    multipart: &mut multer::Multipart<'static>,
+    multipart: &mut Multipart,
+    budget: &HeaderBudget,
     generation: ApiGeneration,
     workspace: String,
 ) -> Result<Response<Body>, ApiError> {
+    let max = state.config.max_file_size;
     let now_ms = state.clock.now_ms();
     let ws = workspace.clone();
     let used = state.store(move |s| s.usage(&ws, now_ms)).await?;
@@ -84,7 +125,7 @@ async fn receive(
 
     let mut stored: Option<(TempFile, String, String, u64)> = None;
     let mut expires_in_seconds = None;
-    while let Some(field) = multipart.next_field().await.map_err(bad_body)? {
+    while let Some(field) = next_part(multipart, budget, max).await? {
         match field.name() {
             Some("file") => {
                 if stored.is_some() {
@@ -92,7 +133,7 @@ async fn receive(
                         "file: exactly one file part is allowed",
                     ));
                 }
-                let part_mime = field.content_type().map(ToString::to_string);
+                let part_mime = part_content_type(&field)?;
                 let filename = filename_of(field.file_name(), part_mime.as_deref(), generation)?;
                 let mime_type =
                     part_mime.unwrap_or_else(|| files_types::guess_mime_type(&filename));
@@ -103,7 +144,10 @@ async fn receive(
                         .map_err(|err| match err {
                             WriteError::TooLarge => ApiError::too_large(state.config.max_file_size),
                             WriteError::QuotaExceeded => quota_exceeded(generation, quota),
-                            WriteError::Body(message) => bad_body(message),
+                            WriteError::Body(err) => match err.downcast::<multer::Error>() {
+                                Ok(err) => body_error(*err, max),
+                                Err(err) => bad_body(err),
+                            },
                             WriteError::Io(err) => {
                                 tracing::error!(error = %err, "cannot write an upload");
                                 ApiError::internal("Internal server error")
@@ -117,7 +161,7 @@ async fn receive(
                         "expires_in_seconds: not available in this API version (use the GA generation)",
                     ));
                 }
-                let text = field.text().await.map_err(bad_body)?;
+                let text = field.text().await.map_err(|e| body_error(e, max))?;
                 let seconds: u64 = text.trim().parse().map_err(|_| {
                     ApiError::bad_request(format!("expires_in_seconds: {text:?} is not an integer"))
                 })?;
@@ -126,9 +170,14 @@ async fn receive(
                 expires_in_seconds = Some(seconds);
             }
             _ => {
-                // Unknown parts are read and ignored.
+                // Unknown parts, whatever their names, are read past and ignored.
                 let mut field = field;
-                while field.chunk().await.map_err(bad_body)?.is_some() {}
+                while field
+                    .chunk()
+                    .await
+                    .map_err(|e| body_error(e, max))?
+                    .is_some()
+                {}
             }
         }
     }
@@ -217,13 +266,28 @@ fn filename_of(
     Ok(name)
 }
 
+/// The file part's own `Content-Type`, checked as the client checks it
+/// (`type/subtype`, at most 255 characters); `None` when the part has none.
+fn part_content_type(field: &multer::Field<'static>) -> Result<Option<String>, ApiError> {
+    let Some(value) = field.headers().get(http::header::CONTENT_TYPE) else {
+        return Ok(None);
+    };
+    let text = value
+        .to_str()
+        .map_err(|_| ApiError::bad_request("file: the part's Content-Type is not ASCII"))?
+        .trim();
+    files_types::validate_mime_type(text)
+        .map_err(|e| ApiError::bad_request(format!("file: {e}")))?;
+    Ok(Some(text.to_owned()))
+}
+
 fn bad_body(err: impl std::fmt::Display) -> ApiError {
     ApiError::bad_request(format!("The multipart body could not be read: {err}"))
 }
 
-async fn drain_multipart(multipart: &mut multer::Multipart<'static>) {
+async fn drain_multipart(multipart: &mut Multipart, budget: &HeaderBudget) {
     let mut drained: u64 = 0;
-    while let Ok(Some(mut field)) = multipart.next_field().await {
+    while let Ok(Some(mut field)) = next_part(multipart, budget, u64::MAX).await {
         while let Ok(Some(chunk)) = field.chunk().await {
             drained += chunk.len() as u64;
             if drained > DRAIN_LIMIT {

@@ -32,6 +32,7 @@ pub struct Peer {
     client: Client<HttpConnector, Full<Bytes>>,
     pub base: String,
     pub key: Option<String>,
+    pub admin_token: Option<String>,
     pub generation: Gen,
 }
 
@@ -68,8 +69,15 @@ impl Peer {
             client: Client::builder(TokioExecutor::new()).build_http(),
             base: server.base_url().to_owned(),
             key: Some("sk-test".into()),
+            admin_token: None,
             generation,
         }
+    }
+
+    /// Sends `x-admin-token: token` with every request.
+    pub fn with_admin_token(mut self, token: &str) -> Self {
+        self.admin_token = Some(token.to_owned());
+        self
     }
 
     pub fn with_key(mut self, key: Option<&str>) -> Self {
@@ -89,6 +97,9 @@ impl Peer {
             .uri(format!("{}{path}", self.base));
         if let Some(key) = &self.key {
             request = request.header("x-api-key", key);
+        }
+        if let Some(token) = &self.admin_token {
+            request = request.header("x-admin-token", token);
         }
         match self.generation {
             Gen::Beta => {

@@ -1,0 +1,167 @@
+//! The files-server program as a child process: one owner per data directory,
+//! and memory that stays flat under a malformed upload (measured from the
+//! child's /proc status). Every child is killed when its guard drops.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const BOUND: Duration = Duration::from_secs(20);
+
+/// A running files-server; killed on drop.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_files-server"));
+    command
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+fn spawn(args: &[&str]) -> Server {
+    let mut child = command(args).spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = send.send(line);
+    });
+    let line = receive.recv_timeout(BOUND).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    Server { child, addr }
+}
+
+/// A field of /proc/PID/status, in KiB.
+fn status_kib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"))
+}
+
+fn get_files(addr: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    stream
+        .write_all(
+            b"GET /v1/files HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\nConnection: close\r\n\r\n",
+        )
+        .unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+}
+
+#[test]
+fn a_second_server_on_the_same_directory_exits_at_once_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let data_arg = data.to_str().unwrap();
+    let mut first = spawn(&["--data-dir", data_arg]);
+    assert!(get_files(&first.addr).starts_with("HTTP/1.1 200"));
+
+    let mut second = command(&["--data-dir", data_arg]).spawn().unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > BOUND {
+            let _ = second.kill();
+            panic!("the second server is still running");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    second
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!status.success(), "{status}");
+    assert!(stderr.contains(data_arg), "{stderr}");
+    assert!(stderr.contains("in use"), "{stderr}");
+    assert!(
+        get_files(&first.addr).starts_with("HTTP/1.1 200"),
+        "the first is unharmed"
+    );
+
+    // A kill -9 lets go of the lock: the next server starts.
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let third = spawn(&["--data-dir", data_arg]);
+    assert!(get_files(&third.addr).starts_with("HTTP/1.1 200"));
+}
+
+/// Sends a chunked multipart body whose part headers never end, up to `total`
+/// bytes or until the server stops reading; returns what the server answered.
+fn send_endless_part_headers(addr: &str, total: usize) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_write_timeout(Some(BOUND)).unwrap();
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    let head = "POST /v1/files HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\n\
+                Content-Type: multipart/form-data; boundary=X\r\n\
+                Transfer-Encoding: chunked\r\n\r\n";
+    stream.write_all(head.as_bytes()).unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    let mut first = b"--X\r\n".to_vec();
+    first.extend_from_slice(&chunk[5..]);
+    let mut sent = 0;
+    while sent < total {
+        let data = if sent == 0 { &first } else { &chunk };
+        let framed = [format!("{:x}\r\n", data.len()).as_bytes(), data, b"\r\n"].concat();
+        if stream.write_all(&framed).is_err() {
+            break;
+        }
+        sent += data.len();
+    }
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[test]
+fn endless_part_headers_do_not_grow_memory() {
+    let server = spawn(&[]);
+    let pid = server.child.id();
+    assert!(get_files(&server.addr).starts_with("HTTP/1.1 200"));
+    let idle_kib = status_kib(pid, "VmRSS:");
+    let answer = send_endless_part_headers(&server.addr, 400 << 20);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer:?}");
+    let peak_kib = status_kib(pid, "VmHWM:");
+    let grew_mib = peak_kib.saturating_sub(idle_kib) / 1024;
+    assert!(
+        grew_mib < 48,
+        "resident memory grew by {grew_mib} MiB (idle {idle_kib} KiB, peak {peak_kib} KiB)"
+    );
+    assert!(
+        get_files(&server.addr).starts_with("HTTP/1.1 200"),
+        "still answering"
+    );
+}
