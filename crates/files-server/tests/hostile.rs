@@ -267,3 +267,27 @@ async fn fidelity_405_empty_query_values_unknown_parts_and_part_types() {
         );
     }
 }
+
+#[tokio::test]
+async fn many_half_sent_headers_do_not_lock_out_real_clients() {
+    let server = start(
+        ServerConfig::new()
+            .max_connections(32)
+            .header_read_timeout(Duration::from_millis(300)),
+    )
+    .await;
+    let mut hostile = Vec::new();
+    for _ in 0..200 {
+        let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
+        let _ = stream
+            .write_all(b"POST /v1/files HTTP/1.1\r\nHost: x\r\nx-api")
+            .await;
+        hostile.push(stream);
+    }
+    // Every slot is taken by a half-sent header; each is cut after 300 ms, so a
+    // real client is served within a bounded time (the peer's own 30 s bound).
+    let peer = Peer::new(&server, Gen::Ga);
+    let id = peer.put("real.txt", b"real").await;
+    assert!(id.starts_with("file_"));
+    drop(hostile);
+}
