@@ -102,9 +102,11 @@ impl Transport for HyperTransport {
         let over_tls = request.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
         let connect_timeout = self.connect_timeout;
         send_with_timeouts(request, self.timeouts, |request| async move {
-            let response = self.client.request(request).await.map_err(|err| {
-                classify::client_error(err, &host, over_tls, connect_timeout)
-            })?;
+            let response = self
+                .client
+                .request(request)
+                .await
+                .map_err(|err| classify::client_error(err, &host, over_tls, connect_timeout))?;
             Ok(response.map(|incoming| {
                 ResponseBody::new(IncomingBody::new(incoming, host.into(), over_tls))
             }))

@@ -220,10 +220,10 @@ pub mod fake;
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub mod hyper_transport;
+pub mod request_body;
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod reqwest_transport;
-pub mod request_body;
 pub mod response_body;
 pub mod timeout;
 pub mod transport;
@@ -232,10 +232,10 @@ pub use error::{BoxError, TimeoutPhase, TransportError, TransportErrorKind};
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use hyper_transport::{HyperTransport, HyperTransportBuilder};
+pub use request_body::{BodyStream, RequestBody};
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub use reqwest_transport::ReqwestTransport;
-pub use request_body::{BodyStream, RequestBody};
 pub use response_body::ResponseBody;
 /// The rustls version used by `HyperTransport`, for building a custom
 /// [`rustls::ClientConfig`] or certificates with the same types.

@@ -211,10 +211,7 @@ mod tests {
     fn debug_leaves_out_the_clients_default_headers() {
         let mut headers = http::HeaderMap::new();
         headers.insert("x-api-key", http::HeaderValue::from_static("sk-secret"));
-        let client = client_builder()
-            .default_headers(headers)
-            .build()
-            .unwrap();
+        let client = client_builder().default_headers(headers).build().unwrap();
         let debug = format!("{:?}", ReqwestTransport::new(client));
         assert!(debug.contains("ReqwestTransport"), "{debug}");
         assert!(!debug.contains("sk-secret"), "{debug}");

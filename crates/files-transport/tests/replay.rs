@@ -87,12 +87,20 @@ async fn bytes_body_sent_twice_yields_identical_bytes() {
         let server = echo_server().await;
         let transport = HyperTransport::new().unwrap();
         let template = RequestBody::from_bytes("same bytes");
-        let first = send_text(&transport, server.url("/"), template.try_clone().expect("a body for this attempt"))
-            .await
-            .unwrap();
-        let second = send_text(&transport, server.url("/"), template.try_clone().expect("a body for this attempt"))
-            .await
-            .unwrap();
+        let first = send_text(
+            &transport,
+            server.url("/"),
+            template.try_clone().expect("a body for this attempt"),
+        )
+        .await
+        .unwrap();
+        let second = send_text(
+            &transport,
+            server.url("/"),
+            template.try_clone().expect("a body for this attempt"),
+        )
+        .await
+        .unwrap();
         assert_eq!(first, "10|same bytes");
         assert_eq!(first, second);
     })
@@ -111,9 +119,13 @@ async fn one_shot_body_refuses_a_second_send() {
             ]),
             Some(9),
         );
-        let first = send_text(&transport, server.url("/"), template.try_clone().expect("a body for this attempt"))
-            .await
-            .unwrap();
+        let first = send_text(
+            &transport,
+            server.url("/"),
+            template.try_clone().expect("a body for this attempt"),
+        )
+        .await
+        .unwrap();
         assert_eq!(first, "9|only once");
         assert!(template.try_clone().is_none(), "spent: no second attempt");
 
@@ -143,17 +155,25 @@ async fn one_shot_body_survives_an_attempt_that_sent_nothing() {
             Some(10),
         );
         let refused = format!("http://127.0.0.1:{}/", support::refused_port());
-        let err = send_text(&transport, refused, template.try_clone().expect("a body for this attempt"))
-            .await
-            .unwrap_err();
+        let err = send_text(
+            &transport,
+            refused,
+            template.try_clone().expect("a body for this attempt"),
+        )
+        .await
+        .unwrap_err();
         assert_eq!(err.kind(), TransportErrorKind::Connect, "{err}");
         assert!(
             template.try_clone().is_some(),
             "a failed connect sends no byte, so a retry is safe"
         );
-        let retried = send_text(&transport, server.url("/"), template.try_clone().expect("a body for this attempt"))
-            .await
-            .unwrap();
+        let retried = send_text(
+            &transport,
+            server.url("/"),
+            template.try_clone().expect("a body for this attempt"),
+        )
+        .await
+        .unwrap();
         assert_eq!(retried, "10|still here");
     })
     .await;
