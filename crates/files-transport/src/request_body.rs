@@ -740,9 +740,11 @@ mod tests {
         assert!(!debug.contains("secret-token"));
     }
 
-    /// A tiny unbounded channel as a stream, without extra dependencies.
-    struct Sender(Arc<Mutex<(Vec<Bytes>, bool, Option<std::task::Waker>)>>);
-    struct Receiver(Arc<Mutex<(Vec<Bytes>, bool, Option<std::task::Waker>)>>);
+    /// A tiny unbounded channel as a stream, without extra dependencies:
+    /// queued chunks, closed, the receiver's waker.
+    type Channel = Arc<Mutex<(Vec<Bytes>, bool, Option<std::task::Waker>)>>;
+    struct Sender(Channel);
+    struct Receiver(Channel);
 
     impl Sender {
         fn send(&self, bytes: Bytes) {

@@ -55,7 +55,7 @@ use crate::transport::Transport;
 /// * Request bodies stream, with `Content-Length` when their length is known
 ///   (chunked otherwise); response bodies stream.
 /// * Errors map onto the same [`TransportErrorKind`]s as
-///   [`HyperTransport`](crate::HyperTransport)'s, so retries behave the same;
+///   `HyperTransport`'s, so retries behave the same;
 ///   messages and sources name the host only, never the URL.
 /// * Pool, write and read timeouts work as over hyper; the connect timeout is
 ///   the client's own (see the [module docs](self)).
@@ -112,7 +112,7 @@ impl ReqwestTransport {
 
     /// A transport sending through `client`, with default pool, write and
     /// read limits; a [`Timeouts`] extension on a request wins over them,
-    /// phase by phase (as [`HyperTransportBuilder::timeouts`](crate::HyperTransportBuilder::timeouts)).
+    /// phase by phase (as `HyperTransportBuilder::timeouts`).
     ///
     /// ```
     /// # let _ = rustls::crypto::ring::default_provider().install_default();

@@ -59,7 +59,7 @@ impl Body for SyncRequestBody {
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.size_hint.clone()
+        self.size_hint
     }
 }
 
