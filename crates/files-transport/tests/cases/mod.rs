@@ -268,6 +268,10 @@ pub async fn sequential_requests_reuse_one_connection(make: Make) {
         let response = transport.send(get(server.url("/ping"))).await.unwrap();
         let body = response.into_body().collect_capped(64).await.unwrap();
         assert_eq!(body, "pong");
+        // hyper-util hands a finished HTTP/1.1 connection back to its pool
+        // on a background task: give it a moment (a liveness wait, not a
+        // speed assertion), or the next request may open a second one.
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(
         server.accepted(),
