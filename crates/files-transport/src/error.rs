@@ -178,7 +178,8 @@ pub struct TransportError {
     kind: TransportErrorKind,
     message: Cow<'static, str>,
     host: Option<String>,
-    timeout: Option<(TimeoutPhase, std::time::Duration)>,
+    /// The phase that timed out and its limit, when known.
+    timeout: Option<(TimeoutPhase, Option<std::time::Duration>)>,
     source: Option<BoxError>,
 }
 
@@ -212,7 +213,17 @@ impl TransportError {
             TransportErrorKind::Timeout,
             format!("{} {limit:?}", phase.describe()),
         );
-        err.timeout = Some((phase, limit));
+        err.timeout = Some((phase, Some(limit)));
+        err
+    }
+
+    /// A [`Timeout`](TransportErrorKind::Timeout) error for `phase` whose
+    /// limit the HTTP stack does not say (e.g. a `reqwest::Client`'s own
+    /// connect timeout): [`timeout_after`](Self::timeout_after) is `None`.
+    #[cfg(feature = "reqwest")]
+    pub(crate) fn timeout_of_unknown_limit(phase: TimeoutPhase, message: &'static str) -> Self {
+        let mut err = Self::new(TransportErrorKind::Timeout, message);
+        err.timeout = Some((phase, None));
         err
     }
 
@@ -222,10 +233,12 @@ impl TransportError {
         self.timeout.map(|(phase, _)| phase)
     }
 
-    /// The limit that passed, for [`Timeout`](TransportErrorKind::Timeout) errors.
+    /// The limit that passed, for [`Timeout`](TransportErrorKind::Timeout)
+    /// errors whose limit is known (a limit set inside a host's own HTTP
+    /// client, such as a `reqwest::Client`'s connect timeout, is not).
     #[must_use]
     pub fn timeout_after(&self) -> Option<std::time::Duration> {
-        self.timeout.map(|(_, limit)| limit)
+        self.timeout.and_then(|(_, limit)| limit)
     }
 
     /// Attaches the underlying error, returned by [`StdError::source`].
@@ -355,6 +368,24 @@ pub(crate) fn host_of(uri: &http::Uri) -> Option<String> {
     })
 }
 
+/// Checks the URI is absolute `http`/`https` with a host; returns `host[:port]`.
+#[cfg(any(feature = "hyper", feature = "reqwest"))]
+pub(crate) fn check_uri(uri: &http::Uri) -> Result<String, TransportError> {
+    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    match host_of(uri) {
+        Some(host) if scheme_ok => Ok(host),
+        Some(host) => Err(TransportError::new(
+            TransportErrorKind::InvalidRequest,
+            "request URI must use the http or https scheme",
+        )
+        .with_host(host)),
+        None => Err(TransportError::new(
+            TransportErrorKind::InvalidRequest,
+            "request URI must be absolute (scheme and host)",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,5 +451,21 @@ mod tests {
         assert!(err.has_source_of_type::<Inner>());
         assert!(err.has_source_of_type::<std::io::Error>());
         assert!(!err.has_source_of_type::<std::fmt::Error>());
+    }
+
+    #[cfg(any(feature = "hyper", feature = "reqwest"))]
+    #[test]
+    fn check_uri_requires_absolute_http_uris() {
+        let uri: http::Uri = "/v1/files".parse().unwrap();
+        assert_eq!(
+            check_uri(&uri).unwrap_err().kind(),
+            TransportErrorKind::InvalidRequest
+        );
+        let uri: http::Uri = "ftp://example.com/x".parse().unwrap();
+        let err = check_uri(&uri).unwrap_err();
+        assert_eq!(err.kind(), TransportErrorKind::InvalidRequest);
+        assert_eq!(err.host(), Some("example.com"));
+        let uri: http::Uri = "https://example.com:8443/v1?x=1".parse().unwrap();
+        assert_eq!(check_uri(&uri).unwrap(), "example.com:8443");
     }
 }

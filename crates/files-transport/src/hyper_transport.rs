@@ -18,7 +18,7 @@ use rustls::pki_types::CertificateDer;
 
 use self::connector::TimeoutConnector;
 use self::incoming::IncomingBody;
-use crate::error::{TransportError, TransportErrorKind, host_of};
+use crate::error::{TransportError, TransportErrorKind, check_uri};
 use crate::request_body::RequestBody;
 use crate::response_body::ResponseBody;
 use crate::timeout::{DEFAULT_CONNECT_TIMEOUT, Timeouts, send_with_timeouts};
@@ -110,23 +110,6 @@ impl Transport for HyperTransport {
             }))
         })
         .await
-    }
-}
-
-/// Checks the URI is absolute `http`/`https` with a host; returns `host[:port]`.
-fn check_uri(uri: &http::Uri) -> Result<String, TransportError> {
-    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
-    match host_of(uri) {
-        Some(host) if scheme_ok => Ok(host),
-        Some(host) => Err(TransportError::new(
-            TransportErrorKind::InvalidRequest,
-            "request URI must use the http or https scheme",
-        )
-        .with_host(host)),
-        None => Err(TransportError::new(
-            TransportErrorKind::InvalidRequest,
-            "request URI must be absolute (scheme and host)",
-        )),
     }
 }
 
@@ -376,20 +359,5 @@ mod tests {
             .http1_only()
             .build()
             .unwrap();
-    }
-
-    #[test]
-    fn check_uri_requires_absolute_http_uris() {
-        let uri: http::Uri = "/v1/files".parse().unwrap();
-        assert_eq!(
-            check_uri(&uri).unwrap_err().kind(),
-            TransportErrorKind::InvalidRequest
-        );
-        let uri: http::Uri = "ftp://example.com/x".parse().unwrap();
-        let err = check_uri(&uri).unwrap_err();
-        assert_eq!(err.kind(), TransportErrorKind::InvalidRequest);
-        assert_eq!(err.host(), Some("example.com"));
-        let uri: http::Uri = "https://example.com:8443/v1?x=1".parse().unwrap();
-        assert_eq!(check_uri(&uri).unwrap(), "example.com:8443");
     }
 }

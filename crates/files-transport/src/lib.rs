@@ -6,6 +6,79 @@
 //! [`TransportError`]. That trait is the seam that lets an application bring
 //! its own HTTP stack and lets tests script the network.
 //!
+//! # Sending a request
+//!
+//! The crate works alone, without the SDK client above it. Over the
+//! built-in `HyperTransport` (feature `hyper`, default):
+//!
+//! ```
+//! # #[cfg(feature = "hyper")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+//! # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! # let base = format!("http://{}", listener.local_addr()?);
+//! # tokio::spawn(async move {
+//! #     let (mut socket, _) = listener.accept().await.unwrap();
+//! #     let mut buf = [0u8; 1024];
+//! #     let _ = socket.read(&mut buf).await;
+//! #     let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}").await;
+//! # });
+//! use std::time::Duration;
+//! use files_transport::{HyperTransport, RequestBody, Timeouts, Transport};
+//!
+//! let transport = HyperTransport::new()?;
+//! let mut request = http::Request::get(format!("{base}/v1/files/file_011"))
+//!     .header("anthropic-version", "2023-06-01")
+//!     .body(RequestBody::empty())?;
+//! // Per-request phase limits: pool, write and read.
+//! request.extensions_mut().insert(Timeouts::uniform(Duration::from_secs(30)));
+//! let response = transport.send(request).await?;
+//! assert_eq!(response.status(), http::StatusCode::OK);
+//! assert_eq!(response.into_body().collect_capped(1 << 20).await?, "{}");
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "hyper"))]
+//! # fn main() {}
+//! ```
+//!
+//! Over the host application's own `reqwest::Client` (feature `reqwest`):
+//!
+//! ```
+//! # #[cfg(feature = "reqwest")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # // This crate's tests build reqwest with `rustls-no-provider`.
+//! # let _ = rustls::crypto::ring::default_provider().install_default();
+//! # use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+//! # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! # let base = format!("http://{}", listener.local_addr()?);
+//! # tokio::spawn(async move {
+//! #     let (mut socket, _) = listener.accept().await.unwrap();
+//! #     let mut buf = [0u8; 1024];
+//! #     let _ = socket.read(&mut buf).await;
+//! #     let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}").await;
+//! # });
+//! use std::time::Duration;
+//! use files_transport::{ReqwestTransport, RequestBody, Timeouts, Transport};
+//!
+//! let client = reqwest::Client::builder()
+//!     .connect_timeout(Duration::from_secs(5))
+//!     .build()?;
+//! let transport =
+//!     ReqwestTransport::with_timeouts(client, Timeouts::uniform(Duration::from_secs(600)));
+//! let request = http::Request::get(format!("{base}/v1/files/file_011"))
+//!     .body(RequestBody::empty())?;
+//! let response = transport.send(request).await?;
+//! assert_eq!(response.into_body().collect_capped(1 << 20).await?, "{}");
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "reqwest"))]
+//! # fn main() {}
+//! ```
+//!
+//! # What is inside
+//!
 //! * [`RequestBody`] is empty, bytes, or a stream; a stream is either
 //!   *replayable* (a factory yields a fresh stream per attempt) or
 //!   *one-shot*. The body itself says whether it can be sent again.
@@ -22,6 +95,10 @@
 //! * `HyperTransport` (feature `hyper`, on by default) is the production
 //!   transport: hyper 1, hyper-util's connection pool, rustls with the *ring*
 //!   provider passed explicitly, HTTP/1.1 and HTTP/2 by ALPN.
+//! * `ReqwestTransport` (feature `reqwest`) sends through the host's own
+//!   `reqwest::Client` (reqwest 0.13), with the same error kinds and phase
+//!   timeouts; the connect timeout is the client's own (see
+//!   `reqwest_transport`).
 //! * `fake::FakeTransport` (feature `test-util`) captures requests and answers
 //!   from a script.
 //!
@@ -32,10 +109,12 @@
 //! | `hyper` | yes | `HyperTransport` and its builder (hyper, hyper-util, hyper-rustls, rustls/ring, tokio) |
 //! | `webpki-roots` | yes | trust the Mozilla roots bundled by `webpki-roots` (implies `hyper`) |
 //! | `native-roots` | no | also trust the operating system's roots via `rustls-native-certs` (implies `hyper`) |
+//! | `reqwest` | no | `ReqwestTransport` over the host's `reqwest::Client` (reqwest 0.13, no reqwest feature forced: the host chooses TLS, HTTP/2, proxies); compiles nothing of the hyper transport |
 //! | `test-util` | no | the `fake` module: `FakeTransport`, `FakeResponse`, `CapturedRequest` |
 //!
 //! With `default-features = false` the crate is only the trait and its types,
-//! for embedders that bring their own client.
+//! for embedders that bring their own client; add `features = ["reqwest"]`
+//! to send through a `reqwest::Client` the application already has.
 //!
 //! # Bringing your own transport
 //!
@@ -130,24 +209,38 @@
 //! # fn main() {}
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[cfg(any(feature = "hyper", feature = "reqwest"))]
+mod cause;
 pub mod error;
 #[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod fake;
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub mod hyper_transport;
 pub mod request_body;
+#[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
+pub mod reqwest_transport;
 pub mod response_body;
 pub mod timeout;
 pub mod transport;
 
 pub use error::{BoxError, TimeoutPhase, TransportError, TransportErrorKind};
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use hyper_transport::{HyperTransport, HyperTransportBuilder};
 pub use request_body::{BodyStream, RequestBody};
+#[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
+pub use reqwest_transport::ReqwestTransport;
 pub use response_body::ResponseBody;
 /// The rustls version used by `HyperTransport`, for building a custom
 /// [`rustls::ClientConfig`] or certificates with the same types.
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use rustls;
 pub use timeout::{DEFAULT_CONNECT_TIMEOUT, Timeouts, send_with_timeouts};
 pub use transport::{SharedTransport, Transport};

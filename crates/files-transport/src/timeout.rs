@@ -17,9 +17,9 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use std::task::{Context, Poll};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -123,6 +123,11 @@ pub(crate) struct SendProgress {
     state: AtomicU8,
     /// Nanoseconds from `base` to the last progress.
     last: AtomicU64,
+    /// The watchdog of [`send_with_timeouts`], woken when the phase changes:
+    /// the HTTP stack may pull the body on another task (hyper's connection
+    /// task) while the send future sleeps, and the next phase's limit may be
+    /// shorter than the current one's.
+    watchdog: Mutex<Option<Waker>>,
 }
 
 impl SendProgress {
@@ -131,6 +136,29 @@ impl SendProgress {
             base: Instant::now(),
             state: AtomicU8::new(if body_is_empty { SENT } else { WAITING }),
             last: AtomicU64::new(0),
+            watchdog: Mutex::new(None),
+        }
+    }
+
+    /// Wakes `waker` on the next phase change.
+    fn register(&self, waker: &Waker) {
+        let mut slot = self.watchdog.lock().unwrap_or_else(PoisonError::into_inner);
+        if !slot
+            .as_ref()
+            .is_some_and(|current| current.will_wake(waker))
+        {
+            *slot = Some(waker.clone());
+        }
+    }
+
+    fn wake_watchdog(&self) {
+        let waker = self
+            .watchdog
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(waker) = waker {
+            waker.wake();
         }
     }
 
@@ -147,6 +175,7 @@ impl SendProgress {
             .is_ok()
         {
             self.touch();
+            self.wake_watchdog();
         }
     }
 
@@ -159,6 +188,7 @@ impl SendProgress {
     pub(crate) fn body_ended(&self) {
         self.state.store(SENT, Ordering::Release);
         self.touch();
+        self.wake_watchdog();
     }
 
     /// The phase under way, its limit and when it runs out (`None`: never).
@@ -235,14 +265,20 @@ where
     request.body_mut().watch(Arc::clone(&progress));
 
     let mut sending = std::pin::pin!(send(request));
-    let mut timer = std::pin::pin!(tokio::time::sleep(NEVER));
+    let never = Instant::now() + NEVER;
+    let mut timer = std::pin::pin!(tokio::time::sleep_until(never));
     loop {
-        let (_, _, deadline) = progress.deadline(&timeouts);
-        let at = deadline.unwrap_or_else(|| Instant::now() + NEVER);
-        timer.as_mut().reset(at);
         let finished = std::future::poll_fn(|cx| {
             if let Poll::Ready(result) = sending.as_mut().poll(cx) {
                 return Poll::Ready(Some(result));
+            }
+            // Registered before the deadline is read: a phase change after
+            // this point wakes us to re-arm the timer for the new phase.
+            progress.register(cx.waker());
+            let (_, _, deadline) = progress.deadline(&timeouts);
+            let at = deadline.unwrap_or(never);
+            if at != timer.deadline() {
+                timer.as_mut().reset(at);
             }
             timer.as_mut().poll(cx).map(|()| None)
         })
@@ -425,6 +461,41 @@ mod tests {
             started.elapsed(),
             Duration::from_secs(35),
             "30 s steady, then 5 s stalled"
+        );
+    }
+
+    /// The body is pulled on another task (as hyper's connection task does)
+    /// while the send future waits for the answer: the write limit, shorter
+    /// than the pool limit, still fires on time.
+    #[tokio::test(start_paused = true)]
+    async fn a_shorter_next_phase_limit_fires_on_time() {
+        let body = RequestBody::replayable(
+            || futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"x"))]),
+            Some(2),
+        );
+        let request = http::Request::post("http://127.0.0.1:9/x")
+            .body(body)
+            .unwrap();
+        let timeouts =
+            Timeouts::uniform(Duration::from_secs(3600)).with_write(Some(Duration::from_secs(2)));
+        let started = Instant::now();
+        let err = send_with_timeouts(request, timeouts, |request| {
+            let mut body = request.into_body();
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                // One byte of the declared two, then the peer stops reading.
+                body.frame().await.unwrap().unwrap();
+                std::future::pending::<()>().await;
+            });
+            std::future::pending()
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Write));
+        assert_eq!(
+            started.elapsed(),
+            Duration::from_secs(3),
+            "1 s waiting, then 2 s stalled"
         );
     }
 

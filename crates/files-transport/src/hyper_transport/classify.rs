@@ -3,29 +3,8 @@
 use std::error::Error as StdError;
 use std::io;
 
+use crate::cause::{causes, has_io_kind};
 use crate::error::{TransportError, TransportErrorKind};
-
-/// The causes of `err`, itself first. Unlike [`StdError::source`], this also
-/// steps *into* custom [`io::Error`]s, whose `source` skips the wrapped error.
-fn causes<'a>(
-    err: &'a (dyn StdError + 'static),
-) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
-    std::iter::successors(Some(err), |&current| {
-        if let Some(io) = current.downcast_ref::<io::Error>()
-            && let Some(inner) = io.get_ref()
-        {
-            return Some(inner as &(dyn StdError + 'static));
-        }
-        current.source()
-    })
-}
-
-fn has_io_kind(err: &(dyn StdError + 'static), kind: io::ErrorKind) -> bool {
-    causes(err).any(|c| {
-        c.downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == kind)
-    })
-}
 
 /// Whether `err` is a failure of the TLS layer: a rustls error anywhere in
 /// the chain or, on a TLS connection, an [`io::ErrorKind::InvalidData`]

@@ -30,6 +30,8 @@ use hyper_util::server::conn::auto;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub mod pki;
+
 /// The response body type of test handlers.
 pub type ServerBody = UnsyncBoxBody<Bytes, io::Error>;
 type HandlerFuture = Pin<Box<dyn Future<Output = Response<ServerBody>> + Send>>;
@@ -224,4 +226,29 @@ pub fn refused_port() -> u16 {
 /// Reads a whole request body (for small bodies).
 pub async fn read_all(req: Request<Incoming>) -> Bytes {
     req.into_body().collect().await.unwrap().to_bytes()
+}
+
+/// A server that reads up to `limit` bytes of each connection and then drops
+/// it, unread data and all (the kernel resets the connection).
+pub async fn cutting_server(limit: usize) -> SilentServer {
+    use tokio::io::AsyncReadExt;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let mut read = 0;
+                while read < limit {
+                    match tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf)).await
+                    {
+                        Ok(Ok(n)) if n > 0 => read += n,
+                        _ => break,
+                    }
+                }
+                drop(stream);
+            });
+        }
+    });
+    SilentServer { addr, task }
 }

@@ -1,0 +1,138 @@
+//! Maps `reqwest::Error`s to [`TransportErrorKind`]s, as
+//! `hyper_transport::classify` maps hyper's: the same failure gets the same
+//! kind over either transport, so retries behave the same.
+//!
+//! reqwest's errors carry the request URL: it is dropped
+//! ([`reqwest::Error::without_url`]) before the error becomes a source, and
+//! only `host[:port]` is recorded.
+
+use std::error::Error as StdError;
+use std::io;
+
+use crate::cause::{causes, has_io_kind};
+use crate::error::{TimeoutPhase, TransportError, TransportErrorKind};
+
+/// Whether `err` is a failure of the TLS layer. reqwest's rustls backend
+/// (tokio-rustls) reports every TLS failure as an
+/// [`io::ErrorKind::InvalidData`] error; only TLS connections count.
+/// Backends that report TLS failures otherwise (native-tls) are not
+/// recognised: their handshake failures come back as
+/// [`Connect`](TransportErrorKind::Connect) errors with the TLS error as
+/// source.
+fn is_tls_failure(err: &(dyn StdError + 'static), over_tls: bool) -> bool {
+    over_tls && has_io_kind(err, io::ErrorKind::InvalidData)
+}
+
+/// What a failed `Client::execute` was.
+#[derive(Debug, PartialEq, Eq)]
+enum Failure {
+    /// A kind and a message saying what failed.
+    Kind(TransportErrorKind, String),
+    /// The connect phase passed the client's own connect timeout.
+    ConnectTimeout,
+}
+
+fn classify(err: &reqwest::Error, over_tls: bool) -> Failure {
+    use TransportErrorKind as K;
+    let root: &(dyn StdError + 'static) = err;
+    let kind = |kind, message: &str| Failure::Kind(kind, message.to_owned());
+
+    // Our own request body failed (stream error, length mismatch, consumed).
+    if let Some(body) = causes(root).find_map(|c| c.downcast_ref::<TransportError>()) {
+        return Failure::Kind(
+            body.kind(),
+            format!("sending the request body failed: {}", body.message()),
+        );
+    }
+    if err.is_builder() {
+        return kind(K::InvalidRequest, "reqwest could not build the request");
+    }
+    if is_tls_failure(root, over_tls) {
+        return if err.is_connect() {
+            kind(K::Tls, "TLS handshake with the server failed")
+        } else {
+            kind(K::Tls, "the TLS session with the server failed")
+        };
+    }
+    if err.is_timeout() {
+        return if err.is_connect() {
+            Failure::ConnectTimeout
+        } else {
+            kind(
+                K::Timeout,
+                "the reqwest client's own timeout (`timeout` or `read_timeout`) passed",
+            )
+        };
+    }
+    if err.is_connect() {
+        return if has_io_kind(root, io::ErrorKind::ConnectionRefused) {
+            kind(K::Connect, "could not connect: connection refused")
+        } else {
+            kind(K::Connect, "could not connect to the server")
+        };
+    }
+    if let Some(hyper_err) = causes(root).find_map(|c| c.downcast_ref::<hyper::Error>()) {
+        if hyper_err.is_parse() || hyper_err.is_parse_status() {
+            return kind(K::Other, "the server sent a malformed HTTP response");
+        }
+        if hyper_err.is_incomplete_message() {
+            return kind(
+                K::Io,
+                "the connection closed before the response was complete",
+            );
+        }
+        if hyper_err.is_canceled() || hyper_err.is_closed() || hyper_err.is_body_write_aborted() {
+            return kind(K::Io, "the connection closed before the response arrived");
+        }
+        if hyper_err.is_user() {
+            return kind(K::InvalidRequest, "the HTTP stack rejected the request");
+        }
+    }
+    if causes(root).any(|c| c.is::<io::Error>()) {
+        return kind(
+            K::Io,
+            "the connection failed while sending the request or reading the response",
+        );
+    }
+    if err.is_redirect() {
+        return kind(K::Other, "the reqwest client's redirect policy stopped");
+    }
+    kind(K::Other, "the request failed")
+}
+
+/// Converts an error of `reqwest::Client::execute` into a
+/// [`TransportError`] naming `host` (never the full URL).
+pub(super) fn client_error(err: reqwest::Error, host: &str, over_tls: bool) -> TransportError {
+    let base = match classify(&err, over_tls) {
+        Failure::ConnectTimeout => TransportError::timeout_of_unknown_limit(
+            TimeoutPhase::Connect,
+            "connecting (TCP connect and TLS handshake) took longer than the reqwest client's connect_timeout",
+        ),
+        Failure::Kind(kind, message) => TransportError::new(kind, message),
+    };
+    base.with_host(host).with_source(err.without_url())
+}
+
+/// Converts an error while streaming a response body.
+pub(super) fn body_error(err: reqwest::Error, host: &str, over_tls: bool) -> TransportError {
+    let root: &(dyn StdError + 'static) = &err;
+    let (kind, message) = if err.is_timeout() {
+        (
+            TransportErrorKind::Timeout,
+            "the reqwest client's own timeout passed while reading the response body",
+        )
+    } else if is_tls_failure(root, over_tls) {
+        (
+            TransportErrorKind::Tls,
+            "the TLS session failed while reading the response body",
+        )
+    } else {
+        (
+            TransportErrorKind::Io,
+            "the response body broke off while streaming",
+        )
+    };
+    TransportError::new(kind, message)
+        .with_host(host)
+        .with_source(err.without_url())
+}
