@@ -51,13 +51,21 @@ impl Counts {
     /// The one-line summary.
     pub fn summary(&self, dir: &Path, dry_run: bool, elapsed: Duration) -> String {
         let uploads = self.new + self.changed + self.missing;
-        let mut parts = vec![format!(
-            "{} {uploads} ({} new, {} changed, {} missing remotely)",
-            if dry_run { "would upload" } else { "uploaded" },
-            self.new,
-            self.changed,
-            self.missing
-        )];
+        let reasons: Vec<String> = [
+            (self.new, "new"),
+            (self.changed, "changed"),
+            (self.missing, "missing remotely"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, reason)| format!("{n} {reason}"))
+        .collect();
+        let verb = if dry_run { "would upload" } else { "uploaded" };
+        let mut parts = vec![if reasons.is_empty() {
+            format!("{verb} {uploads}")
+        } else {
+            format!("{verb} {uploads} ({})", reasons.join(", "))
+        }];
         parts.push(format!("{} unchanged", self.unchanged));
         if dry_run && (self.stale + self.duplicates) > 0 {
             parts.push(format!(
