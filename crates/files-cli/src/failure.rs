@@ -99,12 +99,12 @@ impl Failure {
         let Document::Mapping(mut envelope) = self.to_json() else {
             return Document::Null;
         };
-        let mut error = match envelope.remove(&document::string("error")) {
+        let mut error = match envelope.remove(document::string("error")) {
             Some(Document::Mapping(error)) => error,
             _ => Object::new(),
         };
         for key in ["request_id", "status"] {
-            if let Some(value) = envelope.remove(&document::string(key))
+            if let Some(value) = envelope.remove(document::string(key))
                 && value != Document::Null
             {
                 error.insert(document::string(key), value);
@@ -285,6 +285,23 @@ mod tests {
         assert_eq!(
             document::to_json_text(&failure.to_json()),
             r#"{"type":"error","error":{"type":"invalid_request_error","message":"no \u001b[2J","details":{"error_code":"file_not_downloadable"}},"request_id":"req_2","status":400}"#
+        );
+    }
+
+    #[test]
+    fn a_batch_takes_its_failures_code_when_they_agree() {
+        let usage = || Failure::Usage("bad".into());
+        let io = || Failure::io("cannot read", "x", std::io::Error::other("gone"));
+        let same = Failure::batch(&[usage(), usage()], 5, "files");
+        assert_eq!(same.exit_code(), exit_code::USAGE);
+        assert_eq!(same.summary(), "2 of 5 files failed");
+        assert_eq!(
+            Failure::batch(&[usage(), io()], 5, "files").exit_code(),
+            exit_code::API_ERROR
+        );
+        assert_eq!(
+            document::to_json_text(&io().item_json()),
+            r#"{"type":"io_error","message":"cannot read x: gone"}"#
         );
     }
 

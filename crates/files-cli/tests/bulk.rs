@@ -31,7 +31,11 @@ fn filename_counts(server: &TestServer) -> HashMap<String, usize> {
 
 fn write_files(dir: &Path, count: usize, prefix: &str) {
     for i in 0..count {
-        std::fs::write(dir.join(format!("{prefix}{i:03}.txt")), format!("content {i}")).unwrap();
+        std::fs::write(
+            dir.join(format!("{prefix}{i:03}.txt")),
+            format!("content {i}"),
+        )
+        .unwrap();
     }
 }
 
@@ -63,12 +67,18 @@ fn a_directory_is_uploaded_recursively_once_per_file_with_a_line_each() {
         .success();
     let results = lines(&out.get_output().stdout);
     assert_eq!(results.len(), 20);
-    let mut paths: Vec<&str> = results.iter().map(|r| r["path"].as_str().unwrap()).collect();
+    let mut paths: Vec<&str> = results
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
     paths.sort_unstable();
     paths.dedup();
     assert_eq!(paths.len(), 20, "one line per file");
     for result in &results {
-        assert!(result["id"].as_str().unwrap().starts_with("file_"), "{result}");
+        assert!(
+            result["id"].as_str().unwrap().starts_with("file_"),
+            "{result}"
+        );
         assert!(result.get("error").is_none());
     }
     assert!(
@@ -77,7 +87,10 @@ fn a_directory_is_uploaded_recursively_once_per_file_with_a_line_each() {
     );
     let counts = filename_counts(&server);
     assert_eq!(counts.len(), 20);
-    assert!(counts.values().all(|n| *n == 1), "each stored once: {counts:?}");
+    assert!(
+        counts.values().all(|n| *n == 1),
+        "each stored once: {counts:?}"
+    );
 
     // One file keeps the single-file output: its metadata.
     let out = server
@@ -106,10 +119,16 @@ fn a_failing_file_is_listed_and_the_exit_code_is_not_zero() {
     let results = json(&out.get_output().stdout);
     let results = results.as_array().unwrap();
     assert_eq!(results.len(), 5);
-    let failed: Vec<&Value> = results.iter().filter(|r| r.get("error").is_some()).collect();
+    let failed: Vec<&Value> = results
+        .iter()
+        .filter(|r| r.get("error").is_some())
+        .collect();
     assert_eq!(failed.len(), 2, "{results:?}");
     let stderr = text(&out.get_output().stderr);
-    assert!(stderr.contains("failed: ") && stderr.contains("bad:name.txt"), "{stderr}");
+    assert!(
+        stderr.contains("failed: ") && stderr.contains("bad:name.txt"),
+        "{stderr}"
+    );
     assert!(stderr.contains("missing.txt"), "{stderr}");
     assert!(stderr.contains("error: 2 of 5 files failed"), "{stderr}");
     assert_eq!(server.file_count(), 3);
@@ -156,8 +175,16 @@ fn delete_several_and_all_with_filters() {
         .code(1);
     let results = lines(&out.get_output().stdout);
     assert_eq!(results.len(), 2);
-    assert!(results.iter().any(|r| r["id"] == a.as_str() && r["type"] == "file_deleted"));
-    assert!(results.iter().any(|r| r["id"] == "file_nope" && r["error"]["type"] == "not_found_error"));
+    assert!(
+        results
+            .iter()
+            .any(|r| r["id"] == a.as_str() && r["type"] == "file_deleted")
+    );
+    assert!(
+        results
+            .iter()
+            .any(|r| r["id"] == "file_nope" && r["error"]["type"] == "not_found_error")
+    );
 
     // --all off a terminal needs --yes, and deletes nothing without it.
     let out = server.cmd().args(["delete", "--all"]).assert().code(2);
@@ -167,7 +194,15 @@ fn delete_several_and_all_with_filters() {
     // --older-than: nothing is a day old.
     let out = server
         .cmd()
-        .args(["delete", "--all", "--older-than", "1day", "--yes", "--format", "jsonl"])
+        .args([
+            "delete",
+            "--all",
+            "--older-than",
+            "1day",
+            "--yes",
+            "--format",
+            "jsonl",
+        ])
         .assert()
         .success();
     assert!(lines(&out.get_output().stdout).is_empty());
@@ -176,7 +211,9 @@ fn delete_several_and_all_with_filters() {
     // --name narrows by glob.
     let out = server
         .cmd()
-        .args(["delete", "--all", "--name", "*.pdf", "--yes", "--format", "jsonl"])
+        .args([
+            "delete", "--all", "--name", "*.pdf", "--yes", "--format", "jsonl",
+        ])
         .assert()
         .success();
     let results = lines(&out.get_output().stdout);
@@ -187,7 +224,15 @@ fn delete_several_and_all_with_filters() {
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let out = server
         .cmd()
-        .args(["delete", "--all", "--older-than", "1s", "--yes", "--concurrency", "2"])
+        .args([
+            "delete",
+            "--all",
+            "--older-than",
+            "1s",
+            "--yes",
+            "--concurrency",
+            "2",
+        ])
         .args(["--format", "jsonl"])
         .assert()
         .success();
@@ -217,7 +262,15 @@ fn download_all_downloadable_fetches_every_downloadable_file() {
     let out_dir = dir.path().join("out");
     let out = server
         .cmd()
-        .args(["download", "--all-downloadable", "--concurrency", "3", "--format", "jsonl", "-o"])
+        .args([
+            "download",
+            "--all-downloadable",
+            "--concurrency",
+            "3",
+            "--format",
+            "jsonl",
+            "-o",
+        ])
         .arg(&out_dir)
         .assert()
         .success();

@@ -138,7 +138,12 @@ fn a_second_sync_with_nothing_changed_sends_no_upload() {
         .as_str()
         .unwrap()
         .to_owned();
-    fixture.server.cmd().args(["delete", &id]).assert().success();
+    fixture
+        .server
+        .cmd()
+        .args(["delete", &id])
+        .assert()
+        .success();
     let (results, _) = fixture.sync(&[], 0);
     assert_eq!(results.len(), 1);
     assert_eq!(results[0]["reason"], "missing remotely");
@@ -169,7 +174,10 @@ fn changes_are_uploaded_and_delete_removes_what_is_no_longer_current() {
     assert_eq!(uploads, ["change.txt", "new/added.txt"]);
     let deletes = with_action(&plan, "delete");
     assert_eq!(deletes.len(), 1);
-    assert_eq!(deletes[0]["file_id"], before["files"]["remove.txt"]["file_id"]);
+    assert_eq!(
+        deletes[0]["file_id"],
+        before["files"]["remove.txt"]["file_id"]
+    );
     assert!(plan.iter().all(|r| r.get("id").is_none()));
     assert_eq!(std::fs::read(fixture.manifest()).unwrap(), manifest_bytes);
     assert_eq!(fixture.server.file_count(), 3);
@@ -178,7 +186,10 @@ fn changes_are_uploaded_and_delete_removes_what_is_no_longer_current() {
     let (results, _) = fixture.sync(&[], 0);
     assert_eq!(with_action(&results, "upload").len(), 2);
     let stale = with_action(&results, "stale");
-    let reasons: Vec<&str> = stale.iter().map(|r| r["reason"].as_str().unwrap()).collect();
+    let reasons: Vec<&str> = stale
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap())
+        .collect();
     assert_eq!(stale.len(), 2, "{results:?}");
     assert!(reasons.contains(&"removed locally") && reasons.contains(&"previous version"));
     assert_eq!(fixture.server.file_count(), 5);
@@ -194,7 +205,12 @@ fn changes_are_uploaded_and_delete_removes_what_is_no_longer_current() {
     assert!(deleted.contains(&before["files"]["remove.txt"]["file_id"].as_str().unwrap()));
     assert_eq!(fixture.server.file_count(), 3);
     assert_manifest_matches_server(&fixture, 3);
-    assert!(fixture.manifest_json()["orphans"].as_array().unwrap().is_empty());
+    assert!(
+        fixture.manifest_json()["orphans"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -259,8 +275,14 @@ fn the_manifest_survives_a_crash_mid_sync() {
         if recorded >= 20 {
             break;
         }
-        assert!(child.try_wait().unwrap().is_none(), "sync ended before it was killed");
-        assert!(Instant::now() < deadline, "the manifest never reached 20 files");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "sync ended before it was killed"
+        );
+        assert!(
+            Instant::now() < deadline,
+            "the manifest never reached 20 files"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().unwrap();

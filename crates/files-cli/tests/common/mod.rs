@@ -66,7 +66,11 @@ impl TestServer {
 
     /// Every file the server stores, as `list --format json` prints them.
     pub fn listing(&self) -> Vec<Value> {
-        let out = self.cmd().args(["list", "--format", "json"]).assert().success();
+        let out = self
+            .cmd()
+            .args(["list", "--format", "json"])
+            .assert()
+            .success();
         json(&out.get_output().stdout).as_array().unwrap().clone()
     }
 
