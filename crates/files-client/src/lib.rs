@@ -58,6 +58,52 @@
 //!
 //! Any [`Transport`] can carry the requests ([`ClientBuilder::transport`]);
 //! the default is files-transport's hyper + rustls client (feature `hyper`).
+//!
+//! # Over your own transport
+//!
+//! The client needs nothing of the crates above it, nor of hyper: with
+//! `default-features = false` it runs over any [`Transport`] (for another
+//! SDK, `files_transport::ReqwestTransport` over its own `reqwest::Client`,
+//! feature `reqwest`). This one answers every request itself:
+//!
+//! ```
+//! use async_trait::async_trait;
+//! use files_client::files_transport::{RequestBody, ResponseBody, Transport, TransportError};
+//! use files_client::Client;
+//!
+//! #[derive(Debug)]
+//! struct Canned;
+//!
+//! #[async_trait]
+//! impl Transport for Canned {
+//!     async fn send(
+//!         &self,
+//!         request: http::Request<RequestBody>,
+//!     ) -> Result<http::Response<ResponseBody>, TransportError> {
+//!         assert_eq!(request.uri().path(), "/v1/files/file_1");
+//!         Ok(http::Response::new(ResponseBody::from_bytes(
+//!             r#"{"id":"file_1","type":"file","filename":"a.txt","mime_type":"text/plain","size_bytes":1,"created_at":"2026-01-01T00:00:00Z"}"#,
+//!         )))
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), files_client::Error> {
+//! let client = Client::builder().api_key("sk-ant-...").transport(Canned).build()?;
+//! let file = client.files().retrieve_metadata("file_1").await?;
+//! assert_eq!(file.filename, "a.txt");
+//! # Ok(()) }
+//! ```
+//!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! | --- | --- | --- |
+//! | `hyper` | yes | the default transport (hyper + rustls with ring, webpki roots) |
+//! | `native-roots` | no | also trust the operating system's roots |
+//! | `reqwest` | no | `files_transport::ReqwestTransport`, for a host's own `reqwest::Client` |
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The crate is layered; a module only imports from the layers below it.
 //

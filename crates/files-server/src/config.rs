@@ -49,6 +49,19 @@ impl AdminToken {
     }
 }
 
+impl std::str::FromStr for AdminToken {
+    type Err = String;
+
+    /// A token from the command line; an empty one is refused.
+    fn from_str(token: &str) -> Result<Self, Self::Err> {
+        if token.trim().is_empty() {
+            Err("the admin token is empty".into())
+        } else {
+            Ok(Self::new(token))
+        }
+    }
+}
+
 impl std::fmt::Debug for AdminToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("AdminToken(<redacted>)")

@@ -21,9 +21,6 @@ use crate::state::State;
 /// How long a graceful shutdown waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
-/// How often an HTTP/2 connection is pinged, and how long the answer may take.
-const H2_KEEP_ALIVE: Duration = Duration::from_secs(20);
-
 /// Any stream a connection can be served over (TCP, TLS over TCP).
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
@@ -40,9 +37,9 @@ fn builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
     builder
         .http2()
         .timer(TokioTimer::new())
-        .max_header_list_size(u32::try_from(config.max_header_bytes).unwrap_or(u32::MAX))
-        .keep_alive_interval(H2_KEEP_ALIVE)
-        .keep_alive_timeout(H2_KEEP_ALIVE);
+        .max_header_list_size(u32::try_from(config.max_header_bytes).unwrap_or(u32::MAX));
+    // No HTTP/2 keep-alive pings: their traffic would keep an idle connection
+    // alive past the idle timeout, which already closes dead peers.
     builder
 }
 

@@ -59,7 +59,7 @@ pub struct ServeArgs {
         hide_env_values = true,
         value_name = "TOKEN"
     )]
-    pub admin_token: Option<String>,
+    pub admin_token: Option<crate::AdminToken>,
     /// Allow each workspace N requests per minute (a token bucket); above it,
     /// 429 rate_limit_error with retry-after. Off by default.
     #[arg(long, value_name = "N")]
@@ -117,12 +117,7 @@ impl ServeArgs {
             .idle_timeout(seconds(self.idle_timeout))
             .max_connections(self.max_connections)
             .max_header_bytes(self.max_header_bytes);
-        if let Some(token) = &self.admin_token {
-            if token.trim().is_empty() {
-                return Err("--admin-token: the token is empty".into());
-            }
-            config = config.admin_token(token.clone());
-        }
+        config.admin_token.clone_from(&self.admin_token);
         if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
             let tls = crate::TlsConfig::from_pem_files(cert, key)
                 .map_err(|e| format!("--tls-cert/--tls-key: {e}"))?;
@@ -267,6 +262,10 @@ mod tests {
             "--key",
             "k1=ws_a",
         ]);
+        assert!(
+            !format!("{args:?}").contains("t0ken"),
+            "Debug hides the token"
+        );
         let config = args.config().unwrap();
         assert_eq!(config.data_dir, Some(PathBuf::from("/tmp/x")));
         assert_eq!((config.max_file_size, config.storage_quota), (10, 20));
@@ -299,5 +298,6 @@ mod tests {
             Program::try_parse_from(["prog", "--tls-cert", "c.pem"]).is_err(),
             "--tls-cert needs --tls-key"
         );
+        assert!(Program::try_parse_from(["prog", "--admin-token", " "]).is_err());
     }
 }

@@ -1,6 +1,8 @@
 //! Admin routes behind a token with bounded inputs, faults taken only by
 //! authenticated requests, the per-workspace rate limit, expiry purge and quota.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::Duration;

@@ -1,5 +1,8 @@
 //! Hand-written helpers on the generated wire models.
 
+use std::time::SystemTime;
+
+use crate::timestamp::{FromTimestamp, TimestampError, parse_timestamp};
 use crate::{ContentBlockKind, ErrorCode, ErrorResponse, ErrorType, FileMetadata};
 
 impl FileMetadata {
@@ -13,6 +16,64 @@ impl FileMetadata {
     /// ```
     pub fn content_block_kind(&self) -> ContentBlockKind {
         ContentBlockKind::for_mime_type(&self.mime_type)
+    }
+
+    /// `created_at` as a [`SystemTime`]. The field keeps the wire string, which
+    /// round-trips exactly; this parses it ([`parse_timestamp`](crate::parse_timestamp)).
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use files_types::FileMetadata;
+    ///
+    /// let file = FileMetadata::new("file_a", "a.txt", "text/plain", 1, "2025-04-15T18:37:24.100435Z");
+    /// assert_eq!(file.created_at_time()?, UNIX_EPOCH + Duration::new(1_744_742_244, 100_435_000));
+    /// assert_eq!(file.expires_at_time()?, None);
+    /// # Ok::<(), files_types::TimestampError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The server sent a value that is not RFC 3339, or before 1970.
+    pub fn created_at_time(&self) -> Result<SystemTime, TimestampError> {
+        parse_timestamp(&self.created_at)
+    }
+
+    /// `expires_at` as a [`SystemTime`]: `Ok(None)` when the file does not expire
+    /// (the field is absent or null).
+    ///
+    /// # Errors
+    /// The server sent a value that is not RFC 3339, or before 1970.
+    pub fn expires_at_time(&self) -> Result<Option<SystemTime>, TimestampError> {
+        self.expires_at.as_deref().map(parse_timestamp).transpose()
+    }
+
+    /// `created_at` as any [`FromTimestamp`] type: [`SystemTime`], or with the
+    /// features of the same name `chrono::DateTime<Utc>`, `time::OffsetDateTime`
+    /// or `jiff::Timestamp`.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use files_types::FileMetadata;
+    ///
+    /// let file = FileMetadata::new("file_a", "a.txt", "text/plain", 1, "2025-04-15T18:37:24Z");
+    /// let created: SystemTime = file.created_at_as()?;
+    /// # #[cfg(feature = "chrono")]
+    /// let created: chrono::DateTime<chrono::Utc> = file.created_at_as()?;
+    /// # Ok::<(), files_types::TimestampError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`FileMetadata::created_at_time`], or the type cannot hold the instant.
+    pub fn created_at_as<T: FromTimestamp>(&self) -> Result<T, TimestampError> {
+        T::from_system_time(self.created_at_time()?)
+    }
+
+    /// `expires_at` as any [`FromTimestamp`] type; `Ok(None)` when the file does
+    /// not expire.
+    ///
+    /// # Errors
+    /// As [`FileMetadata::expires_at_time`], or the type cannot hold the instant.
+    pub fn expires_at_as<T: FromTimestamp>(&self) -> Result<Option<T>, TimestampError> {
+        self.expires_at_time()?.map(T::from_system_time).transpose()
     }
 }
 
