@@ -82,7 +82,7 @@ async fn matching(files: &Files, args: &DeleteArgs, ui: Ui) -> Result<Vec<String
             continue;
         }
         if let Some(cutoff) = cutoff {
-            match humantime::parse_rfc3339_weak(&file.created_at) {
+            match file.created_at_time() {
                 Ok(created) if created < cutoff => {}
                 Ok(_) => continue,
                 Err(_) => {
@@ -134,20 +134,4 @@ async fn delete_all(
         }
     ));
     results.finish("files")
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    #[test]
-    fn created_at_is_read_with_fractions() {
-        let created = humantime::parse_rfc3339_weak("2025-01-01T00:00:00.123456Z").unwrap();
-        let now = humantime::parse_rfc3339("2025-01-02T00:00:00Z").unwrap();
-        assert_eq!(
-            now.duration_since(created).unwrap(),
-            Duration::from_secs(86_400) - Duration::from_micros(123_456)
-        );
-        assert!(humantime::parse_rfc3339_weak("yesterday").is_err());
-    }
 }
