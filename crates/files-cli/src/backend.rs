@@ -16,6 +16,7 @@ use crate::ui::Ui;
 pub struct Backend {
     files: Files,
     local: Option<ServerHandle>,
+    origin: String,
 }
 
 /// A setting from a flag or its environment variable, ignoring empty values.
@@ -39,8 +40,10 @@ impl Backend {
         let auth_token = secret_setting(global.auth_token.as_ref());
         let base_url = setting(&global.base_url);
         let mut builder = Client::builder();
+        let mut local_dir = None;
         let local = if api_key.is_none() && auth_token.is_none() && base_url.is_none() {
             let dir = local_store::store_dir()?;
+            local_dir = Some(dir.clone());
             let server = local_store::start(&dir, || {
                 ui.notice("waiting for another anthropic-files command using the local store")
             })
@@ -91,6 +94,9 @@ impl Backend {
         if let Some(bytes) = global.max_upload_bytes {
             builder = builder.max_upload_bytes(bytes);
         }
+        if let Some(n) = global.max_requests_per_minute {
+            builder = builder.max_requests_per_minute(n);
+        }
         if let Some(retries) = global.max_retries {
             builder = builder.max_retries(retries);
         }
@@ -104,9 +110,14 @@ impl Backend {
             }
         };
         tracing::debug!(?client, local_store = local.is_some(), "configured");
+        let origin = match local_dir {
+            Some(dir) => format!("local-store:{}", dir.display()),
+            None => client.base_url().to_owned(),
+        };
         Ok(Self {
             files: client.files(),
             local,
+            origin,
         })
     }
 
@@ -115,10 +126,16 @@ impl Backend {
         &self.files
     }
 
+    /// Where the files live: the API's base URL, or `local-store:DIR` for the
+    /// local store (whose server's address changes with every command).
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
     /// Closes the connections, then stops the embedded server gracefully and
     /// releases the store.
     pub async fn close(self) {
-        let Self { files, local } = self;
+        let Self { files, local, .. } = self;
         drop(files);
         if let Some(server) = local {
             server.shutdown().await;

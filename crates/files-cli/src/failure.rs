@@ -27,6 +27,13 @@ pub enum Failure {
     },
     /// The local store or the server could not start.
     Store(String),
+    /// Some items of a batch failed; each was reported with its result.
+    Batch {
+        /// What failed, e.g. `2 of 150 files failed`.
+        summary: String,
+        /// The exit code: the failures' own when they agree, else 1.
+        code: u8,
+    },
 }
 
 impl From<Error> for Failure {
@@ -66,7 +73,44 @@ impl Failure {
             Self::Client(err) => client_class(err).0,
             Self::Usage(_) => exit_code::USAGE,
             Self::LocalIo { .. } | Self::Store(_) => exit_code::LOCAL_IO,
+            Self::Batch { code, .. } => *code,
         }
+    }
+
+    /// The failure of a batch of `total` items whose `failures` failed (each
+    /// already reported): the exit code is theirs when they agree, else 1.
+    pub fn batch(failures: &[Failure], total: usize, noun: &str) -> Self {
+        let mut codes = failures.iter().map(Failure::exit_code);
+        let first = codes.next().unwrap_or(exit_code::API_ERROR);
+        let code = if codes.all(|code| code == first) {
+            first
+        } else {
+            exit_code::API_ERROR
+        };
+        Self::Batch {
+            summary: format!("{} of {total} {noun} failed", failures.len()),
+            code,
+        }
+    }
+
+    /// The item-level error object of a batch result: the error JSON's `error`
+    /// with its `request_id` and `status` inside.
+    pub fn item_json(&self) -> Document {
+        let Document::Mapping(mut envelope) = self.to_json() else {
+            return Document::Null;
+        };
+        let mut error = match envelope.remove(document::string("error")) {
+            Some(Document::Mapping(error)) => error,
+            _ => Object::new(),
+        };
+        for key in ["request_id", "status"] {
+            if let Some(value) = envelope.remove(document::string(key))
+                && value != Document::Null
+            {
+                error.insert(document::string(key), value);
+            }
+        }
+        Document::Mapping(error)
     }
 
     /// The error's `type` in the error JSON: the API's `error.type`, else
@@ -77,6 +121,7 @@ impl Failure {
             Self::Client(err) => client_class(err).1,
             Self::Usage(_) => "invalid_request_error".to_owned(),
             Self::LocalIo { .. } | Self::Store(_) => "io_error".to_owned(),
+            Self::Batch { .. } => "batch_error".to_owned(),
         }
     }
 
@@ -86,6 +131,7 @@ impl Failure {
         match self {
             Self::Client(err) => err.to_string(),
             Self::Usage(message) | Self::Store(message) => message.clone(),
+            Self::Batch { summary, .. } => summary.clone(),
             Self::LocalIo {
                 operation,
                 target,
@@ -239,6 +285,23 @@ mod tests {
         assert_eq!(
             document::to_json_text(&failure.to_json()),
             r#"{"type":"error","error":{"type":"invalid_request_error","message":"no \u001b[2J","details":{"error_code":"file_not_downloadable"}},"request_id":"req_2","status":400}"#
+        );
+    }
+
+    #[test]
+    fn a_batch_takes_its_failures_code_when_they_agree() {
+        let usage = || Failure::Usage("bad".into());
+        let io = || Failure::io("cannot read", "x", std::io::Error::other("gone"));
+        let same = Failure::batch(&[usage(), usage()], 5, "files");
+        assert_eq!(same.exit_code(), exit_code::USAGE);
+        assert_eq!(same.summary(), "2 of 5 files failed");
+        assert_eq!(
+            Failure::batch(&[usage(), io()], 5, "files").exit_code(),
+            exit_code::API_ERROR
+        );
+        assert_eq!(
+            document::to_json_text(&io().item_json()),
+            r#"{"type":"io_error","message":"cannot read x: gone"}"#
         );
     }
 

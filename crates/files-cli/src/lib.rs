@@ -17,6 +17,8 @@
 //! public surface. Use `files-client` to embed the Files API.
 
 mod backend;
+mod batch_output;
+mod batch_ui;
 mod cli;
 mod commands;
 mod document;
@@ -29,6 +31,7 @@ mod output;
 mod pretty;
 mod transform;
 mod ui;
+mod walk;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -82,8 +85,15 @@ async fn run_against_backend(
         Command::RetrieveMetadata(args) => {
             commands::retrieve_metadata::run(files, args, &mut output).await
         }
-        Command::Download(args) => commands::download::run(files, args, ui).await,
-        Command::Delete(args) => commands::delete::run(files, args, &mut output).await,
+        Command::Download(args) => commands::download::run(files, args, &mut output, ui).await,
+        Command::Delete(args) => commands::delete::run(files, args, &mut output, ui).await,
+        Command::Sync(args) => {
+            let target = commands::sync::Target {
+                origin: backend.origin(),
+                workspace: global.workspace_id.as_deref(),
+            };
+            commands::sync::run(files, target, args, &mut output, ui).await
+        }
         Command::Serve(_) | Command::Completions(_) => Ok(()),
     };
     let flushed = output.finish();
@@ -139,6 +149,11 @@ fn report(global: &GlobalArgs, failure: &Failure) {
     }
     let summary = failure.summary();
     let mut text = format!("{PROGRAM}: error: {}\n", escape::for_terminal(&summary)).into_bytes();
+    if let Failure::Batch { .. } = failure {
+        // Each item's error was reported with its result.
+        let _ = std::io::stderr().write_all(&text);
+        return;
+    }
     let strings = format::Strings {
         raw: global.raw_output,
         terminal: stderr.is_terminal(),

@@ -32,15 +32,47 @@ impl Ui {
         }
     }
 
-    /// A progress bar for a transfer of `total` bytes (when known), labelled
-    /// `label`; hidden when quiet or when stderr is not a terminal.
-    pub fn transfer_bar(&self, label: &str, total: Option<u64>) -> TransferBar {
-        let target = if self.quiet || !self.stderr_is_terminal {
+    /// The progress display of a batch of `files` items (`bytes` in all, when
+    /// known); hidden when quiet or when stderr is not a terminal.
+    pub fn batch_display(
+        &self,
+        label: &str,
+        files: usize,
+        bytes: Option<u64>,
+    ) -> crate::batch_ui::BatchDisplay {
+        crate::batch_ui::BatchDisplay::new(label, files, bytes, self.draw_target())
+    }
+
+    /// Asks `question` on a terminal and reads a yes (`y` or `yes`) from stdin.
+    pub fn confirm(&self, question: &str) -> bool {
+        eprint!(
+            "{PROGRAM}: {} [y/N] ",
+            crate::escape::for_terminal(question)
+        );
+        let mut answer = String::new();
+        if std::io::stdin().read_line(&mut answer).is_err() {
+            return false;
+        }
+        matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+    }
+
+    /// Whether questions can be asked: stdin and stderr are terminals.
+    pub fn interactive(&self) -> bool {
+        self.stderr_is_terminal && std::io::stdin().is_terminal()
+    }
+
+    fn draw_target(&self) -> ProgressDrawTarget {
+        if self.quiet || !self.stderr_is_terminal {
             ProgressDrawTarget::hidden()
         } else {
             ProgressDrawTarget::stderr()
-        };
-        TransferBar::new(label, total, target)
+        }
+    }
+
+    /// A progress bar for a transfer of `total` bytes (when known), labelled
+    /// `label`; hidden when quiet or when stderr is not a terminal.
+    pub fn transfer_bar(&self, label: &str, total: Option<u64>) -> TransferBar {
+        TransferBar::new(label, total, self.draw_target())
     }
 }
 

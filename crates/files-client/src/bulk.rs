@@ -235,7 +235,9 @@ fn byte_observer(counters: &Arc<Counters>) -> impl Fn(crate::Progress) + Send + 
 impl Files {
     /// Uploads many files, at most [`BulkStream::concurrency`] at a time (4
     /// by default), yielding each result as it completes with its input
-    /// index. See the [module docs](self) for the guarantees.
+    /// index. One failure never stops the others; dropping the stream cancels
+    /// what is in flight and starts nothing new; every task shares the
+    /// client's `429` pause and requests-per-minute cap.
     ///
     /// ```
     /// use files_client::{Client, FileUpload};

@@ -1,16 +1,137 @@
-//! `delete`: deletes a file and prints the deletion.
+//! `delete`: one file (prints the deletion), several (one result each), or
+//! `--all` of them, narrowed by age and name, after a confirmation.
 
-use files_client::Files;
+use std::time::SystemTime;
 
-use crate::cli::FileIdArgs;
+use files_client::{Files, ListParams};
+use futures_util::{StreamExt, TryStreamExt};
+
+use crate::batch_output::{BatchResults, fields};
+use crate::cli::DeleteArgs;
 use crate::failure::Failure;
 use crate::output::Output;
+use crate::ui::Ui;
 
 /// Runs `delete`.
 ///
 /// # Errors
-/// The API refused, or it could not be reached.
-pub async fn run(files: &Files, args: &FileIdArgs, output: &mut Output) -> Result<(), Failure> {
-    let deleted = files.delete(args.id()).await?;
-    output.value(&super::to_json(&deleted)?)
+/// The API refused, or it could not be reached; `--all` unconfirmed; with
+/// several files, any of them failing.
+pub async fn run(
+    files: &Files,
+    args: &DeleteArgs,
+    output: &mut Output,
+    ui: Ui,
+) -> Result<(), Failure> {
+    let ids = if args.all {
+        let ids = matching(files, args, ui).await?;
+        if ids.is_empty() {
+            ui.notice("no file matches: nothing to delete");
+            return output.list(&[]);
+        }
+        confirm(args, ui, &format!("delete {} files?", ids.len()))?;
+        ids
+    } else {
+        let ids = args.ids();
+        if let [id] = ids.as_slice() {
+            let deleted = files.delete(id).await?;
+            return output.value(&super::to_json(&deleted)?);
+        }
+        confirm(args, ui, &format!("delete {} files?", ids.len()))?;
+        ids
+    };
+    delete_all(files, ids, args.concurrency, output, ui).await
+}
+
+/// Asks before deleting on a terminal (unless `--yes`); refuses `--all` without
+/// `--yes` elsewhere.
+fn confirm(args: &DeleteArgs, ui: Ui, question: &str) -> Result<(), Failure> {
+    if args.yes {
+        return Ok(());
+    }
+    if ui.interactive() {
+        return if ui.confirm(question) {
+            Ok(())
+        } else {
+            Err(Failure::Usage("not confirmed: nothing deleted".to_owned()))
+        };
+    }
+    if args.all {
+        return Err(Failure::Usage(
+            "delete --all needs --yes when not run on a terminal: nothing deleted".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// The ids of every file that passes `--older-than` and `--name`.
+async fn matching(files: &Files, args: &DeleteArgs, ui: Ui) -> Result<Vec<String>, Failure> {
+    let cutoff =
+        match args.older_than {
+            Some(age) => Some(SystemTime::now().checked_sub(age).ok_or_else(|| {
+                Failure::Usage("--older-than reaches before the epoch".to_owned())
+            })?),
+            None => None,
+        };
+    let mut items = files.list_items(ListParams::new().limit(1000));
+    let mut ids = Vec::new();
+    while let Some(file) = items.try_next().await? {
+        if let Some(pattern) = &args.name
+            && !pattern.matches(&file.filename)
+        {
+            continue;
+        }
+        if let Some(cutoff) = cutoff {
+            match file.created_at_time() {
+                Ok(created) if created < cutoff => {}
+                Ok(_) => continue,
+                Err(_) => {
+                    ui.notice(&format!(
+                        "skipping {}: cannot read its created_at {:?}",
+                        file.id, file.created_at
+                    ));
+                    continue;
+                }
+            }
+        }
+        ids.push(file.id);
+    }
+    Ok(ids)
+}
+
+/// Deletes `ids`, `concurrency` at a time, one result each.
+async fn delete_all(
+    files: &Files,
+    ids: Vec<String>,
+    concurrency: usize,
+    output: &mut Output,
+    ui: Ui,
+) -> Result<(), Failure> {
+    let started = std::time::Instant::now();
+    let display = ui.batch_display("delete", ids.len(), None);
+    let mut results = BatchResults::new(output);
+    let mut stream = files
+        .delete_many(ids.clone())
+        .concurrency(concurrency)
+        .on_progress(display.observer());
+    while let Some(item) = stream.next().await {
+        let id = ids.get(item.index).cloned().unwrap_or_default();
+        match item.result {
+            Ok(deleted) => results.ok(super::to_json(&deleted)?)?,
+            Err(err) => results.failed(id.clone(), fields([("id", id)]), err.into())?,
+        }
+    }
+    display.finish();
+    let (total, failed) = results.counts();
+    ui.notice(&format!(
+        "deleted {} of {total} files in {:.1?}{}",
+        total - failed,
+        started.elapsed(),
+        if failed > 0 {
+            format!("; {failed} failed")
+        } else {
+            String::new()
+        }
+    ));
+    results.finish("files")
 }

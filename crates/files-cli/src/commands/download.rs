@@ -71,8 +71,17 @@ pub fn local_name(header_name: Option<&str>, file_id: &str) -> String {
 /// # Errors
 /// The file is not downloadable or not found (API errors), the connection failed
 /// or the body ended early, or the destination cannot be written.
-pub async fn run(files: &Files, args: &DownloadArgs, ui: Ui) -> Result<(), Failure> {
-    let file_id = args.file.id();
+pub async fn run(
+    files: &Files,
+    args: &DownloadArgs,
+    output: &mut crate::output::Output,
+    ui: Ui,
+) -> Result<(), Failure> {
+    if args.all_downloadable {
+        let dir = args.output.as_deref().unwrap_or(Path::new("."));
+        return super::download_all::run(files, dir, args.concurrency, output, ui).await;
+    }
+    let file_id = args.id();
     let download = files.download(file_id).await?;
     let name = local_name(download.filename().as_deref(), file_id);
     let target = destination(

@@ -1,5 +1,6 @@
-//! `upload`: uploads a file from disk (streamed) or from stdin, with a progress
-//! bar on a terminal, and prints its metadata.
+//! `upload`: one file from disk (streamed) or from stdin, with a progress bar
+//! on a terminal, printing its metadata; several paths or a directory go to
+//! [`super::upload_many`].
 
 use std::path::Path;
 
@@ -14,17 +15,22 @@ use crate::ui::Ui;
 ///
 /// # Errors
 /// No path, invalid input (a bad filename, MIME type or expiry), an unreadable
-/// file, an API refusal, or the API could not be reached.
+/// file, an API refusal, or the API could not be reached; with several files,
+/// any of them failing.
 pub async fn run(
     files: &Files,
     args: &UploadArgs,
     output: &mut Output,
     ui: Ui,
 ) -> Result<(), Failure> {
-    let path = args
-        .path()
-        .ok_or_else(|| Failure::Usage("upload needs a PATH (or --file PATH)".to_owned()))?;
+    let paths = args.paths();
+    let [path] = paths.as_slice() else {
+        return super::upload_many::run(files, args, &paths, output, ui).await;
+    };
     let from_stdin = path.as_os_str() == "-";
+    if !from_stdin && path.is_dir() {
+        return super::upload_many::run(files, args, &paths, output, ui).await;
+    }
     let (mut upload, total) = if from_stdin {
         let filename = args.filename.clone().ok_or_else(|| {
             Failure::Usage(
@@ -38,6 +44,15 @@ pub async fn run(
     if let Some(filename) = &args.filename {
         upload = upload.filename(filename);
     }
+    let upload = with_options(upload, args);
+    let bar = ui.transfer_bar("upload", total);
+    let result = files.upload(upload.on_progress(bar.callback())).await;
+    bar.finish();
+    output.value(&super::to_json(&result?)?)
+}
+
+/// Applies the options every uploaded file takes: MIME type, expiry, purpose.
+pub fn with_options(mut upload: FileUpload, args: &UploadArgs) -> FileUpload {
     if let Some(mime_type) = &args.mime_type {
         upload = upload.mime_type(mime_type);
     }
@@ -50,10 +65,7 @@ pub async fn run(
             PurposeChoice::Batch => Purpose::Batch,
         });
     }
-    let bar = ui.transfer_bar("upload", total);
-    let result = files.upload(upload.on_progress(bar.callback())).await;
-    bar.finish();
-    output.value(&super::to_json(&result?)?)
+    upload
 }
 
 /// The file's size, when it can be read (for the progress bar's total).

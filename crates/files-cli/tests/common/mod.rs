@@ -53,6 +53,43 @@ impl TestServer {
             .id
     }
 
+    /// The server's scripted faults.
+    pub fn faults(&self) -> &files_server::FaultQueue {
+        self.handle.as_ref().unwrap().faults()
+    }
+
+    /// How many files the server stores.
+    pub fn file_count(&self) -> u64 {
+        let handle = self.handle.as_ref().unwrap();
+        self.runtime.block_on(handle.file_count()).unwrap()
+    }
+
+    /// Every file the server stores, as `list --format json` prints them.
+    pub fn listing(&self) -> Vec<Value> {
+        let out = self
+            .cmd()
+            .args(["list", "--format", "json"])
+            .assert()
+            .success();
+        json(&out.get_output().stdout).as_array().unwrap().clone()
+    }
+
+    /// The same command as [`TestServer::cmd`], as a `std::process::Command` (to spawn and kill).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_anthropic-files"));
+        for var in [
+            "ANTHROPIC_API_KEY",
+            "ANTHROPIC_AUTH_TOKEN",
+            "ANTHROPIC_BASE_URL",
+            "FILES_SERVER_DATA_DIR",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("ANTHROPIC_FILES_STORE", self.store.path());
+        cmd.args(["--base-url", &self.base_url, "--api-key", KEY]);
+        cmd
+    }
+
     /// `anthropic-files --base-url URL --api-key KEY`, environment cleared.
     pub fn cmd(&self) -> Command {
         let mut cmd = bare_cmd(self.store.path());

@@ -1,11 +1,13 @@
 //! The command line: global options, commands and their arguments (clap derive).
 
-use std::path::PathBuf;
+mod args;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use files_server::ServeArgs;
 
 use crate::format::FormatChoice;
+
+pub use args::{DeleteArgs, DownloadArgs, ListArgs, PurposeChoice, SyncArgs, UploadArgs};
 
 /// What `--help` says after the options: environment, the local store, exit codes.
 const AFTER_HELP: &str = concat!(
@@ -113,6 +115,10 @@ pub struct GlobalArgs {
     /// (an unknown CA is still refused).
     #[arg(long, global = true, value_name = "PATH")]
     pub cacert: Option<std::path::PathBuf>,
+    /// Send at most N requests a minute, shared by every transfer (the API
+    /// allows about 100 file requests a minute during the beta).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_requests_per_minute: Option<u32>,
     /// Retries of a failed request (default 2).
     #[arg(long, global = true, value_name = "N")]
     pub max_retries: Option<u32>,
@@ -131,16 +137,20 @@ pub struct GlobalArgs {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Upload a file; prints its metadata.
+    /// Upload a file (prints its metadata), or many files and directories
+    /// (one result per file).
     Upload(UploadArgs),
     /// List files, newest first, across pages.
     List(ListArgs),
     /// Print a file's metadata.
     RetrieveMetadata(FileIdArgs),
-    /// Download a file's content (only downloadable files: those the platform made).
+    /// Download a file's content, or every downloadable file (only downloadable
+    /// files: those the platform made).
     Download(DownloadArgs),
-    /// Delete a file; prints the deletion.
-    Delete(FileIdArgs),
+    /// Delete a file (prints the deletion), several, or all of them.
+    Delete(DeleteArgs),
+    /// Keep the API's copy of a directory current: upload new and changed files.
+    Sync(SyncArgs),
     /// Run the local Files API server (files-server) until ctrl-c or SIGTERM.
     Serve(ServeArgs),
     /// Print a shell completion script.
@@ -170,89 +180,6 @@ impl FileIdArgs {
             .or(self.file_id.as_deref())
             .unwrap_or_default()
     }
-}
-
-/// What a file is for (only selects client-side checks of the content).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "snake_case")]
-pub enum PurposeChoice {
-    /// Files for messages: no check.
-    UserData,
-    /// Batch requests: the content must be JSONL of batch requests.
-    Batch,
-}
-
-/// `upload`.
-#[derive(Debug, Clone, Args)]
-pub struct UploadArgs {
-    /// The file to upload; `-` reads standard input (then --filename is required).
-    #[arg(
-        value_name = "PATH",
-        required_unless_present = "file",
-        conflicts_with = "file"
-    )]
-    pub path: Option<PathBuf>,
-    /// The file to upload (the same as the positional PATH).
-    #[arg(long, value_name = "PATH")]
-    pub file: Option<PathBuf>,
-    /// The filename to send (default: the path's last component).
-    #[arg(long)]
-    pub filename: Option<String>,
-    /// The MIME type to send (default: guessed from the filename's extension).
-    #[arg(long)]
-    pub mime_type: Option<String>,
-    /// GA: the file expires this many seconds after upload (3600 to 7776000).
-    #[arg(long, value_name = "SECONDS")]
-    pub expires_in_seconds: Option<u64>,
-    /// What the file is for; `batch` checks the content is JSONL of batch requests.
-    #[arg(long, value_enum)]
-    pub purpose: Option<PurposeChoice>,
-}
-
-impl UploadArgs {
-    /// The path given, either way.
-    pub fn path(&self) -> Option<&PathBuf> {
-        self.path.as_ref().or(self.file.as_ref())
-    }
-}
-
-/// `list`.
-#[derive(Debug, Clone, Args)]
-pub struct ListArgs {
-    /// Files per page (1 to 1000); every page is fetched unless --max-items says otherwise.
-    #[arg(long, value_name = "N")]
-    pub limit: Option<u32>,
-    /// Beta: start after this file id (older files).
-    #[arg(long, value_name = "FILE_ID")]
-    pub after_id: Option<String>,
-    /// Beta: start before this file id (newer files, walking backwards).
-    #[arg(long, value_name = "FILE_ID")]
-    pub before_id: Option<String>,
-    /// GA: start at this `next_page` token.
-    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["after_id", "before_id"])]
-    pub page: Option<String>,
-    /// GA: only these file ids (comma-separated or repeated; one page).
-    #[arg(long, value_name = "FILE_ID", value_delimiter = ',')]
-    pub ids: Vec<String>,
-    /// Only files of this scope (e.g. a session id).
-    #[arg(long, value_name = "ID")]
-    pub scope_id: Option<String>,
-    /// Stop after this many files.
-    #[arg(long, value_name = "N")]
-    pub max_items: Option<usize>,
-}
-
-/// `download`.
-#[derive(Debug, Clone, Args)]
-pub struct DownloadArgs {
-    /// The file.
-    #[command(flatten)]
-    pub file: FileIdArgs,
-    /// Where to write: a path (an existing directory: the file's name inside it),
-    /// or `-` for stdout. Default: stdout when it is not a terminal, else a file in
-    /// the current directory named from Content-Disposition (never overwritten).
-    #[arg(short = 'o', long, value_name = "PATH|-")]
-    pub output: Option<PathBuf>,
 }
 
 /// `completions`.
@@ -304,7 +231,7 @@ mod tests {
         let Command::Delete(args) = cli.command else {
             panic!("not delete")
         };
-        assert_eq!(args.id(), "file_1");
+        assert_eq!(args.ids(), ["file_1"]);
         assert_eq!(cli.global.format, FormatChoice::Yaml);
         let cli = Cli::try_parse_from(["anthropic-files", "--ga", "retrieve-metadata", "file_2"])
             .unwrap();

@@ -1,0 +1,78 @@
+//! `download --all-downloadable -o DIR`: every downloadable file into `DIR`,
+//! `--concurrency` at a time, atomically, never over an existing file.
+
+use std::path::Path;
+
+use files_client::{Files, ListParams};
+use futures_util::{StreamExt, TryStreamExt};
+
+use crate::batch_output::{BatchResults, fields};
+use crate::document::{self, Document};
+use crate::failure::Failure;
+use crate::output::Output;
+use crate::ui::Ui;
+
+/// Downloads every downloadable file into `dir` (created if missing).
+///
+/// # Errors
+/// The listing failed, `dir` cannot be created, or any file failed.
+pub async fn run(
+    files: &Files,
+    dir: &Path,
+    concurrency: usize,
+    output: &mut Output,
+    ui: Ui,
+) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).map_err(|err| Failure::io("cannot create", dir, err))?;
+    let mut ids = Vec::new();
+    let mut total_bytes = 0u64;
+    let mut items = files.list_items(ListParams::new().limit(1000));
+    while let Some(file) = items.try_next().await? {
+        if file.downloadable {
+            total_bytes += file.size_bytes;
+            ids.push(file.id);
+        }
+    }
+    let started = std::time::Instant::now();
+    let display = ui.batch_display("download", ids.len(), Some(total_bytes));
+    let mut results = BatchResults::new(output);
+    let mut stream = files
+        .download_many(ids.clone(), dir)
+        .concurrency(concurrency)
+        .expected_bytes(total_bytes)
+        .on_progress(display.observer());
+    let mut received = 0u64;
+    while let Some(item) = stream.next().await {
+        let id = ids.get(item.index).cloned().unwrap_or_default();
+        match item.result {
+            Ok(saved) => {
+                received += saved.bytes;
+                let mut result = fields([
+                    ("id", saved.file_id),
+                    ("path", saved.path.display().to_string()),
+                ]);
+                result.insert(
+                    document::string("bytes"),
+                    Document::Number(saved.bytes.into()),
+                );
+                results.ok(Document::Mapping(result))?;
+            }
+            Err(err) => results.failed(id.clone(), fields([("id", id)]), err.into())?,
+        }
+    }
+    display.finish();
+    let (total, failed) = results.counts();
+    ui.notice(&format!(
+        "downloaded {} of {total} files ({}) into {} in {:.1?}{}",
+        total - failed,
+        indicatif::HumanBytes(received),
+        dir.display(),
+        started.elapsed(),
+        if failed > 0 {
+            format!("; {failed} failed")
+        } else {
+            String::new()
+        }
+    ));
+    results.finish("files")
+}
