@@ -5,6 +5,9 @@
 //! - `ci`: run exactly what `.ci/run` runs.
 //! - `conformance`: the official Python SDK (two versions) against files-server,
 //!   then Schemathesis with `docs/openapi/files.yaml` (both generations).
+//! - `embedder`: an outside crate with files-client over its own
+//!   `reqwest::Client` (default features off) against files-server, with no
+//!   crate of the hyper transport in its tree.
 //! - `soak [--long]`: concurrent clients against a release files-server, a
 //!   `kill -9` in the middle, a restart, and a check that nothing acknowledged was lost.
 //! - `bench [--quick]`: benchmarks side by side with curl and the Python SDK.
@@ -15,6 +18,7 @@
 mod bench;
 mod codegen;
 mod conformance;
+mod embedder;
 mod release;
 mod schemathesis;
 mod soak;
@@ -30,6 +34,7 @@ commands:
   codegen [--check]                generate files-types' wire models from docs/openapi/files.yaml
   ci                               run exactly what .ci/run runs
   conformance                      drive files-server with the official Python SDK (1.0.0 beta, 2.12.0 GA), then Schemathesis
+  embedder                         an outside crate over its own reqwest::Client (no hyper transport) against files-server
   soak [--long]                    concurrent clients, kill -9, restart, verify nothing acknowledged was lost
   bench [--quick]                  benchmarks against curl and the Python SDK; writes docs/BENCHMARKS.md
   release <version> [--no-verify]  bump versions, date the changelog, cargo package in dependency order";
@@ -52,6 +57,7 @@ fn run(args: Vec<String>) -> Result<()> {
         ["codegen", "--check"] => codegen::check(&root),
         ["ci"] => ci(&root),
         ["conformance"] => conformance::run(&root),
+        ["embedder"] => embedder::run(&root),
         ["soak"] => soak::run(&root, false),
         ["soak", "--long"] => soak::run(&root, true),
         ["bench"] => bench::run(&root, false),

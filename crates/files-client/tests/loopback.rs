@@ -14,14 +14,19 @@ use files_server::{
 };
 use futures_util::TryStreamExt;
 
+#[path = "support/via.rs"]
+mod via;
+
+use via::{Via, builder};
+
 async fn server(config: ServerConfig) -> ServerHandle {
     FilesServer::start(config, "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap()
 }
 
-fn client(server: &ServerHandle, generation: ApiGeneration) -> Client {
-    Client::builder()
+fn client(via: Via, server: &ServerHandle, generation: ApiGeneration) -> Client {
+    builder(via)
         .api_key("sk-loopback")
         .base_url(server.base_url())
         .generation(generation)
@@ -29,9 +34,9 @@ fn client(server: &ServerHandle, generation: ApiGeneration) -> Client {
         .unwrap()
 }
 
-async fn lifecycle(generation: ApiGeneration) {
+async fn lifecycle(via: Via, generation: ApiGeneration) {
     let server = server(ServerConfig::new()).await;
-    let files = client(&server, generation).files();
+    let files = client(via, &server, generation).files();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.pdf");
     std::fs::write(&path, b"%PDF-1.7 loopback").unwrap();
@@ -161,21 +166,18 @@ async fn lifecycle(generation: ApiGeneration) {
     server.shutdown().await;
 }
 
-#[tokio::test]
-async fn beta_lifecycle() {
-    lifecycle(ApiGeneration::Beta).await;
+async fn beta_lifecycle(via: Via) {
+    lifecycle(via, ApiGeneration::Beta).await;
 }
 
-#[tokio::test]
-async fn ga_lifecycle() {
-    lifecycle(ApiGeneration::Ga).await;
+async fn ga_lifecycle(via: Via) {
+    lifecycle(via, ApiGeneration::Ga).await;
 }
 
-#[tokio::test]
-async fn server_errors_reach_the_typed_error() {
+async fn server_errors_reach_the_typed_error(via: Via) {
     let server = server(ServerConfig::new().max_file_size(1000).storage_quota(1500)).await;
-    let beta = client(&server, ApiGeneration::Beta).files();
-    let ga = client(&server, ApiGeneration::Ga).files();
+    let beta = client(via, &server, ApiGeneration::Beta).files();
+    let ga = client(via, &server, ApiGeneration::Ga).files();
     // 1000 bytes passes the client's 500 MiB check; the server's own limit answers 413.
     let too_large = beta
         .upload(FileUpload::bytes("big.bin", vec![0u8; 1001]))
@@ -203,14 +205,13 @@ async fn server_errors_reach_the_typed_error() {
     );
 }
 
-#[tokio::test]
-async fn workspaces_and_keys() {
+async fn workspaces_and_keys(via: Via) {
     let mut keys = KeyTable::new();
     keys.insert("sk-a", "a");
     keys.insert("sk-b", "b");
     let server = server(ServerConfig::new().auth(Auth::Keys(keys))).await;
     let with_key = |key: &str| {
-        Client::builder()
+        builder(via)
             .api_key(key)
             .base_url(server.base_url())
             .build()
@@ -238,10 +239,9 @@ async fn workspaces_and_keys() {
     );
 }
 
-#[tokio::test]
-async fn retries_against_injected_faults() {
+async fn retries_against_injected_faults(via: Via) {
     let server = server(ServerConfig::new()).await;
-    let files = client(&server, ApiGeneration::Beta).files();
+    let files = client(via, &server, ApiGeneration::Beta).files();
     server
         .faults()
         .push(FaultRoute::Upload, Fault::status(429).retry_after_ms(10));
@@ -313,10 +313,9 @@ async fn retries_against_injected_faults() {
     assert_eq!(server.file_count().await.unwrap(), 1);
 }
 
-#[tokio::test]
-async fn a_download_cut_short_leaves_no_file() {
+async fn a_download_cut_short_leaves_no_file(via: Via) {
     let server = server(ServerConfig::new()).await;
-    let files = client(&server, ApiGeneration::Ga)
+    let files = client(via, &server, ApiGeneration::Ga)
         .files()
         .with_options(RequestOptions::new().timeout(Duration::from_secs(20)));
     let generated = server
@@ -340,3 +339,47 @@ async fn a_download_cut_short_leaves_no_file() {
         500_000
     );
 }
+
+/// Runs every case above over each transport: `over_hyper::…` and, with the
+/// `reqwest` feature, `over_reqwest::…`.
+macro_rules! over {
+    ($module:ident, $via:expr) => {
+        mod $module {
+            use super::*;
+
+            #[tokio::test]
+            async fn beta_lifecycle() {
+                super::beta_lifecycle($via).await;
+            }
+
+            #[tokio::test]
+            async fn ga_lifecycle() {
+                super::ga_lifecycle($via).await;
+            }
+
+            #[tokio::test]
+            async fn server_errors_reach_the_typed_error() {
+                super::server_errors_reach_the_typed_error($via).await;
+            }
+
+            #[tokio::test]
+            async fn workspaces_and_keys() {
+                super::workspaces_and_keys($via).await;
+            }
+
+            #[tokio::test]
+            async fn retries_against_injected_faults() {
+                super::retries_against_injected_faults($via).await;
+            }
+
+            #[tokio::test]
+            async fn a_download_cut_short_leaves_no_file() {
+                super::a_download_cut_short_leaves_no_file($via).await;
+            }
+        }
+    };
+}
+
+over!(over_hyper, Via::Hyper);
+#[cfg(feature = "reqwest")]
+over!(over_reqwest, Via::Reqwest);
