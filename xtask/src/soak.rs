@@ -198,7 +198,7 @@ async fn load(
                 if roll < 60 || mine.is_empty() {
                     let name = format!("soak-{cycle}-{client}-{n}.bin");
                     let seed = next(&mut rng);
-                    let size = if roll % 10 == 0 {
+                    let size = if roll.is_multiple_of(10) {
                         (seed as usize) % largest
                     } else {
                         (seed as usize) % 8192

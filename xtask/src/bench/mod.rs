@@ -29,7 +29,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Result, bail};
-use files_client::{ApiGeneration, FileUpload};
+use files_client::{ApiGeneration, FileUpload, Files};
 use tokio::runtime::Runtime;
 
 use crate::conformance::{Server, venv};
@@ -140,22 +140,7 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
         std::fs::create_dir_all(work.join(dir))?;
     }
     let largest = plan.sizes.iter().map(|s| s.1).max().unwrap_or(0);
-    let mut server = Server::start_with(
-        &release.join("files-server"),
-        &[
-            "--listen",
-            "127.0.0.1:0",
-            "--uploads-downloadable",
-            "--admin-token",
-            crate::conformance::ADMIN_TOKEN,
-            "--max-file-size",
-            &(largest * 2).to_string(),
-            "--storage-quota",
-            &(u64::MAX / 2).to_string(),
-            "--data-dir",
-            &work.join("data").display().to_string(),
-        ],
-    )?;
+    let mut server = start_server(&release, &work, largest)?;
     let env = Env {
         bench_client: release.join("bench-client"),
         cli: has_cli.then(|| release.join("anthropic-files")),
@@ -188,31 +173,7 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
         cold: Vec::new(),
     };
 
-    let plain = Target {
-        env: &env,
-        setup: &setup,
-        log: None,
-        all_peers: true,
-        prefix: "",
-    };
-    for (label, size) in bench.plan.sizes.clone() {
-        transfers::transfers(&mut bench, &plain, label, size)?;
-    }
-    let https = bench.plan.https;
-    tls::https(&mut bench, &release.join("files-server"), &env, https)?;
-    let small = bench
-        .runtime
-        .block_on(setup.upload(FileUpload::bytes("small.txt", "metadata")))?
-        .id;
-    requests::metadata(&mut bench, &env, &small)?;
-    requests::metadata_concurrent(&mut bench, &env, &small)?;
-    for many in bench.plan.many.clone() {
-        many_files::many_files(&mut bench, &env, &setup, many)?;
-    }
-    requests::list(&mut bench, &env, &setup)?;
-    requests::concurrent_uploads(&mut bench, &env)?;
-    requests::cold_starts(&mut bench, &env, &small)?;
-
+    all_figures(&mut bench, &env, &setup, &release.join("files-server"))?;
     server.stop();
     let elapsed = started.elapsed();
     let table = render::render(&render::Report {
@@ -232,6 +193,56 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
         elapsed.as_secs_f64()
     );
     Ok(())
+}
+
+/// Every figure, in order, against the plain server (and the HTTPS one).
+fn all_figures(bench: &mut Bench, env: &Env, setup: &Files, server_bin: &Path) -> Result<()> {
+    let plain = Target {
+        env,
+        setup,
+        log: None,
+        all_peers: true,
+        prefix: "",
+    };
+    for (label, size) in bench.plan.sizes.clone() {
+        transfers::transfers(bench, &plain, label, size)?;
+    }
+    let https = bench.plan.https;
+    tls::https(bench, server_bin, env, https)?;
+    let small = bench
+        .runtime
+        .block_on(setup.upload(FileUpload::bytes("small.txt", "metadata")))?
+        .id;
+    requests::metadata(bench, env, &small)?;
+    requests::metadata_concurrent(bench, env, &small)?;
+    for many in bench.plan.many.clone() {
+        many_files::many_files(bench, env, setup, many)?;
+    }
+    requests::list(bench, env, setup)?;
+    requests::concurrent_uploads(bench, env)?;
+    requests::cold_starts(bench, env, &small)?;
+
+    Ok(())
+}
+
+/// The plain-HTTP release files-server most figures run against.
+fn start_server(release: &Path, work: &Path, largest: u64) -> Result<Server> {
+    Server::start_with(
+        &release.join("files-server"),
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--uploads-downloadable",
+            "--admin-token",
+            crate::conformance::ADMIN_TOKEN,
+            "--max-file-size",
+            &(largest * 2).to_string(),
+            "--storage-quota",
+            &(u64::MAX / 2).to_string(),
+            "--data-dir",
+            &work.join("data").display().to_string(),
+        ],
+    )
 }
 
 /// Builds the release binaries under test; returns their directory.
