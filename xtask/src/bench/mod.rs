@@ -266,6 +266,24 @@ fn build(root: &Path, has_cli: bool) -> Result<PathBuf> {
     if has_cli {
         build.args(["-p", "files-cli", "--bin", "anthropic-files"]);
     }
+    // `cargo run` hands this process variables like CARGO_PKG_NAME=xtask; build
+    // scripts that watch them would rebuild (ring, in release) on every switch
+    // between this build and the same one typed in a shell.
+    for (name, _) in std::env::vars_os() {
+        if let Some(name) = name.to_str()
+            && (name.starts_with("CARGO_PKG_")
+                || matches!(
+                    name,
+                    "CARGO_MANIFEST_DIR"
+                        | "CARGO_MANIFEST_PATH"
+                        | "CARGO_CRATE_NAME"
+                        | "CARGO_BIN_NAME"
+                        | "CARGO_PRIMARY_PACKAGE"
+                ))
+        {
+            build.env_remove(name);
+        }
+    }
     if !build.status()?.success() {
         bail!("the release build failed");
     }

@@ -75,7 +75,7 @@ pub(super) fn render(report: &Report<'_>) -> Result<String> {
     )?;
     writeln!(
         md,
-        "\nCommands: ours = `bench-client [--cacert CA] BASE async|blocking OP …` and `anthropic-files --base-url BASE --ga …`; curl = `curl -F file=@PATH` / `-o OUT` / one `--config` of N URLs on one connection / `--parallel --parallel-max N` over a `--config`; Python = `xtask/bench/bench_python.py`. Times: ours and Python as reported by the program (its work, without interpreter start-up); curl's `%{{time_total}}` for single transfers; wall time of the process for curl's configs and the CLI."
+        "\nCommands: ours = `bench-client [--cacert CA] BASE async|blocking OP …` and `anthropic-files --base-url BASE --ga …`; curl = `curl -F file=@PATH` / `-o OUT` / one `--config` of N URLs on one connection / `--parallel --parallel-max N` over a `--config`; Python = `xtask/bench/bench_python.py`. Times: Python as reported by the script (its work, without the interpreter's start-up and imports); ours as reported by bench-client, except in the concurrent-metadata and many-files figures, where ours is timed as a whole process like curl; curl's `%{{time_total}}` for single transfers; wall time of the process for curl's configs and the CLI. The HTTPS cells name the HTTP version each peer negotiated, as the server logged it."
     )?;
     Ok(md)
 }
