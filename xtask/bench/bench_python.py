@@ -5,6 +5,10 @@ Run by `cargo xtask bench`; prints one JSON line like the Rust bench client.
 
 OP: noop | upload PATH | upload-stream PATH | download ID OUT | download-stream ID OUT
     | metadata ID COUNT | list LIMIT | concurrent PATH COUNT
+    | metadata-concurrent ID COUNT CONCURRENCY | upload-many DIR CONCURRENCY
+
+The last two use AsyncAnthropic with an asyncio.Semaphore: at most CONCURRENCY
+requests in flight.
 """
 
 import asyncio
@@ -59,6 +63,41 @@ def main():
         async def upload_all():
             async with anthropic.AsyncAnthropic(api_key="sk-bench", base_url=base_url, max_retries=0) as aclient:
                 await asyncio.gather(*(aclient.files.upload(file=path) for _ in range(count)))
+
+        started = time.perf_counter()
+        asyncio.run(upload_all())
+        report(started)
+    elif op == "metadata-concurrent":
+        file_id, count, concurrency = rest[0], int(rest[1]), int(rest[2])
+
+        async def retrieve_all():
+            gate = asyncio.Semaphore(concurrency)
+            async with anthropic.AsyncAnthropic(api_key="sk-bench", base_url=base_url, max_retries=0) as aclient:
+
+                async def one():
+                    async with gate:
+                        await aclient.files.retrieve_metadata(file_id)
+
+                await asyncio.gather(*(one() for _ in range(count)))
+
+        started = time.perf_counter()
+        asyncio.run(retrieve_all())
+        report(started)
+    elif op == "upload-many":
+        paths = sorted(p for p in pathlib.Path(rest[0]).iterdir() if p.is_file())
+        concurrency = int(rest[1])
+
+        async def upload_all():
+            gate = asyncio.Semaphore(concurrency)
+            async with anthropic.AsyncAnthropic(
+                api_key="sk-bench", base_url=base_url, max_retries=0, timeout=600
+            ) as aclient:
+
+                async def one(path):
+                    async with gate:
+                        await aclient.files.upload(file=path)
+
+                await asyncio.gather(*(one(p) for p in paths))
 
         started = time.perf_counter()
         asyncio.run(upload_all())

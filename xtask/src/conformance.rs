@@ -170,10 +170,16 @@ impl Server {
 
     /// Starts `bin` with `args` and reads the `listening on` line.
     pub(crate) fn start_with(bin: &Path, args: &[&str]) -> Result<Self> {
+        Self::start_with_stderr(bin, args, Stdio::null())
+    }
+
+    /// Like [`Server::start_with`], with the server's stderr (its `--log`) sent
+    /// to `stderr`.
+    pub(crate) fn start_with_stderr(bin: &Path, args: &[&str], stderr: Stdio) -> Result<Self> {
         let mut child = Command::new(bin)
             .args(args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .with_context(|| format!("cannot start {}", bin.display()))?;
         let stdout = child.stdout.take().context("no stdout")?;

@@ -42,6 +42,7 @@ pub(crate) async fn handle(
     let generation = generation_of(&request);
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    let version = request.version();
     let mut response = match route(&state, request, generation).await {
         Ok(response) => response,
         Err(Outcome::Api(err)) => err.into_response(generation, &request_id),
@@ -53,7 +54,7 @@ pub(crate) async fn handle(
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("request-id", value);
     }
-    tracing::info!(%method, %path, status = response.status().as_u16(), %request_id, "request");
+    tracing::info!(%method, %path, ?version, status = response.status().as_u16(), %request_id, "request");
     Ok(response)
 }
 

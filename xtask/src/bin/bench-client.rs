@@ -2,13 +2,19 @@
 //! time are its own. Run by `cargo xtask bench`; prints one JSON line.
 //!
 //! ```text
+//! bench-client [--cacert CA_PEM] BASE_URL async|blocking OP ARGS...
+//!
 //! bench-client BASE_URL async|blocking noop
 //! bench-client BASE_URL async|blocking upload PATH
 //! bench-client BASE_URL async|blocking download FILE_ID OUT
 //! bench-client BASE_URL async|blocking metadata FILE_ID COUNT
 //! bench-client BASE_URL async|blocking list LIMIT
 //! bench-client BASE_URL async|blocking concurrent PATH COUNT
+//! bench-client BASE_URL async metadata-concurrent FILE_ID COUNT CONCURRENCY
+//! bench-client BASE_URL async upload-many DIR CONCURRENCY
 //! ```
+//!
+//! `--cacert` trusts a CA (PEM) besides the built-in roots, for an HTTPS server.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -35,15 +41,24 @@ fn main() -> ExitCode {
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 fn run(args: &[String]) -> Result<String> {
-    let [base, mode, op, rest @ ..] = args else {
-        return Err("usage: bench-client BASE_URL async|blocking OP ARGS...".into());
+    let (cacert, args) = match args {
+        [flag, ca, rest @ ..] if flag == "--cacert" => (Some(std::fs::read(ca)?), rest),
+        _ => (None, args),
     };
-    let builder = files_client::Client::builder()
+    let [base, mode, op, rest @ ..] = args else {
+        return Err(
+            "usage: bench-client [--cacert CA_PEM] BASE_URL async|blocking OP ARGS...".into(),
+        );
+    };
+    let mut builder = files_client::Client::builder()
         .api_key("sk-bench")
         .base_url(base)
         .generation(ApiGeneration::Ga)
         .max_upload_bytes(MAX_UPLOAD)
         .max_retries(0);
+    if let Some(pem) = cacert {
+        builder = builder.add_root_certificates_pem(pem);
+    }
     match mode.as_str() {
         "async" => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -94,6 +109,37 @@ async fn run_async(client: files_client::Client, op: &str, rest: &[String]) -> R
             let started = Instant::now();
             for _ in 0..count {
                 files.retrieve_metadata(id).await?;
+            }
+            Ok(report(started, None))
+        }
+        "metadata-concurrent" => {
+            let id = arg(rest, 0)?.to_owned();
+            let count: usize = arg(rest, 1)?.parse()?;
+            let concurrency: usize = arg(rest, 2)?.parse()?;
+            let calls = (0..count).map(|_| files.retrieve_metadata(&id));
+            let mut results = futures_util::stream::iter(calls).buffer_unordered(concurrency);
+            while let Some(result) = results.next().await {
+                result?;
+            }
+            Ok(report(started, None))
+        }
+        "upload-many" => {
+            let mut paths: Vec<_> = std::fs::read_dir(arg(rest, 0)?)?
+                .map(|e| e.map(|e| e.path()))
+                .collect::<std::io::Result<_>>()?;
+            paths.sort();
+            let concurrency: usize = arg(rest, 1)?.parse()?;
+            let count = paths.len();
+            let mut results = files
+                .upload_many(paths.into_iter().map(FileUpload::path))
+                .concurrency(concurrency);
+            let mut stored = 0;
+            while let Some(item) = results.next().await {
+                item.result?;
+                stored += 1;
+            }
+            if stored != count {
+                return Err(format!("stored {stored} of {count}").into());
             }
             Ok(report(started, None))
         }
