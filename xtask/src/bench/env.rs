@@ -160,6 +160,10 @@ impl Env {
                 baseline: self.ours("blocking", &["noop"]),
             },
             Peer {
+                name: "ours (reqwest)",
+                baseline: self.ours("reqwest", &["noop"]),
+            },
+            Peer {
                 name: "curl",
                 baseline: vec!["curl".into(), "--version".into()],
             },

@@ -76,9 +76,10 @@ impl Figure {
 }
 
 /// The peers' order in the tables.
-pub(super) const PEERS: [&str; 8] = [
+pub(super) const PEERS: [&str; 9] = [
     "ours (async)",
     "ours (blocking)",
+    "ours (reqwest)",
     "ours (CLI)",
     "curl",
     "curl + fsync",

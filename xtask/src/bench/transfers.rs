@@ -51,6 +51,11 @@ pub(super) fn transfers(
             Timing::Reported,
         ),
         (
+            "ours (reqwest)",
+            Some(env.ours("reqwest", &["upload", &p])),
+            Timing::Reported,
+        ),
+        (
             "ours (CLI)",
             env.cli(&["upload", &p, "--format", "json"]),
             Timing::Wall,
@@ -111,6 +116,11 @@ pub(super) fn transfers(
         (
             "ours (blocking)",
             Some(env.ours("blocking", &["download", &id, &o])),
+            Timing::Reported,
+        ),
+        (
+            "ours (reqwest)",
+            Some(env.ours("reqwest", &["download", &id, &o])),
             Timing::Reported,
         ),
         (

@@ -4,7 +4,7 @@
 //! ```text
 //! bench-client [--cacert CA_PEM] BASE_URL async|blocking OP ARGS...
 //!
-//! bench-client BASE_URL async|blocking noop
+//! bench-client BASE_URL async|blocking|reqwest noop
 //! bench-client BASE_URL async|blocking upload PATH
 //! bench-client BASE_URL async|blocking download FILE_ID OUT
 //! bench-client BASE_URL async|blocking metadata FILE_ID COUNT
@@ -70,6 +70,19 @@ fn run(args: &[String]) -> Result<String> {
         "blocking" => {
             let client = files_blocking::Client::from_async(builder.build()?)?;
             run_blocking(&client, op, rest)
+        }
+        "reqwest" => {
+            // The async client over a plain reqwest::Client (issue 13's row).
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            let http = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?;
+            let client = builder
+                .transport(files_transport::ReqwestTransport::new(http))
+                .build()?;
+            runtime.block_on(run_async(client, op, rest))
         }
         other => Err(format!("unknown mode {other}").into()),
     }
