@@ -8,7 +8,7 @@
 //! them is kept) and draws `docs/bench-chart.png`.
 //!
 //! - [`measure`]: one run under GNU time, peers interleaved, medians.
-//! - [`env`]: the peers' command lines.
+//! - [`env`](mod@env): the peers' command lines.
 //! - [`fixtures`]: input files, cleaning up between runs, the server's counters.
 //! - [`transfers`], [`requests`], [`many_files`], [`tls`]: the figures.
 //! - [`render`], [`chart`]: docs/BENCHMARKS.md and docs/bench-chart.png.
