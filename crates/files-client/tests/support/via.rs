@@ -22,6 +22,10 @@ pub fn builder(via: Via) -> files_client::ClientBuilder {
         Via::Hyper => Client::builder(),
         #[cfg(feature = "reqwest")]
         Via::Reqwest => {
+            // Building the whole workspace's tests unifies reqwest's features,
+            // which may compile in rustls without a provider: give it ring
+            // (a second install is a no-op).
+            let _ = files_transport::rustls::crypto::ring::default_provider().install_default();
             let http = reqwest::Client::builder()
                 .connect_timeout(Duration::from_secs(5))
                 .redirect(reqwest::redirect::Policy::none())
