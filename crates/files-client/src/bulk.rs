@@ -149,16 +149,16 @@ impl<T: Send + 'static> BulkStream<T> {
     }
 
     fn start(&mut self) {
-        let State::Pending { .. } = &self.state else {
-            return;
-        };
-        let State::Pending {
-            jobs,
-            concurrency,
-            counters,
-        } = std::mem::replace(&mut self.state, State::Taken)
-        else {
-            return;
+        let (jobs, concurrency, counters) = match std::mem::replace(&mut self.state, State::Taken) {
+            State::Pending {
+                jobs,
+                concurrency,
+                counters,
+            } => (jobs, concurrency, counters),
+            other => {
+                self.state = other;
+                return;
+            }
         };
         let counters = Arc::new(counters);
         let running = futures_util::stream::iter(jobs.enumerate())

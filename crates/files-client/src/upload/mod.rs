@@ -22,7 +22,7 @@ use futures_util::{Stream, StreamExt, TryStreamExt};
 use http::Method;
 use tokio::io::AsyncRead;
 
-use self::limits::{check_name, check_size};
+use self::limits::check_name;
 use self::multipart::Framing;
 use self::source::{ContentBody, Rules, Source};
 use crate::Error;
@@ -219,9 +219,6 @@ impl FileUpload {
             .or(content.default_filename)
             .ok_or(ValidationError::FilenameEmpty)?;
         let mime_type = check_name(&params, &filename)?;
-        if let Some(length) = content.length {
-            check_size(length, max_bytes)?;
-        }
         let framing = Framing::new(&filename, &mime_type, params.expires_in_seconds);
         let body_length = content.length.map(|length| framing.length(length));
         let content_type = framing.content_type()?;
