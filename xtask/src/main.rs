@@ -8,7 +8,7 @@
 //! - `embedder`: an outside crate with files-client over its own
 //!   `reqwest::Client` (default features off) against files-server, with no
 //!   crate of the hyper transport in its tree.
-//! - `soak [--long]`: concurrent clients against a release files-server, a
+//! - `soak [--long]`: concurrent clients against files-server (release with `--long`), a
 //!   `kill -9` in the middle, a restart, and a check that nothing acknowledged was lost.
 //! - `bench [--quick]`: benchmarks side by side with curl and the Python SDK.
 //! - `release <version> [--no-verify]`: bump every crate's version, move the

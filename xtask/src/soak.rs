@@ -1,5 +1,6 @@
 //! `cargo xtask soak [--long]`: many concurrent clients doing mixed operations
-//! against a release files-server, a `kill -9` in the middle, a restart, then
+//! against files-server (the debug build for the short run, which CI has built
+//! already; a release build for `--long`), a `kill -9` in the middle, a restart, then
 //! verification against a ledger of what the clients were told:
 //!
 //! - every acknowledged upload is present with its exact bytes;
@@ -69,25 +70,26 @@ struct Ledger {
 pub fn run(root: &Path, long: bool) -> Result<()> {
     let plan = if long { LONG } else { SHORT };
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(&cargo)
-        .current_dir(root)
-        .args([
-            "build",
-            "--quiet",
-            "--release",
-            "-p",
-            "files-server",
-            "--bin",
-            "files-server",
-        ])
-        .status()
-        .context("cannot start cargo build")?;
+    let profile = if long { "release" } else { "debug" };
+    let mut build = Command::new(&cargo);
+    build.current_dir(root).args([
+        "build",
+        "--quiet",
+        "-p",
+        "files-server",
+        "--bin",
+        "files-server",
+    ]);
+    if long {
+        build.arg("--release");
+    }
+    let status = build.status().context("cannot start cargo build")?;
     if !status.success() {
-        bail!("cannot build files-server (release)");
+        bail!("cannot build files-server ({profile})");
     }
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let bin = target.join("release").join("files-server");
+    let bin = target.join(profile).join("files-server");
     let data = target.join("soak").join("data");
     if data.exists() {
         std::fs::remove_dir_all(&data)?;
