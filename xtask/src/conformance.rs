@@ -4,13 +4,13 @@
 //! drives the whole lifecycle and asserts what the SDK sees. Schemathesis runs
 //! after (see `schemathesis.rs`).
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+
+use crate::server::{self, Server};
 
 /// The SDK versions and the generation each one drives.
 const SDKS: [(&str, &str); 2] = [("1.0.0", "beta"), ("2.12.0", "ga")];
@@ -25,25 +25,8 @@ pub(crate) const ADMIN_TOKEN: &str = "conformance-admin-token";
 const RUN_LIMIT: Duration = Duration::from_secs(300);
 
 pub fn run(root: &Path) -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(&cargo)
-        .current_dir(root)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "files-server",
-            "--bin",
-            "files-server",
-        ])
-        .status()
-        .context("cannot start cargo build")?;
-    if !status.success() {
-        bail!("cannot build files-server");
-    }
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let server_bin = target.join("debug").join("files-server");
+    let server_bin = server::build(root, false)?;
+    let target = server::target_dir(root);
     let script = root.join("xtask/conformance/conformance.py");
 
     let mut failures = Vec::new();
@@ -56,7 +39,7 @@ pub fn run(root: &Path) -> Result<()> {
         if data.exists() {
             std::fs::remove_dir_all(&data)?;
         }
-        let mut server = Server::start(&server_bin, &data)?;
+        let mut server = start_server(&server_bin, &data)?;
         println!(
             "conformance: anthropic=={version} ({generation}) against {}",
             server.url
@@ -144,77 +127,23 @@ pub(crate) fn venv_with(dir: &Path, package: &str, version: &str) -> Result<Path
     Ok(python)
 }
 
-/// files-server in a child process, on an ephemeral port, with a data dir of its own.
-pub(crate) struct Server {
-    child: Child,
-    pub(crate) url: String,
-}
-
-impl Server {
-    fn start(bin: &Path, data: &Path) -> Result<Self> {
-        let data = data.display().to_string();
-        Self::start_with(
-            bin,
-            &[
-                "--listen",
-                "127.0.0.1:0",
-                "--admin-token",
-                ADMIN_TOKEN,
-                "--max-file-size",
-                MAX_FILE_SIZE,
-                "--data-dir",
-                &data,
-            ],
-        )
-    }
-
-    /// Starts `bin` with `args` and reads the `listening on` line.
-    pub(crate) fn start_with(bin: &Path, args: &[&str]) -> Result<Self> {
-        Self::start_with_stderr(bin, args, Stdio::null())
-    }
-
-    /// Like [`Server::start_with`], with the server's stderr (its `--log`) sent
-    /// to `stderr`.
-    pub(crate) fn start_with_stderr(bin: &Path, args: &[&str], stderr: Stdio) -> Result<Self> {
-        let mut child = Command::new(bin)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-            .with_context(|| format!("cannot start {}", bin.display()))?;
-        let stdout = child.stdout.take().context("no stdout")?;
-        let (send, receive) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = send.send(line);
-        });
-        let line = receive
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_default();
-        match line.trim().strip_prefix("listening on ") {
-            Some(url) => Ok(Self {
-                child,
-                url: url.to_owned(),
-            }),
-            None => {
-                let _ = child.kill();
-                let _ = child.wait();
-                bail!("files-server did not say where it listens (got {line:?})")
-            }
-        }
-    }
-
-    pub(crate) fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
-    }
+/// files-server for one SDK: the admin token and the per-file limit the script
+/// expects, data in `data`.
+fn start_server(bin: &Path, data: &Path) -> Result<Server> {
+    let data = data.display().to_string();
+    Server::start_with(
+        bin,
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--admin-token",
+            ADMIN_TOKEN,
+            "--max-file-size",
+            MAX_FILE_SIZE,
+            "--data-dir",
+            &data,
+        ],
+    )
 }
 
 /// Runs `command`, killing it after `limit`; true when it exited 0.

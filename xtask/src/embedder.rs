@@ -9,7 +9,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::conformance::Server;
+use crate::server::{self, Server};
 
 /// Crates of the hyper transport that must not be in the embedder's tree.
 const HYPER_TRANSPORT_ONLY: [&str; 2] = ["hyper-rustls", "webpki-roots"];
@@ -17,8 +17,7 @@ const HYPER_TRANSPORT_ONLY: [&str; 2] = ["hyper-rustls", "webpki-roots"];
 pub fn run(root: &Path) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let manifest = root.join("xtask/embedder/Cargo.toml");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root.join("target"), std::path::PathBuf::from);
+    let target = server::target_dir(root);
     let tree = Command::new(&cargo)
         .args([
             "tree",
@@ -54,24 +53,10 @@ pub fn run(root: &Path) -> Result<()> {
         tree.lines().count()
     );
 
-    let status = Command::new(&cargo)
-        .current_dir(root)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "files-server",
-            "--bin",
-            "files-server",
-        ])
-        .status()
-        .context("cannot build files-server")?;
-    if !status.success() {
-        bail!("cannot build files-server");
-    }
+    let server_bin = server::build(root, false)?;
     let data = tempfile::tempdir()?;
     let server = Server::start_with(
-        &target.join("debug").join("files-server"),
+        &server_bin,
         &[
             "--listen",
             "127.0.0.1:0",

@@ -21,6 +21,7 @@ mod conformance;
 mod embedder;
 mod release;
 mod schemathesis;
+mod server;
 mod soak;
 
 use std::path::PathBuf;

@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use crate::conformance::{Server, run_limited, venv_with};
+use crate::conformance::{run_limited, venv_with};
+use crate::server::Server;
 
 /// The Schemathesis release the project is checked with.
 const VERSION: &str = "4.32.5";

@@ -13,8 +13,7 @@
 //! is one cycle of a few seconds; `--long` runs several longer cycles.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -22,7 +21,7 @@ use anyhow::{Context, Result, bail};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::conformance::Server;
+use crate::server::{self, Server};
 
 /// How a soak run is shaped.
 struct Plan {
@@ -69,27 +68,8 @@ struct Ledger {
 
 pub fn run(root: &Path, long: bool) -> Result<()> {
     let plan = if long { LONG } else { SHORT };
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let profile = if long { "release" } else { "debug" };
-    let mut build = Command::new(&cargo);
-    build.current_dir(root).args([
-        "build",
-        "--quiet",
-        "-p",
-        "files-server",
-        "--bin",
-        "files-server",
-    ]);
-    if long {
-        build.arg("--release");
-    }
-    let status = build.status().context("cannot start cargo build")?;
-    if !status.success() {
-        bail!("cannot build files-server ({profile})");
-    }
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let bin = target.join(profile).join("files-server");
+    let bin = server::build(root, long)?;
+    let target = server::target_dir(root);
     let data = target.join("soak").join("data");
     if data.exists() {
         std::fs::remove_dir_all(&data)?;

@@ -5,35 +5,20 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/server.rs"]
+mod server;
+
 use std::os::unix::fs::PermissionsExt;
 
-use files_blocking::Client;
-use files_server::{FilesServer, GeneratedFile, ServerConfig};
+use files_server::ServerConfig;
 use rustix::fs::Mode;
+use server::Server;
 
 #[test]
 fn saved_files_get_the_mode_file_create_gives_under_the_umask() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime
-        .block_on(FilesServer::start(
-            ServerConfig::new(),
-            "127.0.0.1:0".parse().unwrap(),
-        ))
-        .unwrap();
-    let id = runtime
-        .block_on(server.create_generated_file(GeneratedFile::new("m.bin", vec![7u8; 10_000])))
-        .unwrap()
-        .id;
-    let files = Client::builder()
-        .api_key("sk-blocking")
-        .base_url(server.base_url())
-        .build()
-        .unwrap()
-        .files();
+    let server = Server::start(ServerConfig::new());
+    let id = server.generated("m.bin", vec![7u8; 10_000]);
+    let files = server.builder().build().unwrap().files();
     let dir = tempfile::tempdir().unwrap();
     let mode =
         |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
@@ -49,5 +34,5 @@ fn saved_files_get_the_mode_file_create_gives_under_the_umask() {
     }
     rustix::process::umask(previous);
     drop(files);
-    runtime.block_on(server.shutdown());
+    drop(server);
 }

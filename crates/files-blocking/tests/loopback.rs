@@ -4,66 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/server.rs"]
+mod server;
+
 use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use files_blocking::{ApiGeneration, Client, Error, FileUpload, ListParams};
-use files_server::{Fault, FaultRoute, FilesServer, GeneratedFile, ServerConfig, ServerHandle};
-
-/// A server on its own runtime; the test thread itself stays outside any runtime.
-struct Server {
-    runtime: tokio::runtime::Runtime,
-    handle: Option<ServerHandle>,
-}
-
-impl Server {
-    fn start(config: ServerConfig) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let handle = runtime
-            .block_on(FilesServer::start(config, "127.0.0.1:0".parse().unwrap()))
-            .unwrap();
-        Self {
-            runtime,
-            handle: Some(handle),
-        }
-    }
-
-    fn handle(&self) -> &ServerHandle {
-        self.handle.as_ref().unwrap()
-    }
-
-    fn generated(&self, name: &str, content: Vec<u8>) -> String {
-        self.runtime
-            .block_on(
-                self.handle()
-                    .create_generated_file(GeneratedFile::new(name, content)),
-            )
-            .unwrap()
-            .id
-    }
-
-    fn client(&self, generation: ApiGeneration) -> Client {
-        Client::builder()
-            .api_key("sk-blocking")
-            .base_url(self.handle().base_url())
-            .generation(generation)
-            .build()
-            .unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(handle) = self.handle.take() {
-            self.runtime.block_on(handle.shutdown());
-        }
-    }
-}
+use files_blocking::{ApiGeneration, Error, FileUpload, ListParams};
+use files_server::{Fault, FaultRoute, ServerConfig};
+use server::Server;
 
 fn lifecycle(generation: ApiGeneration) {
     let server = Server::start(ServerConfig::new());

@@ -4,11 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/server.rs"]
+mod server;
+
 use std::path::Path;
 use std::sync::{Arc, Barrier};
 
-use files_blocking::{Client, Error};
-use files_server::{FilesServer, GeneratedFile, ServerConfig};
+use files_blocking::Error;
+use files_server::ServerConfig;
+use server::Server;
 
 fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -26,34 +30,14 @@ fn already_exists(err: &Error) -> bool {
 #[test]
 fn long_names_and_racing_writers_of_one_new_name() {
     const WRITERS: usize = 8;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime
-        .block_on(FilesServer::start(
-            ServerConfig::new(),
-            "127.0.0.1:0".parse().unwrap(),
-        ))
-        .unwrap();
-    let client = Client::builder()
-        .api_key("sk-blocking")
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
+    let server = Server::start(ServerConfig::new());
+    let client = server.builder().build().unwrap();
     let files = client.files();
     let mut contents = Vec::new();
     let mut ids = Vec::new();
     for i in 0..WRITERS {
         let content: Vec<u8> = (0..60_000u32).map(|b| (b as usize * 5 + i) as u8).collect();
-        let file = GeneratedFile::new(format!("r{i}.bin"), content.clone());
-        ids.push(
-            runtime
-                .block_on(server.create_generated_file(file))
-                .unwrap()
-                .id,
-        );
+        ids.push(server.generated(&format!("r{i}.bin"), content.clone()));
         contents.push(content);
     }
     let dir = tempfile::tempdir().unwrap();
@@ -111,5 +95,5 @@ fn long_names_and_racing_writers_of_one_new_name() {
     assert_eq!(std::fs::read(&target).unwrap(), contents[winners[0]]);
     assert_eq!(entries(dir.path()), ["race.bin"], "no temporary file left");
     drop((files, client));
-    runtime.block_on(server.shutdown());
+    drop(server);
 }

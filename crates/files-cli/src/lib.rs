@@ -18,6 +18,7 @@
 
 mod backend;
 mod batch_output;
+mod batch_run;
 mod batch_ui;
 mod cli;
 mod commands;

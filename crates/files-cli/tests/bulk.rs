@@ -6,7 +6,6 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use common::{TestServer, json, text};
@@ -16,17 +15,6 @@ use serde_json::Value;
 /// The JSONL lines of stdout.
 fn lines(stdout: &[u8]) -> Vec<Value> {
     text(stdout).lines().map(|l| json(l.as_bytes())).collect()
-}
-
-/// How many stored files have each filename.
-fn filename_counts(server: &TestServer) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for file in server.listing() {
-        *counts
-            .entry(file["filename"].as_str().unwrap().to_owned())
-            .or_insert(0) += 1;
-    }
-    counts
 }
 
 fn write_files(dir: &Path, count: usize, prefix: &str) {
@@ -85,7 +73,7 @@ fn a_directory_is_uploaded_recursively_once_per_file_with_a_line_each() {
         text(&out.get_output().stderr).contains("uploaded 20 of 20 files"),
         "a one-line summary"
     );
-    let counts = filename_counts(&server);
+    let counts = server.filename_counts();
     assert_eq!(counts.len(), 20);
     assert!(
         counts.values().all(|n| *n == 1),
@@ -153,7 +141,7 @@ fn a_rate_limited_server_stores_every_file_exactly_once() {
     assert_eq!(server.file_count(), 150);
     // The listing itself is rate limited: wait for the bucket to refill a little.
     std::thread::sleep(std::time::Duration::from_secs(2));
-    let counts = filename_counts(&server);
+    let counts = server.filename_counts();
     assert_eq!(counts.len(), 150);
     assert!(counts.values().all(|n| *n == 1));
 }

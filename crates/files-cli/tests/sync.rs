@@ -76,17 +76,6 @@ fn with_action<'a>(results: &'a [Value], action: &str) -> Vec<&'a Value> {
     results.iter().filter(|r| r["action"] == action).collect()
 }
 
-/// How many stored files have each filename.
-fn filename_counts(server: &TestServer) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for file in server.listing() {
-        *counts
-            .entry(file["filename"].as_str().unwrap().to_owned())
-            .or_insert(0) += 1;
-    }
-    counts
-}
-
 /// Every manifest entry names a stored file of its filename and size.
 fn assert_manifest_matches_server(fixture: &Fixture, expected_files: usize) {
     let manifest = fixture.manifest_json();
@@ -241,7 +230,7 @@ fn a_lost_answer_leaves_a_duplicate_that_is_reported_then_deleted() {
     assert_eq!(deleted[0]["reason"], "duplicate");
     assert_eq!(deleted[0]["file_id"], duplicates[0]["file_id"]);
     assert_eq!(fixture.server.file_count(), 3);
-    assert!(filename_counts(&fixture.server).values().all(|n| *n == 1));
+    assert!(fixture.server.filename_counts().values().all(|n| *n == 1));
     assert_manifest_matches_server(&fixture, 3);
 }
 
@@ -293,7 +282,7 @@ fn the_manifest_survives_a_crash_mid_sync() {
     // The rerun converges: every local file stored exactly once, the manifest right.
     let (results, _) = fixture.sync(&["--delete", "--concurrency", "8"], 0);
     assert!(!with_action(&results, "upload").is_empty());
-    let counts = filename_counts(&fixture.server);
+    let counts = fixture.server.filename_counts();
     assert_eq!(counts.len(), count as usize);
     assert!(counts.values().all(|n| *n == 1), "{counts:?}");
     assert_manifest_matches_server(&fixture, count as usize);

@@ -7,28 +7,17 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/server.rs"]
+mod server;
+
 use std::os::unix::fs::PermissionsExt;
 
-use files_client::Client;
-use files_server::{FilesServer, GeneratedFile, ServerConfig};
 use rustix::fs::Mode;
 
 #[tokio::test]
 async fn saved_files_get_the_mode_file_create_gives_under_the_umask() {
-    let server = FilesServer::start(ServerConfig::new(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let files = Client::builder()
-        .api_key("sk-loopback")
-        .base_url(server.base_url())
-        .build()
-        .unwrap()
-        .files();
-    let id = server
-        .create_generated_file(GeneratedFile::new("m.bin", vec![7u8; 10_000]))
-        .await
-        .unwrap()
-        .id;
+    let (server, files) = server::start().await;
+    let id = server::generated(&server, "m.bin", vec![7u8; 10_000]).await;
     let dir = tempfile::tempdir().unwrap();
     let previous = rustix::process::umask(Mode::from_raw_mode(0o022));
     for (umask, expected) in [

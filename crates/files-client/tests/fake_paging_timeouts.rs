@@ -4,20 +4,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/fake_client.rs"]
+mod fake_client;
+
 use std::time::Duration;
 
+use fake_client::META;
 use files_client::{ApiGeneration, Client, Error, ListParams, RequestOptions, TimeoutPhase};
 use files_transport::Timeouts;
 use files_transport::fake::{FakeResponse, FakeTransport};
 use futures_util::TryStreamExt;
 
-const META: &str = r#"{"id":"file_1","type":"file","filename":"a.txt","mime_type":"text/plain","size_bytes":1,"created_at":"2026-01-01T00:00:00Z"}"#;
-
 fn client(fake: &FakeTransport, generation: ApiGeneration) -> Client {
-    Client::builder()
-        .api_key("sk-secret-key")
-        .base_url("https://files.test")
-        .generation(generation)
+    fake_client::builder(generation)
         .transport(fake.clone())
         .build()
         .unwrap()

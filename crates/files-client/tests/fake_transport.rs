@@ -4,23 +4,22 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/fake_client.rs"]
+mod fake_client;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use fake_client::META;
 use files_client::{ApiGeneration, Client, Error, FileUpload, ListParams, Purpose, RequestOptions};
 use files_transport::fake::{FakeResponse, FakeTransport};
 use files_transport::{TransportError, TransportErrorKind};
 use futures_util::TryStreamExt;
 use http::StatusCode;
 
-const META: &str = r#"{"id":"file_1","type":"file","filename":"a.txt","mime_type":"text/plain","size_bytes":1,"created_at":"2026-01-01T00:00:00Z"}"#;
-
 fn client(fake: &FakeTransport, generation: ApiGeneration) -> Client {
-    Client::builder()
-        .api_key("sk-secret-key")
-        .base_url("https://files.test")
-        .generation(generation)
+    fake_client::builder(generation)
         .beta("client-beta-1")
         .transport(Arc::new(fake.clone()))
         .build()

@@ -4,32 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/server.rs"]
+mod server;
+
 use std::path::Path;
 use std::sync::Arc;
 
-use files_client::{Client, Error, Files};
-use files_server::{FilesServer, GeneratedFile, ServerConfig, ServerHandle};
-
-async fn start() -> (ServerHandle, Files) {
-    let server = FilesServer::start(ServerConfig::new(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let files = Client::builder()
-        .api_key("sk-loopback")
-        .base_url(server.base_url())
-        .build()
-        .unwrap()
-        .files();
-    (server, files)
-}
-
-async fn generated(server: &ServerHandle, name: &str, content: Vec<u8>) -> String {
-    server
-        .create_generated_file(GeneratedFile::new(name, content))
-        .await
-        .unwrap()
-        .id
-}
+use files_client::Error;
+use server::{generated, start};
 
 fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

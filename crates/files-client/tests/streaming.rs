@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/memory.rs"]
+mod memory;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -11,21 +14,10 @@ use bytes::Bytes;
 use files_client::{Client, FileUpload};
 use files_transport::{RequestBody, ResponseBody, Transport, TransportError};
 use http_body_util::BodyExt;
+use memory::peak_rss;
 
 const SIZE: u64 = 400 * 1024 * 1024;
 const META: &str = r#"{"id":"file_big","type":"file","filename":"big.bin","mime_type":"application/octet-stream","size_bytes":419430400,"created_at":"2026-01-01T00:00:00Z"}"#;
-
-/// Peak resident memory of this process (VmHWM), in bytes.
-fn peak_rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    line.split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse::<u64>()
-        .unwrap()
-        * 1024
-}
 
 /// Consumes request bodies frame by frame, keeping only counts; answers a
 /// download with `SIZE` zero bytes generated chunk by chunk.

@@ -5,26 +5,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/memory.rs"]
+mod memory;
 #[path = "support/via.rs"]
 mod via;
 
 use files_client::{ApiGeneration, FileUpload};
 use files_server::{FilesServer, ServerConfig};
+use memory::peak_rss;
 use via::{Via, builder};
 
 const SIZE: u64 = 256 * 1024 * 1024;
-
-/// Peak resident memory of this process (VmHWM), in bytes.
-fn peak_rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    line.split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse::<u64>()
-        .unwrap()
-        * 1024
-}
 
 async fn round_trip(via: Via) {
     let dir = tempfile::tempdir().unwrap();

@@ -32,7 +32,8 @@ use anyhow::{Result, bail};
 use files_client::{ApiGeneration, FileUpload, Files};
 use tokio::runtime::Runtime;
 
-use crate::conformance::{Server, venv};
+use crate::conformance::venv;
+use crate::server::Server;
 use chart::Point;
 use env::Env;
 use measure::Figure;
@@ -287,7 +288,5 @@ fn build(root: &Path, has_cli: bool) -> Result<PathBuf> {
     if !build.status()?.success() {
         bail!("the release build failed");
     }
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    Ok(target.join("release"))
+    Ok(crate::server::target_dir(root).join("release"))
 }

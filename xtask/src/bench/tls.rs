@@ -14,7 +14,7 @@ use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, SanType}
 use super::env::Env;
 use super::transfers::{Target, transfers};
 use super::{Bench, KEY};
-use crate::conformance::Server;
+use crate::server::Server;
 
 /// The test CA's certificate, and the server's certificate and key, as PEM files.
 struct Pki {

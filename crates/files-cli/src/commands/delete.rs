@@ -4,9 +4,10 @@
 use std::time::SystemTime;
 
 use files_client::{Files, ListParams};
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::TryStreamExt;
 
-use crate::batch_output::{BatchResults, fields};
+use crate::batch_output::BatchResults;
+use crate::batch_run::BatchRun;
 use crate::cli::DeleteArgs;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -108,30 +109,21 @@ async fn delete_all(
     ui: Ui,
 ) -> Result<(), Failure> {
     let started = std::time::Instant::now();
-    let display = ui.batch_display("delete", ids.len(), None);
-    let mut results = BatchResults::new(output);
-    let mut stream = files
+    let mut run = BatchRun::new(
+        ui,
+        BatchResults::new(output),
+        "delete",
+        ids.len(),
+        None,
+        started,
+    );
+    let stream = files
         .delete_many(ids.clone())
         .concurrency(concurrency)
-        .on_progress(display.observer());
-    while let Some(item) = stream.next().await {
-        let id = ids.get(item.index).cloned().unwrap_or_default();
-        match item.result {
-            Ok(deleted) => results.ok(super::to_json(&deleted)?)?,
-            Err(err) => results.failed(id.clone(), fields([("id", id)]), err.into())?,
-        }
-    }
-    display.finish();
-    let (total, failed) = results.counts();
-    ui.notice(&format!(
-        "deleted {} of {total} files in {:.1?}{}",
-        total - failed,
-        started.elapsed(),
-        if failed > 0 {
-            format!("; {failed} failed")
-        } else {
-            String::new()
-        }
-    ));
-    results.finish("files")
+        .on_progress(run.display().observer());
+    run.record_all(stream, "id", &ids, |deleted, _| {
+        Ok((super::to_json(&deleted)?, 0))
+    })
+    .await?;
+    run.finish("deleted", None)
 }

@@ -4,9 +4,10 @@
 use std::path::Path;
 
 use files_client::{Files, ListParams};
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::TryStreamExt;
 
 use crate::batch_output::{BatchResults, fields};
+use crate::batch_run::BatchRun;
 use crate::document::{self, Document};
 use crate::failure::Failure;
 use crate::output::Output;
@@ -34,45 +35,30 @@ pub async fn run(
         }
     }
     let started = std::time::Instant::now();
-    let display = ui.batch_display("download", ids.len(), Some(total_bytes));
-    let mut results = BatchResults::new(output);
-    let mut stream = files
+    let mut run = BatchRun::new(
+        ui,
+        BatchResults::new(output),
+        "download",
+        ids.len(),
+        Some(total_bytes),
+        started,
+    );
+    let stream = files
         .download_many(ids.clone(), dir)
         .concurrency(concurrency)
         .expected_bytes(total_bytes)
-        .on_progress(display.observer());
-    let mut received = 0u64;
-    while let Some(item) = stream.next().await {
-        let id = ids.get(item.index).cloned().unwrap_or_default();
-        match item.result {
-            Ok(saved) => {
-                received += saved.bytes;
-                let mut result = fields([
-                    ("id", saved.file_id),
-                    ("path", saved.path.display().to_string()),
-                ]);
-                result.insert(
-                    document::string("bytes"),
-                    Document::Number(saved.bytes.into()),
-                );
-                results.ok(Document::Mapping(result))?;
-            }
-            Err(err) => results.failed(id.clone(), fields([("id", id)]), err.into())?,
-        }
-    }
-    display.finish();
-    let (total, failed) = results.counts();
-    ui.notice(&format!(
-        "downloaded {} of {total} files ({}) into {} in {:.1?}{}",
-        total - failed,
-        indicatif::HumanBytes(received),
-        dir.display(),
-        started.elapsed(),
-        if failed > 0 {
-            format!("; {failed} failed")
-        } else {
-            String::new()
-        }
-    ));
-    results.finish("files")
+        .on_progress(run.display().observer());
+    run.record_all(stream, "id", &ids, |saved, _| {
+        let mut result = fields([
+            ("id", saved.file_id),
+            ("path", saved.path.display().to_string()),
+        ]);
+        result.insert(
+            document::string("bytes"),
+            Document::Number(saved.bytes.into()),
+        );
+        Ok((Document::Mapping(result), saved.bytes))
+    })
+    .await?;
+    run.finish("downloaded", Some(dir))
 }

@@ -6,15 +6,15 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use files_client::{FileUpload, Files};
-use futures_util::StreamExt;
 
 use crate::batch_output::{BatchResults, fields};
+use crate::batch_run::BatchRun;
 use crate::cli::UploadArgs;
 use crate::document::{self, Document};
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::ui::Ui;
-use crate::walk::{self, Found, LocalFile};
+use crate::walk::{self, Found};
 
 /// Uploads every file under `paths`.
 ///
@@ -51,55 +51,37 @@ pub async fn run(
         }
     }
     let total_bytes: u64 = local.iter().map(|f| f.size).sum();
-    let display = ui.batch_display("upload", local.len(), Some(total_bytes));
+    let mut run = BatchRun::new(
+        ui,
+        results,
+        "upload",
+        local.len(),
+        Some(total_bytes),
+        started,
+    );
+    let names: Vec<String> = local.iter().map(|f| f.path.display().to_string()).collect();
     let uploads = {
-        let local = local.clone();
-        let display = display.clone();
+        let display = run.display().clone();
         let args = args.clone();
-        local.into_iter().enumerate().map(move |(index, file)| {
-            let name = file.path.display().to_string();
+        let named = local.into_iter().zip(names.clone()).enumerate();
+        named.map(move |(index, (file, name))| {
             let report = display.start_item(index, &name, Some(file.size));
             super::upload::with_options(FileUpload::path(file.path), &args).on_progress(report)
         })
     };
-    let mut stream = files
+    let stream = files
         .upload_many(uploads)
         .concurrency(args.concurrency)
         .expected_bytes(total_bytes)
-        .on_progress(display.observer());
-    let mut sent = 0u64;
-    while let Some(item) = stream.next().await {
-        display.end_item(item.index);
-        let Some(LocalFile { path, .. }) = local.get(item.index) else {
-            continue;
-        };
-        let path = path.display().to_string();
-        match item.result {
-            Ok(file) => {
-                sent += file.size_bytes;
-                let mut result =
-                    fields([("path", path), ("id", file.id), ("filename", file.filename)]);
-                result.insert(
-                    document::string("size_bytes"),
-                    Document::Number(file.size_bytes.into()),
-                );
-                results.ok(Document::Mapping(result))?;
-            }
-            Err(err) => results.failed(path.clone(), fields([("path", path)]), err.into())?,
-        }
-    }
-    display.finish();
-    let (total, failed) = results.counts();
-    ui.notice(&format!(
-        "uploaded {} of {total} files ({}) in {:.1?}{}",
-        total - failed,
-        indicatif::HumanBytes(sent),
-        started.elapsed(),
-        if failed > 0 {
-            format!("; {failed} failed")
-        } else {
-            String::new()
-        }
-    ));
-    results.finish("files")
+        .on_progress(run.display().observer());
+    run.record_all(stream, "path", &names, |file, path| {
+        let mut result = fields([("path", path), ("id", file.id), ("filename", file.filename)]);
+        result.insert(
+            document::string("size_bytes"),
+            Document::Number(file.size_bytes.into()),
+        );
+        Ok((Document::Mapping(result), file.size_bytes))
+    })
+    .await?;
+    run.finish("uploaded", None)
 }

@@ -3,6 +3,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -74,27 +75,27 @@ impl TestServer {
         json(&out.get_output().stdout).as_array().unwrap().clone()
     }
 
+    /// How many stored files have each filename.
+    pub fn filename_counts(&self) -> HashMap<String, usize> {
+        let mut counts = HashMap::new();
+        for file in self.listing() {
+            *counts
+                .entry(file["filename"].as_str().unwrap().to_owned())
+                .or_insert(0) += 1;
+        }
+        counts
+    }
+
     /// The same command as [`TestServer::cmd`], as a `std::process::Command` (to spawn and kill).
     pub fn std_cmd(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_anthropic-files"));
-        for var in [
-            "ANTHROPIC_API_KEY",
-            "ANTHROPIC_AUTH_TOKEN",
-            "ANTHROPIC_BASE_URL",
-            "FILES_SERVER_DATA_DIR",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("ANTHROPIC_FILES_STORE", self.store.path());
+        let mut cmd = bare_std_cmd(self.store.path());
         cmd.args(["--base-url", &self.base_url, "--api-key", KEY]);
         cmd
     }
 
     /// `anthropic-files --base-url URL --api-key KEY`, environment cleared.
     pub fn cmd(&self) -> Command {
-        let mut cmd = bare_cmd(self.store.path());
-        cmd.args(["--base-url", &self.base_url, "--api-key", KEY]);
-        cmd
+        Command::from_std(self.std_cmd())
     }
 
     /// Uploads `content` as `name` through the CLI and returns the file's id.
@@ -120,7 +121,12 @@ impl Drop for TestServer {
 /// `anthropic-files` with no configuration from the environment, and the local
 /// store (should it be used) in `store`.
 pub fn bare_cmd(store: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_anthropic-files"));
+    Command::from_std(bare_std_cmd(store))
+}
+
+/// [`bare_cmd`], as a `std::process::Command`.
+fn bare_std_cmd(store: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_anthropic-files"));
     for var in [
         "ANTHROPIC_API_KEY",
         "ANTHROPIC_AUTH_TOKEN",
