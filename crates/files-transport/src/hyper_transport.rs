@@ -3,7 +3,6 @@
 
 mod classify;
 mod connector;
-mod incoming;
 
 use std::fmt;
 use std::sync::Arc;
@@ -17,8 +16,8 @@ use rustls::ClientConfig;
 use rustls::pki_types::CertificateDer;
 
 use self::connector::TimeoutConnector;
-use self::incoming::IncomingBody;
 use crate::error::{TransportError, TransportErrorKind, check_uri};
+use crate::fused_body::FusedBody;
 use crate::request_body::RequestBody;
 use crate::response_body::ResponseBody;
 use crate::timeout::{DEFAULT_CONNECT_TIMEOUT, Timeouts, send_with_timeouts};
@@ -105,8 +104,11 @@ impl Transport for HyperTransport {
                 .request(request)
                 .await
                 .map_err(|err| classify::client_error(err, &host, over_tls, connect_timeout))?;
+            // Idle gaps are timed by `send_with_timeouts`.
             Ok(response.map(|incoming| {
-                ResponseBody::new(IncomingBody::new(incoming, host.into(), over_tls))
+                ResponseBody::new(FusedBody::new(incoming, move |err| {
+                    classify::body_error(err, &host, over_tls)
+                }))
             }))
         })
         .await

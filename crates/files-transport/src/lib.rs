@@ -213,10 +213,13 @@
 
 #[cfg(any(feature = "hyper", feature = "reqwest"))]
 mod cause;
+#[cfg(any(feature = "hyper", feature = "reqwest"))]
+mod classify;
 pub mod error;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod fake;
+mod fused_body;
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub mod hyper_transport;

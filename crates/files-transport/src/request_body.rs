@@ -19,10 +19,14 @@
 //! or fewer bytes than declared fails with a
 //! [`RequestBody`](crate::TransportErrorKind::RequestBody) error.
 
+mod checked_stream;
+mod one_shot;
+mod replayable;
+
 use std::fmt;
 use std::io;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -30,7 +34,9 @@ use futures_core::Stream;
 use futures_core::stream::BoxStream;
 use http_body::{Frame, SizeHint};
 
-use crate::error::{TransportError, TransportErrorKind};
+use self::one_shot::OneShotHandle;
+use self::replayable::{Factory, ReplayableState};
+use crate::error::TransportError;
 use crate::timeout::SendProgress;
 
 /// A boxed stream of request body chunks, as produced by a replayable body's
@@ -39,9 +45,6 @@ pub type BodyStream = BoxStream<'static, io::Result<Bytes>>;
 
 /// The largest slice of a chunk handed to the HTTP stack at once: 64 KiB.
 pub const MAX_SLICE: usize = 64 * 1024;
-
-/// A factory yielding a fresh [`BodyStream`] for each send attempt.
-type Factory = Arc<dyn Fn() -> BodyStream + Send + Sync + 'static>;
 
 /// The body of a request sent through a [`Transport`](crate::Transport).
 ///
@@ -86,106 +89,6 @@ enum Inner {
     },
     Replayable(ReplayableState),
     OneShot(OneShotHandle),
-}
-
-struct ReplayableState {
-    factory: Factory,
-    stream: Option<BodyStream>,
-    length: LengthCheck,
-    finished: bool,
-}
-
-/// One handle on a one-shot stream. The first handle to poll takes the stream
-/// out of the shared slot; if it is dropped before a byte went out, it puts
-/// the stream back, so an attempt that failed early does not spend it.
-struct OneShotHandle {
-    shared: Arc<Mutex<OneShotSlot>>,
-    stream: Option<BodyStream>,
-    length: LengthCheck,
-    yielded: bool,
-    finished: bool,
-}
-
-struct OneShotSlot {
-    stream: Option<BodyStream>,
-    /// A handle holds the stream, or has spent (part of) it.
-    taken: bool,
-}
-
-/// Counts bytes against an optional declared length.
-#[derive(Clone, Copy)]
-struct LengthCheck {
-    declared: Option<u64>,
-    seen: u64,
-}
-
-impl LengthCheck {
-    fn new(declared: Option<u64>) -> Self {
-        Self { declared, seen: 0 }
-    }
-
-    fn add(&mut self, len: usize) -> Result<(), TransportError> {
-        self.seen = self.seen.saturating_add(len as u64);
-        match self.declared {
-            Some(declared) if self.seen > declared => Err(body_error(format!(
-                "the request body stream yielded more bytes than its declared length of {declared} bytes"
-            ))),
-            _ => Ok(()),
-        }
-    }
-
-    fn finish(&self) -> Result<(), TransportError> {
-        match self.declared {
-            Some(declared) if self.seen < declared => Err(body_error(format!(
-                "the request body stream ended after {} bytes, short of its declared length of {declared} bytes",
-                self.seen
-            ))),
-            _ => Ok(()),
-        }
-    }
-
-    fn remaining(&self) -> Option<u64> {
-        self.declared
-            .map(|declared| declared.saturating_sub(self.seen))
-    }
-}
-
-fn body_error(message: String) -> TransportError {
-    TransportError::new(TransportErrorKind::RequestBody, message)
-}
-
-fn stream_error(err: io::Error) -> TransportError {
-    TransportError::new(
-        TransportErrorKind::RequestBody,
-        "the request body stream failed",
-    )
-    .with_source(err)
-}
-
-fn consumed_error() -> TransportError {
-    TransportError::new(
-        TransportErrorKind::InvalidRequest,
-        "one-shot request body was already consumed by an earlier send and cannot be sent again",
-    )
-}
-
-/// Polls `stream` for its next non-empty chunk, checking the declared length.
-fn poll_checked(
-    stream: &mut BodyStream,
-    length: &mut LengthCheck,
-    cx: &mut Context<'_>,
-) -> Poll<Option<Result<Bytes, TransportError>>> {
-    loop {
-        return match stream.as_mut().poll_next(cx) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(None) => Poll::Ready(length.finish().err().map(Err)),
-            Poll::Ready(Some(Err(err))) => Poll::Ready(Some(Err(stream_error(err)))),
-            Poll::Ready(Some(Ok(chunk))) if chunk.is_empty() => continue,
-            Poll::Ready(Some(Ok(chunk))) => {
-                Poll::Ready(Some(length.add(chunk.len()).map(|()| chunk)))
-            }
-        };
-    }
 }
 
 impl RequestBody {
@@ -251,16 +154,10 @@ impl RequestBody {
         S: Stream<Item = io::Result<Bytes>> + Send + 'static,
     {
         let factory: Factory = Arc::new(move || Box::pin(factory()) as BodyStream);
-        Self::from_factory(factory, content_length)
-    }
-
-    fn from_factory(factory: Factory, content_length: Option<u64>) -> Self {
-        Self::with_inner(Inner::Replayable(ReplayableState {
+        Self::with_inner(Inner::Replayable(ReplayableState::new(
             factory,
-            stream: None,
-            length: LengthCheck::new(content_length),
-            finished: false,
-        }))
+            content_length,
+        )))
     }
 
     /// A streamed body that can be sent only once (for example, bytes read
@@ -283,21 +180,8 @@ impl RequestBody {
     where
         S: Stream<Item = io::Result<Bytes>> + Send + 'static,
     {
-        let slot = OneShotSlot {
-            stream: Some(Box::pin(stream)),
-            taken: false,
-        };
-        Self::one_shot_handle(Arc::new(Mutex::new(slot)), LengthCheck::new(content_length))
-    }
-
-    fn one_shot_handle(shared: Arc<Mutex<OneShotSlot>>, length: LengthCheck) -> Self {
-        Self::with_inner(Inner::OneShot(OneShotHandle {
-            shared,
-            stream: None,
-            length: LengthCheck::new(length.declared),
-            yielded: false,
-            finished: false,
-        }))
+        let handle = OneShotHandle::first(Box::pin(stream), content_length);
+        Self::with_inner(Inner::OneShot(handle))
     }
 
     /// The total length of the body, if known: it is sent as `Content-Length`.
@@ -306,8 +190,8 @@ impl RequestBody {
         match &self.inner {
             Inner::Empty => Some(0),
             Inner::Bytes { original, .. } => Some(original.len() as u64),
-            Inner::Replayable(state) => state.length.declared,
-            Inner::OneShot(handle) => handle.length.declared,
+            Inner::Replayable(state) => state.attempt.declared(),
+            Inner::OneShot(handle) => handle.attempt.declared(),
         }
     }
 
@@ -338,15 +222,10 @@ impl RequestBody {
         match &self.inner {
             Inner::Empty => Some(Self::empty()),
             Inner::Bytes { original, .. } => Some(Self::from_bytes(original.clone())),
-            Inner::Replayable(state) => Some(Self::from_factory(
-                Arc::clone(&state.factory),
-                state.length.declared,
-            )),
-            Inner::OneShot(handle) => {
-                let slot = handle.shared.lock().unwrap_or_else(PoisonError::into_inner);
-                (!slot.taken && slot.stream.is_some())
-                    .then(|| Self::one_shot_handle(Arc::clone(&handle.shared), handle.length))
-            }
+            Inner::Replayable(state) => Some(Self::with_inner(Inner::Replayable(state.restart()))),
+            Inner::OneShot(handle) => handle
+                .try_clone()
+                .map(|handle| Self::with_inner(Inner::OneShot(handle))),
         }
     }
 
@@ -379,75 +258,9 @@ impl RequestBody {
         match &self.inner {
             Inner::Empty => true,
             Inner::Bytes { pending, .. } => pending.as_ref().is_none_or(Bytes::is_empty),
-            Inner::Replayable(state) => state.finished,
-            Inner::OneShot(handle) => handle.finished,
+            Inner::Replayable(state) => state.attempt.is_finished(),
+            Inner::OneShot(handle) => handle.attempt.is_finished(),
         }
-    }
-}
-
-impl OneShotHandle {
-    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, TransportError>>> {
-        if self.finished {
-            return Poll::Ready(None);
-        }
-        if self.stream.is_none() {
-            let mut slot = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
-            match slot.stream.take() {
-                Some(stream) if !slot.taken => {
-                    slot.taken = true;
-                    self.stream = Some(stream);
-                }
-                other => {
-                    slot.stream = other;
-                    self.finished = true;
-                    return Poll::Ready(Some(Err(consumed_error())));
-                }
-            }
-        }
-        let Some(stream) = self.stream.as_mut() else {
-            return Poll::Ready(None);
-        };
-        let polled = poll_checked(stream, &mut self.length, cx);
-        match &polled {
-            Poll::Pending => {}
-            Poll::Ready(Some(Ok(_))) => self.yielded = true,
-            Poll::Ready(_) => {
-                // Ended or failed: the stream is spent either way.
-                self.stream = None;
-                self.finished = true;
-            }
-        }
-        polled
-    }
-}
-
-impl Drop for OneShotHandle {
-    fn drop(&mut self) {
-        if self.yielded {
-            return;
-        }
-        if let Some(stream) = self.stream.take() {
-            // Nothing went out: the next attempt may send the stream.
-            let mut slot = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
-            slot.stream = Some(stream);
-            slot.taken = false;
-        }
-    }
-}
-
-impl ReplayableState {
-    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, TransportError>>> {
-        if self.finished {
-            return Poll::Ready(None);
-        }
-        let factory = &self.factory;
-        let stream = self.stream.get_or_insert_with(|| factory());
-        let polled = poll_checked(stream, &mut self.length, cx);
-        if matches!(polled, Poll::Ready(None) | Poll::Ready(Some(Err(_)))) {
-            self.stream = None;
-            self.finished = true;
-        }
-        polled
     }
 }
 
@@ -496,8 +309,8 @@ impl http_body::Body for RequestBody {
         let remaining = match &self.inner {
             Inner::Empty => Some(0),
             Inner::Bytes { pending, .. } => Some(pending.as_ref().map_or(0, |b| b.len() as u64)),
-            Inner::Replayable(state) => state.length.remaining(),
-            Inner::OneShot(handle) => handle.length.remaining(),
+            Inner::Replayable(state) => state.attempt.remaining(),
+            Inner::OneShot(handle) => handle.attempt.remaining(),
         };
         match remaining {
             Some(remaining) => SizeHint::with_exact(remaining.saturating_add(rest)),

@@ -42,8 +42,9 @@ use std::fmt;
 
 use async_trait::async_trait;
 
-use self::body::{ReqwestBody, SyncRequestBody};
+use self::body::SyncRequestBody;
 use crate::error::{TransportError, TransportErrorKind, check_uri};
+use crate::fused_body::FusedBody;
 use crate::request_body::RequestBody;
 use crate::response_body::ResponseBody;
 use crate::timeout::{Timeouts, send_with_timeouts};
@@ -183,8 +184,11 @@ impl Transport for ReqwestTransport {
                 .await
                 .map_err(|err| classify::client_error(err, &host, over_tls))?;
             let response = http::Response::<reqwest::Body>::from(response);
+            // Idle gaps are timed by `send_with_timeouts`.
             Ok(response.map(|body| {
-                ResponseBody::new(ReqwestBody::new(body, host.as_str().into(), over_tls))
+                ResponseBody::new(FusedBody::new(body, move |err| {
+                    classify::body_error(err, &host, over_tls)
+                }))
             }))
         })
         .await

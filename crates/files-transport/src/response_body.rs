@@ -279,29 +279,21 @@ mod tests {
 
     #[tokio::test]
     async fn stream_errors_surface_in_order() {
-        let items = vec![
-            Ok(Bytes::from_static(b"part")),
-            Err(TransportError::new(
-                TransportErrorKind::Io,
-                "connection reset",
-            )),
-        ];
-        let mut chunks = ResponseBody::from_stream(stream::iter(items)).into_stream();
+        let part_then_reset = || {
+            ResponseBody::from_stream(stream::iter([
+                Ok(Bytes::from_static(b"part")),
+                Err(TransportError::new(
+                    TransportErrorKind::Io,
+                    "connection reset",
+                )),
+            ]))
+        };
+        let mut chunks = part_then_reset().into_stream();
         assert_eq!(chunks.next().await.unwrap().unwrap(), "part");
         let err = chunks.next().await.unwrap().unwrap_err();
         assert_eq!(err.kind(), TransportErrorKind::Io);
 
-        let items = vec![
-            Ok(Bytes::from_static(b"part")),
-            Err(TransportError::new(
-                TransportErrorKind::Io,
-                "connection reset",
-            )),
-        ];
-        let err = ResponseBody::from_stream(stream::iter(items))
-            .collect_capped(100)
-            .await
-            .unwrap_err();
+        let err = part_then_reset().collect_capped(100).await.unwrap_err();
         assert_eq!(err.message(), "connection reset");
     }
 

@@ -27,6 +27,7 @@ use http_body::{Body, Frame, SizeHint};
 use tokio::time::{Instant, Sleep};
 
 use crate::error::{TimeoutPhase, TransportError};
+use crate::fused_body::FusedBody;
 use crate::request_body::RequestBody;
 use crate::response_body::ResponseBody;
 
@@ -285,7 +286,7 @@ where
         .await;
         if let Some(result) = finished {
             return result.map(|response| {
-                response.map(|body| ResponseBody::new(IdleReadBody::new(body, timeouts.read)))
+                response.map(|body| ResponseBody::new(IdleReadBody::fused(body, timeouts.read)))
             });
         }
         // The timer fired: the body may have moved on since it was set.
@@ -304,24 +305,28 @@ where
 
 /// A response body that fails when the peer stays silent for longer than the
 /// read limit. Only time spent *waiting* counts: a slow reader is not
-/// penalised.
+/// penalised. It is meant to be fused ([`IdleReadBody::fused`]): neither its
+/// inner body nor its timer is polled again after an error.
 struct IdleReadBody {
     inner: ResponseBody,
     limit: Option<Duration>,
     timer: Option<Pin<Box<Sleep>>>,
     waiting: bool,
-    failed: bool,
 }
 
 impl IdleReadBody {
-    fn new(inner: ResponseBody, limit: Option<Duration>) -> Self {
-        Self {
+    /// Times the gaps of `inner` against `limit`, fused after the first
+    /// error (the inner body's or the timer's).
+    fn fused(
+        inner: ResponseBody,
+        limit: Option<Duration>,
+    ) -> FusedBody<Self, fn(TransportError) -> TransportError> {
+        FusedBody::unmapped(Self {
             inner,
             limit,
             timer: None,
             waiting: false,
-            failed: false,
-        }
+        })
     }
 }
 
@@ -334,17 +339,10 @@ impl Body for IdleReadBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, TransportError>>> {
         let this = self.get_mut();
-        if this.failed {
-            return Poll::Ready(None);
-        }
         match Pin::new(&mut this.inner).poll_frame(cx) {
-            Poll::Ready(Some(Err(err))) => {
-                this.failed = true;
-                Poll::Ready(Some(Err(err)))
-            }
-            Poll::Ready(other) => {
+            Poll::Ready(ready) => {
                 this.waiting = false;
-                Poll::Ready(other)
+                Poll::Ready(ready)
             }
             Poll::Pending => {
                 let Some(limit) = this.limit else {
@@ -365,7 +363,6 @@ impl Body for IdleReadBody {
                     .as_mut()
                     .is_some_and(|timer| timer.as_mut().poll(cx).is_ready());
                 if expired {
-                    this.failed = true;
                     return Poll::Ready(Some(Err(TransportError::timeout(
                         TimeoutPhase::Read,
                         limit,
@@ -377,15 +374,11 @@ impl Body for IdleReadBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        self.failed || self.inner.is_end_stream()
+        self.inner.is_end_stream()
     }
 
     fn size_hint(&self) -> SizeHint {
-        if self.failed {
-            SizeHint::with_exact(0)
-        } else {
-            self.inner.size_hint()
-        }
+        self.inner.size_hint()
     }
 }
 
@@ -521,6 +514,10 @@ mod tests {
         }
         let err = body.frame().await.unwrap().unwrap_err();
         assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Read));
+        // Fused: the expired timer does not fail the body a second time.
+        assert!(body.frame().await.is_none());
+        assert!(body.is_end_stream());
+        assert_eq!(body.size_hint().exact(), Some(0));
     }
 
     #[tokio::test(start_paused = true)]

@@ -4,6 +4,9 @@ use std::error::Error as StdError;
 use std::io;
 
 use crate::cause::{causes, has_io_kind};
+use crate::classify::{
+    connect_failure, exchange_failure, request_body_failure, response_body_failure,
+};
 use crate::error::{TransportError, TransportErrorKind};
 
 /// Whether `err` is a failure of the TLS layer: a rustls error anywhere in
@@ -24,12 +27,8 @@ fn classify(
     use TransportErrorKind as K;
     let root: &(dyn StdError + 'static) = err;
 
-    // Our own request body failed (stream error, length mismatch, consumed).
-    if let Some(body) = causes(root).find_map(|c| c.downcast_ref::<TransportError>()) {
-        return (
-            body.kind(),
-            format!("sending the request body failed: {}", body.message()),
-        );
+    if let Some(failure) = request_body_failure(root) {
+        return failure;
     }
     if is_tls_failure(root, over_tls) {
         let what = if err.is_connect() {
@@ -50,47 +49,12 @@ fn classify(
         };
         return (K::Timeout, what.to_owned());
     }
-    if err.is_connect() {
-        let what = if has_io_kind(root, io::ErrorKind::ConnectionRefused) {
-            "could not connect: connection refused"
-        } else {
-            "could not connect to the server"
-        };
-        return (K::Connect, what.to_owned());
-    }
-    if let Some(hyper_err) = causes(root).find_map(|c| c.downcast_ref::<hyper::Error>()) {
-        if hyper_err.is_parse() || hyper_err.is_parse_status() {
-            return (
-                K::Other,
-                "the server sent a malformed HTTP response".to_owned(),
-            );
-        }
-        if hyper_err.is_incomplete_message() {
-            return (
-                K::Io,
-                "the connection closed before the response was complete".to_owned(),
-            );
-        }
-        if hyper_err.is_canceled() || hyper_err.is_closed() || hyper_err.is_body_write_aborted() {
-            return (
-                K::Io,
-                "the connection closed before the response arrived".to_owned(),
-            );
-        }
-        if hyper_err.is_user() {
-            return (
-                K::InvalidRequest,
-                "the HTTP stack rejected the request".to_owned(),
-            );
-        }
-    }
-    if causes(root).any(|c| c.is::<io::Error>()) {
-        return (
-            K::Io,
-            "the connection failed while sending the request or reading the response".to_owned(),
-        );
-    }
-    (K::Other, "the request failed".to_owned())
+    let (kind, message) = if err.is_connect() {
+        connect_failure(root)
+    } else {
+        exchange_failure(root).unwrap_or((K::Other, "the request failed"))
+    };
+    (kind, message.to_owned())
 }
 
 /// Converts an error of hyper-util's pooled client into a [`TransportError`]
@@ -113,22 +77,9 @@ pub(super) fn client_error(
 /// Converts an error while streaming a response body.
 pub(super) fn body_error(err: hyper::Error, host: &str, over_tls: bool) -> TransportError {
     let root: &(dyn StdError + 'static) = &err;
-    let (kind, message) = if err.is_timeout() || has_io_kind(root, io::ErrorKind::TimedOut) {
-        (
-            TransportErrorKind::Timeout,
-            "the connection timed out while reading the response body",
-        )
-    } else if is_tls_failure(root, over_tls) {
-        (
-            TransportErrorKind::Tls,
-            "the TLS session failed while reading the response body",
-        )
-    } else {
-        (
-            TransportErrorKind::Io,
-            "the response body broke off while streaming",
-        )
-    };
+    let timeout = (err.is_timeout() || has_io_kind(root, io::ErrorKind::TimedOut))
+        .then_some("the connection timed out while reading the response body");
+    let (kind, message) = response_body_failure(timeout, is_tls_failure(root, over_tls));
     TransportError::new(kind, message)
         .with_host(host)
         .with_source(err)

@@ -1,5 +1,6 @@
 //! Unit tests of [`RequestBody`](super::RequestBody).
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::stream;
@@ -7,6 +8,7 @@ use http_body::Body as _;
 use http_body_util::BodyExt;
 
 use super::*;
+use crate::error::TransportErrorKind;
 
 fn chunks(parts: &[&'static [u8]]) -> Vec<io::Result<Bytes>> {
     parts.iter().map(|p| Ok(Bytes::from_static(p))).collect()
@@ -132,13 +134,13 @@ async fn one_shot_handle_that_started_keeps_the_stream() {
     assert_eq!(frame.into_data().unwrap(), "a");
     assert!(template.try_clone().is_none());
     // A competing handle cannot steal the rest of the stream.
-    let mut second = RequestBody::one_shot_handle(
+    let mut second = RequestBody::with_inner(Inner::OneShot(OneShotHandle::on(
         match &template.inner {
-            Inner::OneShot(handle) => Arc::clone(&handle.shared),
+            Inner::OneShot(handle) => handle.shared(),
             _ => unreachable!(),
         },
-        LengthCheck::new(None),
-    );
+        None,
+    )));
     let err = second.frame().await.unwrap().unwrap_err();
     assert_eq!(err.kind(), TransportErrorKind::InvalidRequest);
     assert_eq!(drain(first).await.unwrap(), "b");

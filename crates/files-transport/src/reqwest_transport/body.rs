@@ -1,16 +1,14 @@
-//! The bodies of [`ReqwestTransport`](super::ReqwestTransport): our
-//! [`RequestBody`] made `Sync` for `reqwest::Body::wrap`, and reqwest's
-//! response body with its errors mapped.
+//! The request body of [`ReqwestTransport`](super::ReqwestTransport): our
+//! [`RequestBody`] made `Sync` for `reqwest::Body::wrap`. (Its response
+//! body is reqwest's, mapped and fused by [`FusedBody`](crate::fused_body::FusedBody).)
 
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use sync_wrapper::SyncWrapper;
 
-use super::classify::body_error;
 use crate::error::TransportError;
 use crate::request_body::RequestBody;
 
@@ -60,62 +58,6 @@ impl Body for SyncRequestBody {
 
     fn size_hint(&self) -> SizeHint {
         self.size_hint
-    }
-}
-
-/// Streams reqwest's response body frame by frame, mapping its errors (idle
-/// gaps are timed by [`send_with_timeouts`](crate::send_with_timeouts)).
-pub(super) struct ReqwestBody {
-    inner: reqwest::Body,
-    host: Arc<str>,
-    over_tls: bool,
-    failed: bool,
-}
-
-impl ReqwestBody {
-    pub(super) fn new(inner: reqwest::Body, host: Arc<str>, over_tls: bool) -> Self {
-        Self {
-            inner,
-            host,
-            over_tls,
-            failed: false,
-        }
-    }
-}
-
-impl Body for ReqwestBody {
-    type Data = Bytes;
-    type Error = TransportError;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, TransportError>>> {
-        let this = self.get_mut();
-        if this.failed {
-            return Poll::Ready(None);
-        }
-        match Pin::new(&mut this.inner).poll_frame(cx) {
-            Poll::Ready(Some(Err(err))) => {
-                this.failed = true;
-                Poll::Ready(Some(Err(body_error(err, &this.host, this.over_tls))))
-            }
-            Poll::Ready(Some(Ok(frame))) => Poll::Ready(Some(Ok(frame))),
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.failed || self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        if self.failed {
-            SizeHint::with_exact(0)
-        } else {
-            self.inner.size_hint()
-        }
     }
 }
 

@@ -9,7 +9,10 @@
 use std::error::Error as StdError;
 use std::io;
 
-use crate::cause::{causes, has_io_kind};
+use crate::cause::has_io_kind;
+use crate::classify::{
+    connect_failure, exchange_failure, request_body_failure, response_body_failure,
+};
 use crate::error::{TimeoutPhase, TransportError, TransportErrorKind};
 
 /// Whether `err` is a failure of the TLS layer. reqwest's rustls backend
@@ -37,12 +40,8 @@ fn classify(err: &reqwest::Error, over_tls: bool) -> Failure {
     let root: &(dyn StdError + 'static) = err;
     let kind = |kind, message: &str| Failure::Kind(kind, message.to_owned());
 
-    // Our own request body failed (stream error, length mismatch, consumed).
-    if let Some(body) = causes(root).find_map(|c| c.downcast_ref::<TransportError>()) {
-        return Failure::Kind(
-            body.kind(),
-            format!("sending the request body failed: {}", body.message()),
-        );
+    if let Some((kind, message)) = request_body_failure(root) {
+        return Failure::Kind(kind, message);
     }
     if err.is_builder() {
         return kind(K::InvalidRequest, "reqwest could not build the request");
@@ -65,34 +64,11 @@ fn classify(err: &reqwest::Error, over_tls: bool) -> Failure {
         };
     }
     if err.is_connect() {
-        return if has_io_kind(root, io::ErrorKind::ConnectionRefused) {
-            kind(K::Connect, "could not connect: connection refused")
-        } else {
-            kind(K::Connect, "could not connect to the server")
-        };
+        let (connect, message) = connect_failure(root);
+        return kind(connect, message);
     }
-    if let Some(hyper_err) = causes(root).find_map(|c| c.downcast_ref::<hyper::Error>()) {
-        if hyper_err.is_parse() || hyper_err.is_parse_status() {
-            return kind(K::Other, "the server sent a malformed HTTP response");
-        }
-        if hyper_err.is_incomplete_message() {
-            return kind(
-                K::Io,
-                "the connection closed before the response was complete",
-            );
-        }
-        if hyper_err.is_canceled() || hyper_err.is_closed() || hyper_err.is_body_write_aborted() {
-            return kind(K::Io, "the connection closed before the response arrived");
-        }
-        if hyper_err.is_user() {
-            return kind(K::InvalidRequest, "the HTTP stack rejected the request");
-        }
-    }
-    if causes(root).any(|c| c.is::<io::Error>()) {
-        return kind(
-            K::Io,
-            "the connection failed while sending the request or reading the response",
-        );
+    if let Some((exchange, message)) = exchange_failure(root) {
+        return kind(exchange, message);
     }
     if err.is_redirect() {
         return kind(K::Other, "the reqwest client's redirect policy stopped");
@@ -116,22 +92,10 @@ pub(super) fn client_error(err: reqwest::Error, host: &str, over_tls: bool) -> T
 /// Converts an error while streaming a response body.
 pub(super) fn body_error(err: reqwest::Error, host: &str, over_tls: bool) -> TransportError {
     let root: &(dyn StdError + 'static) = &err;
-    let (kind, message) = if err.is_timeout() {
-        (
-            TransportErrorKind::Timeout,
-            "the reqwest client's own timeout passed while reading the response body",
-        )
-    } else if is_tls_failure(root, over_tls) {
-        (
-            TransportErrorKind::Tls,
-            "the TLS session failed while reading the response body",
-        )
-    } else {
-        (
-            TransportErrorKind::Io,
-            "the response body broke off while streaming",
-        )
-    };
+    let timeout = err
+        .is_timeout()
+        .then_some("the reqwest client's own timeout passed while reading the response body");
+    let (kind, message) = response_body_failure(timeout, is_tls_failure(root, over_tls));
     TransportError::new(kind, message)
         .with_host(host)
         .with_source(err.without_url())
