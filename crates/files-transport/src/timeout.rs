@@ -16,20 +16,21 @@
 //! clock means no limit.
 
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll, Waker};
+use std::task::{Poll, Waker};
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body::{Body, Frame, SizeHint};
-use tokio::time::{Instant, Sleep};
+use tokio::time::Instant;
 
 use crate::error::{TimeoutPhase, TransportError};
-use crate::fused_body::FusedBody;
 use crate::request_body::RequestBody;
 use crate::response_body::ResponseBody;
+use idle_read::IdleReadBody;
+
+mod idle_read;
+#[cfg(test)]
+mod tests;
 
 /// The default limit of the connect phase (TCP connect plus TLS handshake):
 /// 5 s, as the official SDKs.
@@ -300,245 +301,5 @@ where
             }
             return Err(err);
         }
-    }
-}
-
-/// A response body that fails when the peer stays silent for longer than the
-/// read limit. Only time spent *waiting* counts: a slow reader is not
-/// penalised. It is meant to be fused ([`IdleReadBody::fused`]): neither its
-/// inner body nor its timer is polled again after an error.
-struct IdleReadBody {
-    inner: ResponseBody,
-    limit: Option<Duration>,
-    timer: Option<Pin<Box<Sleep>>>,
-    waiting: bool,
-}
-
-impl IdleReadBody {
-    /// Times the gaps of `inner` against `limit`, fused after the first
-    /// error (the inner body's or the timer's).
-    fn fused(
-        inner: ResponseBody,
-        limit: Option<Duration>,
-    ) -> FusedBody<Self, fn(TransportError) -> TransportError> {
-        FusedBody::unmapped(Self {
-            inner,
-            limit,
-            timer: None,
-            waiting: false,
-        })
-    }
-}
-
-impl Body for IdleReadBody {
-    type Data = Bytes;
-    type Error = TransportError;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, TransportError>>> {
-        let this = self.get_mut();
-        match Pin::new(&mut this.inner).poll_frame(cx) {
-            Poll::Ready(ready) => {
-                this.waiting = false;
-                Poll::Ready(ready)
-            }
-            Poll::Pending => {
-                let Some(limit) = this.limit else {
-                    return Poll::Pending;
-                };
-                if !this.waiting {
-                    this.waiting = true;
-                    let at = Instant::now()
-                        .checked_add(limit)
-                        .unwrap_or_else(|| Instant::now() + NEVER);
-                    match &mut this.timer {
-                        Some(timer) => timer.as_mut().reset(at),
-                        None => this.timer = Some(Box::pin(tokio::time::sleep_until(at))),
-                    }
-                }
-                let expired = this
-                    .timer
-                    .as_mut()
-                    .is_some_and(|timer| timer.as_mut().poll(cx).is_ready());
-                if expired {
-                    return Poll::Ready(Some(Err(TransportError::timeout(
-                        TimeoutPhase::Read,
-                        limit,
-                    ))));
-                }
-                Poll::Pending
-            }
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use http_body_util::BodyExt as _;
-
-    use super::*;
-    use crate::TransportErrorKind;
-
-    fn get() -> http::Request<RequestBody> {
-        http::Request::get("http://127.0.0.1:9/x")
-            .body(RequestBody::empty())
-            .unwrap()
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_silent_peer_fails_in_the_read_phase() {
-        let started = Instant::now();
-        let err = send_with_timeouts(get(), Timeouts::uniform(Duration::from_secs(7)), |_| {
-            std::future::pending()
-        })
-        .await
-        .unwrap_err();
-        assert_eq!(err.kind(), TransportErrorKind::Timeout);
-        assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Read));
-        assert_eq!(err.host(), Some("127.0.0.1:9"));
-        assert_eq!(started.elapsed(), Duration::from_secs(7));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_body_never_pulled_fails_in_the_pool_phase() {
-        let request = http::Request::post("http://127.0.0.1:9/x")
-            .body(RequestBody::from_bytes("abc"))
-            .unwrap();
-        let timeouts =
-            Timeouts::uniform(Duration::from_secs(60)).with_pool(Some(Duration::from_secs(2)));
-        let err = send_with_timeouts(request, timeouts, |_| std::future::pending())
-            .await
-            .unwrap_err();
-        assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Pool));
-        assert_eq!(err.timeout_after(), Some(Duration::from_secs(2)));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_steady_body_never_times_out_and_a_stalled_one_does() {
-        // The "HTTP stack" pulls one slice per second for 30 s, then stops.
-        let body = RequestBody::replayable(
-            || {
-                futures_util::stream::iter(
-                    (0..40).map(|_| Ok::<_, std::io::Error>(Bytes::from_static(b"x"))),
-                )
-            },
-            None,
-        );
-        let request = http::Request::post("http://127.0.0.1:9/x")
-            .body(body)
-            .unwrap();
-        let timeouts = Timeouts::uniform(Duration::from_secs(5));
-        let started = Instant::now();
-        let err = send_with_timeouts(request, timeouts, |request| async move {
-            let mut body = request.into_body();
-            for _ in 0..30 {
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                body.frame().await.unwrap().unwrap();
-            }
-            std::future::pending().await
-        })
-        .await
-        .unwrap_err();
-        assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Write));
-        assert_eq!(
-            started.elapsed(),
-            Duration::from_secs(35),
-            "30 s steady, then 5 s stalled"
-        );
-    }
-
-    /// The body is pulled on another task (as hyper's connection task does)
-    /// while the send future waits for the answer: the write limit, shorter
-    /// than the pool limit, still fires on time.
-    #[tokio::test(start_paused = true)]
-    async fn a_shorter_next_phase_limit_fires_on_time() {
-        let body = RequestBody::replayable(
-            || futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"x"))]),
-            Some(2),
-        );
-        let request = http::Request::post("http://127.0.0.1:9/x")
-            .body(body)
-            .unwrap();
-        let timeouts =
-            Timeouts::uniform(Duration::from_secs(3600)).with_write(Some(Duration::from_secs(2)));
-        let started = Instant::now();
-        let err = send_with_timeouts(request, timeouts, |request| {
-            let mut body = request.into_body();
-            tokio::spawn(async move {
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                // One byte of the declared two, then the peer stops reading.
-                body.frame().await.unwrap().unwrap();
-                std::future::pending::<()>().await;
-            });
-            std::future::pending()
-        })
-        .await
-        .unwrap_err();
-        assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Write));
-        assert_eq!(
-            started.elapsed(),
-            Duration::from_secs(3),
-            "1 s waiting, then 2 s stalled"
-        );
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn response_bodies_fail_after_an_idle_gap_not_a_slow_total() {
-        let response = |_| async {
-            let chunks = futures_util::stream::unfold(0, |n| async move {
-                if n == 3 {
-                    std::future::pending::<()>().await;
-                }
-                tokio::time::sleep(Duration::from_secs(2)).await;
-                Some((Ok(Bytes::from_static(b"chunk")), n + 1))
-            });
-            Ok(http::Response::new(ResponseBody::from_stream(chunks)))
-        };
-        let response =
-            send_with_timeouts(get(), Timeouts::uniform(Duration::from_secs(3)), response)
-                .await
-                .unwrap();
-        let mut body = response.into_body();
-        for _ in 0..3 {
-            assert!(body.frame().await.unwrap().is_ok());
-        }
-        let err = body.frame().await.unwrap().unwrap_err();
-        assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Read));
-        // Fused: the expired timer does not fail the body a second time.
-        assert!(body.frame().await.is_none());
-        assert!(body.is_end_stream());
-        assert_eq!(body.size_hint().exact(), Some(0));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn huge_limits_saturate_instead_of_overflowing() {
-        let huge = Timeouts::uniform(Duration::from_secs(u64::MAX));
-        let response = send_with_timeouts(get(), huge, |_| async {
-            tokio::time::sleep(Duration::from_secs(3)).await;
-            Ok(http::Response::new(ResponseBody::from_bytes("ok")))
-        })
-        .await
-        .unwrap();
-        let body = response.into_body().collect_capped(10).await.unwrap();
-        assert_eq!(body, "ok");
-    }
-
-    #[test]
-    fn request_values_win_over_defaults() {
-        let mine = Timeouts::NONE.with_read(Some(Duration::from_secs(1)));
-        let merged = mine.or(Timeouts::uniform(Duration::from_secs(9)));
-        assert_eq!(merged.read, Some(Duration::from_secs(1)));
-        assert_eq!(merged.write, Some(Duration::from_secs(9)));
-        assert_eq!(merged.pool, Some(Duration::from_secs(9)));
     }
 }

@@ -1,0 +1,158 @@
+use bytes::Bytes;
+use http_body::Body as _;
+use http_body_util::BodyExt as _;
+
+use super::*;
+use crate::TransportErrorKind;
+
+fn get() -> http::Request<RequestBody> {
+    http::Request::get("http://127.0.0.1:9/x")
+        .body(RequestBody::empty())
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_silent_peer_fails_in_the_read_phase() {
+    let started = Instant::now();
+    let err = send_with_timeouts(get(), Timeouts::uniform(Duration::from_secs(7)), |_| {
+        std::future::pending()
+    })
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Timeout);
+    assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Read));
+    assert_eq!(err.host(), Some("127.0.0.1:9"));
+    assert_eq!(started.elapsed(), Duration::from_secs(7));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_body_never_pulled_fails_in_the_pool_phase() {
+    let request = http::Request::post("http://127.0.0.1:9/x")
+        .body(RequestBody::from_bytes("abc"))
+        .unwrap();
+    let timeouts =
+        Timeouts::uniform(Duration::from_secs(60)).with_pool(Some(Duration::from_secs(2)));
+    let err = send_with_timeouts(request, timeouts, |_| std::future::pending())
+        .await
+        .unwrap_err();
+    assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Pool));
+    assert_eq!(err.timeout_after(), Some(Duration::from_secs(2)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_steady_body_never_times_out_and_a_stalled_one_does() {
+    // The "HTTP stack" pulls one slice per second for 30 s, then stops.
+    let body = RequestBody::replayable(
+        || {
+            futures_util::stream::iter(
+                (0..40).map(|_| Ok::<_, std::io::Error>(Bytes::from_static(b"x"))),
+            )
+        },
+        None,
+    );
+    let request = http::Request::post("http://127.0.0.1:9/x")
+        .body(body)
+        .unwrap();
+    let timeouts = Timeouts::uniform(Duration::from_secs(5));
+    let started = Instant::now();
+    let err = send_with_timeouts(request, timeouts, |request| async move {
+        let mut body = request.into_body();
+        for _ in 0..30 {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            body.frame().await.unwrap().unwrap();
+        }
+        std::future::pending().await
+    })
+    .await
+    .unwrap_err();
+    assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Write));
+    assert_eq!(
+        started.elapsed(),
+        Duration::from_secs(35),
+        "30 s steady, then 5 s stalled"
+    );
+}
+
+/// The body is pulled on another task (as hyper's connection task does)
+/// while the send future waits for the answer: the write limit, shorter
+/// than the pool limit, still fires on time.
+#[tokio::test(start_paused = true)]
+async fn a_shorter_next_phase_limit_fires_on_time() {
+    let body = RequestBody::replayable(
+        || futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"x"))]),
+        Some(2),
+    );
+    let request = http::Request::post("http://127.0.0.1:9/x")
+        .body(body)
+        .unwrap();
+    let timeouts =
+        Timeouts::uniform(Duration::from_secs(3600)).with_write(Some(Duration::from_secs(2)));
+    let started = Instant::now();
+    let err = send_with_timeouts(request, timeouts, |request| {
+        let mut body = request.into_body();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            // One byte of the declared two, then the peer stops reading.
+            body.frame().await.unwrap().unwrap();
+            std::future::pending::<()>().await;
+        });
+        std::future::pending()
+    })
+    .await
+    .unwrap_err();
+    assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Write));
+    assert_eq!(
+        started.elapsed(),
+        Duration::from_secs(3),
+        "1 s waiting, then 2 s stalled"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn response_bodies_fail_after_an_idle_gap_not_a_slow_total() {
+    let response = |_| async {
+        let chunks = futures_util::stream::unfold(0, |n| async move {
+            if n == 3 {
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            Some((Ok(Bytes::from_static(b"chunk")), n + 1))
+        });
+        Ok(http::Response::new(ResponseBody::from_stream(chunks)))
+    };
+    let response = send_with_timeouts(get(), Timeouts::uniform(Duration::from_secs(3)), response)
+        .await
+        .unwrap();
+    let mut body = response.into_body();
+    for _ in 0..3 {
+        assert!(body.frame().await.unwrap().is_ok());
+    }
+    let err = body.frame().await.unwrap().unwrap_err();
+    assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Read));
+    // Fused: the expired timer does not fail the body a second time.
+    assert!(body.frame().await.is_none());
+    assert!(body.is_end_stream());
+    assert_eq!(body.size_hint().exact(), Some(0));
+}
+
+#[tokio::test(start_paused = true)]
+async fn huge_limits_saturate_instead_of_overflowing() {
+    let huge = Timeouts::uniform(Duration::from_secs(u64::MAX));
+    let response = send_with_timeouts(get(), huge, |_| async {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        Ok(http::Response::new(ResponseBody::from_bytes("ok")))
+    })
+    .await
+    .unwrap();
+    let body = response.into_body().collect_capped(10).await.unwrap();
+    assert_eq!(body, "ok");
+}
+
+#[test]
+fn request_values_win_over_defaults() {
+    let mine = Timeouts::NONE.with_read(Some(Duration::from_secs(1)));
+    let merged = mine.or(Timeouts::uniform(Duration::from_secs(9)));
+    assert_eq!(merged.read, Some(Duration::from_secs(1)));
+    assert_eq!(merged.write, Some(Duration::from_secs(9)));
+    assert_eq!(merged.pool, Some(Duration::from_secs(9)));
+}
