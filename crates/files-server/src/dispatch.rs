@@ -45,7 +45,11 @@ pub(crate) async fn handle(
     let version = request.version();
     let mut response = match route(&state, request, generation).await {
         Ok(response) => response,
-        Err(Outcome::Api(err)) => err.into_response(generation, &request_id),
+        Err(Outcome::Api(err)) => {
+            // The message says why (the response line below only has the status).
+            tracing::info!(%method, %path, %request_id, error = %err.message.escape_debug(), "refused");
+            err.into_response(generation, &request_id)
+        }
         Err(Outcome::Drop) => {
             tracing::info!(%method, %path, "fault: dropping the connection");
             return Err(Dropped);

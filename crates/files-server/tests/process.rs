@@ -165,3 +165,38 @@ fn endless_part_headers_do_not_grow_memory() {
         "still answering"
     );
 }
+
+#[test]
+fn the_log_says_why_a_request_was_refused() {
+    let mut server = spawn(&["--log"]);
+    // No credential: a 401 whose message the log must carry.
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    write!(
+        stream,
+        "GET /v1/files HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    // Stop the server so that its stderr ends, then read it all.
+    let _ = server.child.kill();
+    let mut log = String::new();
+    server
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    let refused = log
+        .lines()
+        .find(|line| line.contains("refused"))
+        .unwrap_or_else(|| panic!("no refused line in {log:?}"));
+    assert!(
+        refused.contains("x-api-key header or a bearer token is required"),
+        "{refused}"
+    );
+    assert!(refused.contains("path=/v1/files"), "{refused}");
+}
