@@ -1,0 +1,85 @@
+//! [`ApiError`]: an error answer from the API, read from its envelope.
+
+use files_types::{ErrorCode, ErrorResponse, ErrorType};
+use http::StatusCode;
+
+use super::{NotRetried, Suffix};
+
+/// An error answer from the API (any non-2xx status).
+///
+/// ```
+/// use files_client::{ApiError, Error};
+///
+/// let body = br#"{"type":"error","error":{"type":"not_found_error","message":"File not found: file_x"},"request_id":"req_1"}"#;
+/// let err = Error::from(ApiError::from_response(http::StatusCode::NOT_FOUND, None, body));
+/// assert!(err.is_not_found());
+/// assert_eq!(err.request_id(), Some("req_1"));
+/// assert_eq!(err.to_string(), "404 Not Found not_found_error: File not found: file_x (request id req_1)");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// `error.type`, when the body said.
+    pub error_type: Option<ErrorType>,
+    /// `error.message`, or a short snippet of a body that was not the error envelope.
+    pub message: String,
+    /// The request id: the `request-id` header, else the body's `request_id`.
+    pub request_id: Option<String>,
+    /// GA: `error.details.error_code`.
+    pub error_code: Option<ErrorCode>,
+    /// Set when the retry policy would have retried this answer but could not.
+    pub not_retried: Option<NotRetried>,
+}
+
+impl ApiError {
+    /// Reads an error answer: the envelope when the body is one, else a snippet.
+    pub fn from_response(status: StatusCode, header_request_id: Option<&str>, body: &[u8]) -> Self {
+        match serde_json::from_slice::<ErrorResponse>(body) {
+            Ok(envelope) => Self {
+                status,
+                error_code: envelope.error_code().cloned(),
+                error_type: Some(envelope.error.error_type),
+                message: envelope.error.message,
+                request_id: header_request_id.map(str::to_owned).or(envelope.request_id),
+                not_retried: None,
+            },
+            Err(_) => Self {
+                status,
+                error_type: None,
+                message: snippet(body),
+                request_id: header_request_id.map(str::to_owned),
+                error_code: None,
+                not_retried: None,
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.status)?;
+        if let Some(kind) = &self.error_type {
+            write!(f, " {kind}")?;
+        }
+        if let Some(code) = &self.error_code {
+            write!(f, " ({code})")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        write!(f, "{}", Suffix(self.not_retried))
+    }
+}
+
+/// At most 200 characters of a body, for messages.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    match text.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
