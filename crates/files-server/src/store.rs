@@ -29,38 +29,12 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::ids;
 
-/// What the server stores about one file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct FileRecord {
-    pub seq: u64,
-    pub id: String,
-    pub workspace: String,
-    pub filename: String,
-    pub mime_type: String,
-    pub size_bytes: u64,
-    pub created_ms: i64,
-    pub downloadable: bool,
-    pub scope_id: Option<String>,
-    pub expires_ms: Option<i64>,
-}
+mod dir_lock;
+mod records;
 
-impl FileRecord {
-    pub(crate) fn is_expired(&self, now_ms: i64) -> bool {
-        self.expires_ms.is_some_and(|at| at <= now_ms)
-    }
-}
-
-/// A file about to be committed.
-#[derive(Debug)]
-pub(crate) struct NewFile {
-    pub workspace: String,
-    pub filename: String,
-    pub mime_type: String,
-    pub size_bytes: u64,
-    pub downloadable: bool,
-    pub scope_id: Option<String>,
-    pub expires_in_ms: Option<i64>,
-}
+use dir_lock::lock_dir;
+use records::{COLUMNS, record};
+pub(crate) use records::{FileRecord, NewFile, Start};
 
 /// Why storing failed.
 #[derive(Debug, thiserror::Error)]
@@ -86,17 +60,6 @@ fn io_err(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Sto
     move |source| StoreError::Io { what, path, source }
 }
 
-/// Where to start a listing, newest first.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Start {
-    /// The newest files.
-    Newest,
-    /// Files older than this sequence number.
-    OlderThan(u64),
-    /// Files newer than this sequence number (the page just before it).
-    NewerThan(u64),
-}
-
 pub(crate) struct Store {
     /// The exclusive lock on the data directory, held while the store lives
     /// (or until [`Store::release_lock`]).
@@ -111,23 +74,6 @@ impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("blobs", &self.blobs).finish()
     }
-}
-
-const COLUMNS: &str = "seq, id, workspace, filename, mime_type, size_bytes, created_ms, downloadable, scope_id, expires_ms";
-
-fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<FileRecord> {
-    Ok(FileRecord {
-        seq: row.get::<_, i64>(0)?.cast_unsigned(),
-        id: row.get(1)?,
-        workspace: row.get(2)?,
-        filename: row.get(3)?,
-        mime_type: row.get(4)?,
-        size_bytes: row.get::<_, i64>(5)?.cast_unsigned(),
-        created_ms: row.get(6)?,
-        downloadable: row.get(7)?,
-        scope_id: row.get(8)?,
-        expires_ms: row.get(9)?,
-    })
 }
 
 impl Store {
@@ -455,33 +401,6 @@ fn remove_blob(blob: &Path) {
         Err(err) => {
             tracing::warn!(path = %blob.display(), error = %err, "cannot remove a blob; it will be removed at the next start");
         }
-    }
-}
-
-/// The lock file's name in the data directory.
-pub(crate) const LOCK_FILE: &str = "files-server.lock";
-
-/// Creates `dir` if missing and takes the exclusive lock on its lock file.
-fn lock_dir(dir: &Path, wait: bool) -> Result<std::fs::File, StoreError> {
-    std::fs::create_dir_all(dir).map_err(io_err("cannot create", dir))?;
-    let path = dir.join(LOCK_FILE);
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(io_err("cannot open the lock file", &path))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) if wait => {
-            file.lock().map_err(io_err("cannot lock", &path))?;
-            Ok(file)
-        }
-        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked {
-            dir: dir.to_path_buf(),
-            lock: path,
-        }),
-        Err(std::fs::TryLockError::Error(err)) => Err(io_err("cannot lock", &path)(err)),
     }
 }
 
