@@ -21,6 +21,11 @@ pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a connection may carry no byte either way, by default.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The longest header-read or idle timeout the server applies; a longer one is
+/// served as this (hyper's timers add it to the clock, which would overflow).
+/// The command line refuses longer values.
+pub const MAX_CONNECTION_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// How many connections are served at once, by default.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
@@ -201,13 +206,15 @@ impl ServerConfig {
         self
     }
 
-    /// Sets how long a client may take to send a request's header.
+    /// Sets how long a client may take to send a request's header (at most
+    /// [`MAX_CONNECTION_TIMEOUT`]).
     pub fn header_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.header_read_timeout = timeout.into();
         self
     }
 
-    /// Sets how long a connection may carry no byte either way.
+    /// Sets how long a connection may carry no byte either way (at most
+    /// [`MAX_CONNECTION_TIMEOUT`]).
     pub fn idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.idle_timeout = timeout.into();
         self
@@ -215,7 +222,8 @@ impl ServerConfig {
 
     /// Sets how many connections are served at once (at least 1).
     pub fn max_connections(mut self, connections: usize) -> Self {
-        self.max_connections = connections.max(1);
+        // tokio's semaphore holds at most MAX_PERMITS; more would panic at start.
+        self.max_connections = connections.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
         self
     }
 

@@ -14,9 +14,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio_rustls::TlsAcceptor;
 
-use crate::ServerConfig;
 use crate::idle::IdleTimeout;
 use crate::state::State;
+use crate::{MAX_CONNECTION_TIMEOUT, ServerConfig};
 
 /// How long a graceful shutdown waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -31,7 +31,7 @@ fn builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(config.header_read_timeout)
+        .header_read_timeout(bounded(config.header_read_timeout))
         .max_headers(config.max_headers)
         .max_buf_size(config.max_header_bytes.max(8 * 1024));
     builder
@@ -41,6 +41,12 @@ fn builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
     // No HTTP/2 keep-alive pings: their traffic would keep an idle connection
     // alive past the idle timeout, which already closes dead peers.
     builder
+}
+
+/// A configured timeout, at most [`MAX_CONNECTION_TIMEOUT`]: the config's
+/// fields are public, so the bound is applied where the timers are made.
+fn bounded(timeout: Option<Duration>) -> Option<Duration> {
+    timeout.map(|timeout| timeout.min(MAX_CONNECTION_TIMEOUT))
 }
 
 /// Accepts connections until `stopped` says so, then shuts down gracefully.
@@ -84,8 +90,8 @@ pub(crate) async fn serve(
         let watcher = graceful.watcher();
         tokio::spawn(async move {
             let _permit = permit;
-            let handshake_limit = state.config.header_read_timeout;
-            let idle = state.config.idle_timeout;
+            let handshake_limit = bounded(state.config.header_read_timeout);
+            let idle = bounded(state.config.idle_timeout);
             let io: Box<dyn Io> = match idle {
                 Some(idle) => Box::new(IdleTimeout::new(stream, idle)),
                 None => Box::new(stream),

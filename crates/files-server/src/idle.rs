@@ -27,14 +27,14 @@ impl<T> IdleTimeout<T> {
             inner,
             timeout,
             last_activity: now,
-            timer: Box::pin(tokio::time::sleep_until(now + timeout)),
+            timer: Box::pin(tokio::time::sleep_until(deadline(now, timeout))),
         }
     }
 
     /// Called when the inner stream is pending: arms the timer at the end of the
     /// idle time and fails once it is over.
     fn check_idle(&mut self, cx: &mut Context<'_>) -> io::Result<()> {
-        let deadline = self.last_activity + self.timeout;
+        let deadline = deadline(self.last_activity, self.timeout);
         if self.timer.deadline() != deadline {
             self.timer.as_mut().reset(deadline);
         }
@@ -46,6 +46,36 @@ impl<T> IdleTimeout<T> {
             Poll::Pending => Ok(()),
         }
     }
+
+    /// A write's outcome: bytes written are activity; a pending write is idle
+    /// time.
+    fn after_write(
+        &mut self,
+        cx: &mut Context<'_>,
+        written: Poll<io::Result<usize>>,
+    ) -> Poll<io::Result<usize>> {
+        match written {
+            Poll::Ready(result) => {
+                if matches!(result, Ok(n) if n > 0) {
+                    self.last_activity = Instant::now();
+                }
+                Poll::Ready(result)
+            }
+            Poll::Pending => match self.check_idle(cx) {
+                Ok(()) => Poll::Pending,
+                Err(err) => Poll::Ready(Err(err)),
+            },
+        }
+    }
+}
+
+/// `from + timeout`, saturated: a timeout too large for the clock is a deadline
+/// about thirty years away (as tokio's own timers do), never a panic.
+fn deadline(from: Instant, timeout: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
+    from.checked_add(timeout)
+        .or_else(|| from.checked_add(FAR))
+        .unwrap_or(from)
 }
 
 impl<T: AsyncRead + Unpin> AsyncRead for IdleTimeout<T> {
@@ -78,18 +108,8 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<T> {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        match Pin::new(&mut this.inner).poll_write(cx, buf) {
-            Poll::Ready(result) => {
-                if matches!(result, Ok(n) if n > 0) {
-                    this.last_activity = Instant::now();
-                }
-                Poll::Ready(result)
-            }
-            Poll::Pending => match this.check_idle(cx) {
-                Ok(()) => Poll::Pending,
-                Err(err) => Poll::Ready(Err(err)),
-            },
-        }
+        let written = Pin::new(&mut this.inner).poll_write(cx, buf);
+        this.after_write(cx, written)
     }
 
     fn poll_write_vectored(
@@ -98,18 +118,8 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<T> {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        match Pin::new(&mut this.inner).poll_write_vectored(cx, bufs) {
-            Poll::Ready(result) => {
-                if matches!(result, Ok(n) if n > 0) {
-                    this.last_activity = Instant::now();
-                }
-                Poll::Ready(result)
-            }
-            Poll::Pending => match this.check_idle(cx) {
-                Ok(()) => Poll::Pending,
-                Err(err) => Poll::Ready(Err(err)),
-            },
-        }
+        let written = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        this.after_write(cx, written)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -142,5 +152,19 @@ mod tests {
         assert_eq!(far.read(&mut buf).await.unwrap(), 2);
         let err = far.read(&mut buf).await.unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_timeout_too_large_for_the_clock_waits_instead_of_panicking() {
+        let (mut near, far) = tokio::io::duplex(64);
+        let mut far = IdleTimeout::new(far, Duration::MAX);
+        let mut buf = [0u8; 8];
+        tokio::io::AsyncWriteExt::write_all(&mut near, b"hi")
+            .await
+            .unwrap();
+        assert_eq!(far.read(&mut buf).await.unwrap(), 2);
+        // Silence: the read still waits (the timer was armed without a panic).
+        let waited = tokio::time::timeout(Duration::from_millis(100), far.read(&mut buf)).await;
+        assert!(waited.is_err(), "{waited:?}");
     }
 }

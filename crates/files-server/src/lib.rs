@@ -59,7 +59,7 @@ pub use auth::{Auth, DEFAULT_WORKSPACE, KeyFileError, KeyTable};
 pub use config::{
     AdminToken, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_HEADERS, DEFAULT_PURGE_INTERVAL,
-    DEFAULT_STORAGE_QUOTA, ServerConfig,
+    DEFAULT_STORAGE_QUOTA, MAX_CONNECTION_TIMEOUT, ServerConfig,
 };
 pub use faults::{Fault, FaultQueue, FaultRoute};
 pub use routes::admin::GeneratedFile;

@@ -65,11 +65,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N")]
     pub rate_limit: Option<u32>,
     /// Seconds a client may take to send a request header (also how long an idle
-    /// HTTP/1 connection is kept); 0 turns it off.
-    #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    /// HTTP/1 connection is kept); 0 turns it off; at most 86400.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_HEADER_READ_TIMEOUT.as_secs(), value_parser = timeout_seconds())]
     pub header_read_timeout: u64,
-    /// Seconds a connection may carry no byte either way; 0 turns it off.
-    #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_IDLE_TIMEOUT.as_secs())]
+    /// Seconds a connection may carry no byte either way; 0 turns it off; at
+    /// most 86400.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_IDLE_TIMEOUT.as_secs(), value_parser = timeout_seconds())]
     pub idle_timeout: u64,
     /// Connections served at once; more wait to be accepted.
     #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_MAX_CONNECTIONS)]
@@ -157,6 +158,11 @@ impl ServeArgs {
     }
 }
 
+/// Whole seconds from 0 to [`MAX_CONNECTION_TIMEOUT`](crate::MAX_CONNECTION_TIMEOUT).
+fn timeout_seconds() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(0..=crate::MAX_CONNECTION_TIMEOUT.as_secs())
+}
+
 /// `Some(seconds)`, or `None` for 0 (off).
 fn seconds(value: u64) -> Option<std::time::Duration> {
     (value > 0).then(|| std::time::Duration::from_secs(value))
@@ -239,6 +245,22 @@ mod tests {
             config.header_read_timeout,
             Some(crate::DEFAULT_HEADER_READ_TIMEOUT)
         );
+    }
+
+    #[test]
+    fn connection_timeouts_are_refused_above_a_day() {
+        let parse = |args: &[&str]| {
+            Program::try_parse_from(std::iter::once("prog").chain(args.iter().copied()))
+        };
+        for flag in ["--idle-timeout", "--header-read-timeout"] {
+            assert!(parse(&[flag, "86400"]).is_ok(), "{flag}");
+            let Err(err) = parse(&[flag, "86401"]) else {
+                panic!("{flag} 86401 was accepted")
+            };
+            let err = err.to_string();
+            assert!(err.contains("0..=86400"), "{flag}: {err}");
+            assert!(parse(&[flag, "18446744073709551615"]).is_err(), "{flag}");
+        }
     }
 
     #[test]

@@ -153,6 +153,20 @@ async fn a_silent_connection_is_closed_when_idle() {
 }
 
 #[tokio::test]
+async fn limits_too_large_for_the_clock_or_the_semaphore_still_serve() {
+    // Set on the fields, bypassing the builder: the server bounds them where
+    // its timers and its connection cap are made (unbounded, hyper's header
+    // timer and the idle timer overflow the clock and the connection task
+    // panics; tokio's semaphore panics above its maximum).
+    let mut config = ServerConfig::new();
+    config.header_read_timeout = Some(Duration::MAX);
+    config.idle_timeout = Some(Duration::MAX);
+    let server = start(config.max_connections(usize::MAX)).await;
+    still_answers(&server).await;
+    still_answers(&server).await;
+}
+
+#[tokio::test]
 async fn connections_beyond_the_cap_wait_their_turn() {
     let server = start(ServerConfig::new().max_connections(2)).await;
     let mut held = Vec::new();
