@@ -119,11 +119,14 @@ pub struct DownloadArgs {
 impl DownloadArgs {
     /// The id given, either way.
     pub fn id(&self) -> &str {
-        self.id
-            .as_deref()
-            .or(self.file_id.as_deref())
-            .unwrap_or_default()
+        either_id(self.id.as_deref(), self.file_id.as_deref())
     }
+}
+
+/// The id given as a positional `FILE_ID` or as `--file-id` (clap makes them
+/// exclusive); empty when neither was.
+pub(super) fn either_id<'a>(positional: Option<&'a str>, flag: Option<&'a str>) -> &'a str {
+    positional.or(flag).unwrap_or_default()
 }
 
 /// `delete`.

@@ -175,10 +175,7 @@ pub struct FileIdArgs {
 impl FileIdArgs {
     /// The id given, either way.
     pub fn id(&self) -> &str {
-        self.id
-            .as_deref()
-            .or(self.file_id.as_deref())
-            .unwrap_or_default()
+        args::either_id(self.id.as_deref(), self.file_id.as_deref())
     }
 }
 
