@@ -214,7 +214,9 @@ fn client_class(err: &Error) -> (u8, String) {
     }
     match err {
         Error::Config(_) | Error::Misuse(_) => (exit_code::USAGE, "configuration_error".to_owned()),
-        Error::PagingStalled { .. } => (exit_code::API_ERROR, "decode_error".to_owned()),
+        Error::PagingStalled { .. } | Error::CursorTooLong { .. } => {
+            (exit_code::API_ERROR, "decode_error".to_owned())
+        }
         Error::Io { .. } | Error::BodyTooLarge { .. } => {
             (exit_code::LOCAL_IO, "io_error".to_owned())
         }

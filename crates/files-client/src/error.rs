@@ -150,14 +150,25 @@ pub enum Error {
     /// inside an async runtime, a download read twice, a runtime that stopped.
     #[error("misuse: {0}")]
     Misuse(String),
-    /// A listing's next page named the cursor just used: paging stopped
-    /// rather than loop forever.
+    /// A listing's next page named a cursor the listing had already used:
+    /// paging stopped rather than loop forever.
     #[error(
         "the server returned the page cursor {cursor:?} again: paging stopped to avoid an endless loop"
     )]
     PagingStalled {
         /// The cursor that repeated.
         cursor: String,
+    },
+    /// A listing's next page named a cursor longer than the client sends back
+    /// ([`MAX_CURSOR_BYTES`](crate::MAX_CURSOR_BYTES)): paging stopped.
+    #[error(
+        "the server returned a page cursor of {bytes} bytes, over the {max_bytes}-byte limit: paging stopped"
+    )]
+    CursorTooLong {
+        /// The cursor's length.
+        bytes: usize,
+        /// The limit.
+        max_bytes: usize,
     },
     /// Reading or writing a local file failed.
     #[error("{operation} {}: {source}", path.display())]

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use files_types::{DeletedFile, FileMetadata, ListParams, validate_file_id};
+use files_types::{DeletedFile, FileList, FileMetadata, ListParams, validate_file_id};
 use http::Method;
 
 use crate::paging::{FilePage, ItemStream, PageStream};
@@ -100,14 +100,20 @@ impl Files {
     /// One page of files, newest first (`GET /v1/files`).
     ///
     /// # Errors
-    /// Parameters that break a rule or belong to the other generation (before
-    /// sending), or an API or connection error.
+    /// Parameters that break a rule (before sending), or an API or connection
+    /// error.
     pub async fn list(&self, params: ListParams) -> Result<FilePage, Error> {
         params.validate(self.client.generation())?;
+        let list = self.fetch_page(&params).await?;
+        FilePage::first(list, params, self.clone())
+    }
+
+    /// `GET /v1/files` with `params` as they are: a later page's cursor came
+    /// from the server and is sent back unchecked.
+    pub(crate) async fn fetch_page(&self, params: &ListParams) -> Result<FileList, Error> {
         let mut spec = RequestSpec::new(Method::GET, "/v1/files".into());
         spec.query = params.to_query();
-        let list = self.send_json(spec).await?;
-        Ok(FilePage::new(list, params, self.clone()))
+        self.send_json(spec).await
     }
 
     /// Every page from `params` on, fetched lazily.

@@ -114,6 +114,7 @@
 //                    content_disposition, save (atomic file writes)
 mod builder;
 mod bulk;
+mod cursor_guard;
 mod download;
 mod files;
 mod paging;
@@ -141,6 +142,7 @@ pub use config::{
     CHUNK_SIZE, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT, USER_AGENT,
 };
+pub use cursor_guard::MAX_CURSOR_BYTES;
 pub use download::Download;
 pub use error::{ApiError, Error, NotRetried};
 pub use files::Files;

@@ -7,41 +7,63 @@ use files_types::{FileList, FileMetadata, ListParams};
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
 
+use crate::cursor_guard::CursorGuard;
 use crate::{Error, Files};
 
 /// One page of a listing, with what it takes to fetch the next.
+///
+/// The next page follows the cursor this page carries, whichever generation the
+/// client speaks: `next_page` is sent back as `page`; else, while `has_more`,
+/// `last_id` as `after_id` (or `first_id` as `before_id` when walking
+/// backwards). A cursor the listing has already used ends it with
+/// [`Error::PagingStalled`]; one longer than [`MAX_CURSOR_BYTES`](crate::MAX_CURSOR_BYTES)
+/// with [`Error::CursorTooLong`].
 #[derive(Debug, Clone)]
 pub struct FilePage {
     list: FileList,
     params: ListParams,
     files: Files,
+    guard: CursorGuard,
+    depth: u64,
 }
 
 impl FilePage {
-    /// The next page's parameters, refusing a cursor that repeats the one
-    /// just used (a server that never advances would loop forever).
-    fn checked_next_params(&self) -> Result<Option<ListParams>, Error> {
-        let next = self.next_page_params();
-        match (&next, &self.params.cursor) {
-            (
-                Some(ListParams {
-                    cursor: Some(next_cursor),
-                    ..
-                }),
-                Some(used),
-            ) if next_cursor == used => Err(Error::PagingStalled {
-                cursor: next_cursor.query_pair().1.to_owned(),
-            }),
-            _ => Ok(next),
+    /// The first page of a listing: its own guard, which every later page shares.
+    pub(crate) fn first(list: FileList, params: ListParams, files: Files) -> Result<Self, Error> {
+        let guard = CursorGuard::new();
+        if let Some(cursor) = &params.cursor {
+            guard.admit(cursor, 0)?;
         }
-    }
-
-    pub(crate) fn new(list: FileList, params: ListParams, files: Files) -> Self {
-        Self {
+        Ok(Self {
             list,
             params,
             files,
+            guard,
+            depth: 0,
+        })
+    }
+
+    /// The next page's parameters, admitted by the listing's guard.
+    fn checked_next_params(&self) -> Result<Option<ListParams>, Error> {
+        let Some(next) = self.next_page_params() else {
+            return Ok(None);
+        };
+        if let Some(cursor) = &next.cursor {
+            self.guard.admit(cursor, self.depth + 1)?;
         }
+        Ok(Some(next))
+    }
+
+    /// Fetches the page `params` names as the one after this, sharing the guard.
+    async fn fetch_next(&self, params: ListParams) -> Result<FilePage, Error> {
+        let list = self.files.fetch_page(&params).await?;
+        Ok(Self {
+            list,
+            params,
+            files: self.files.clone(),
+            guard: self.guard.clone(),
+            depth: self.depth + 1,
+        })
     }
 
     /// The files of this page, newest first.
@@ -64,8 +86,8 @@ impl FilePage {
         &self.params
     }
 
-    /// The parameters of the next page by the official rules, or `None` on the
-    /// last page (see [`ListParams::next_page`]).
+    /// The parameters of the next page by the cursor this page carries, or
+    /// `None` on the last page (see [`ListParams::next_page`]).
     pub fn next_page_params(&self) -> Option<ListParams> {
         self.params.next_page(&self.list)
     }
@@ -78,10 +100,12 @@ impl FilePage {
     /// Fetches the next page, or `None` after the last.
     ///
     /// # Errors
-    /// As [`Files::list`].
+    /// An API or connection error, [`Error::PagingStalled`] or
+    /// [`Error::CursorTooLong`]. The server's cursor is never checked as input:
+    /// it is sent back as it came.
     pub async fn next_page(&self) -> Result<Option<FilePage>, Error> {
         match self.checked_next_params()? {
-            Some(params) => self.files.list(params).await.map(Some),
+            Some(params) => self.fetch_next(params).await.map(Some),
             None => Ok(None),
         }
     }
@@ -89,9 +113,22 @@ impl FilePage {
 
 /// What a page stream does next.
 enum Next {
-    Params(ListParams),
+    First(Files, ListParams),
+    After(FilePage, ListParams),
     Failed(Error),
     Done,
+}
+
+impl Next {
+    /// What follows `page`: its next page, the end, or a stalled cursor (which
+    /// still yields the page it came with).
+    fn after(page: &FilePage) -> Self {
+        match page.checked_next_params() {
+            Ok(Some(params)) => Self::After(page.clone(), params),
+            Ok(None) => Self::Done,
+            Err(err) => Self::Failed(err),
+        }
+    }
 }
 
 /// The pages of a listing, fetched one at a time as the stream is polled.
@@ -100,24 +137,18 @@ pub struct PageStream(BoxStream<'static, Result<FilePage, Error>>);
 
 impl PageStream {
     pub(crate) fn new(files: Files, params: ListParams) -> Self {
-        let pages = futures_util::stream::unfold(Next::Params(params), move |next| {
-            let files = files.clone();
-            async move {
-                match next {
-                    Next::Done => None,
-                    Next::Failed(err) => Some((Err(err), Next::Done)),
-                    Next::Params(params) => match files.list(params).await {
-                        Err(err) => Some((Err(err), Next::Done)),
-                        Ok(page) => {
-                            // A stalled cursor still yields the page it came with.
-                            let next = match page.checked_next_params() {
-                                Ok(Some(params)) => Next::Params(params),
-                                Ok(None) => Next::Done,
-                                Err(err) => Next::Failed(err),
-                            };
-                            Some((Ok(page), next))
-                        }
-                    },
+        let pages = futures_util::stream::unfold(Next::First(files, params), |next| async move {
+            let fetched = match next {
+                Next::Done => return None,
+                Next::Failed(err) => return Some((Err(err), Next::Done)),
+                Next::First(files, params) => files.list(params).await,
+                Next::After(page, params) => page.fetch_next(params).await,
+            };
+            match fetched {
+                Err(err) => Some((Err(err), Next::Done)),
+                Ok(page) => {
+                    let next = Next::after(&page);
+                    Some((Ok(page), next))
                 }
             }
         });

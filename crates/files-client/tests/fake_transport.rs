@@ -484,8 +484,8 @@ async fn invalid_input_is_refused_before_anything_is_sent() {
             beta.list(ListParams::new().limit(0)).await.unwrap_err(),
         ),
         (
-            "page in beta",
-            beta.list(ListParams::new().page("page_x"))
+            "ids in beta",
+            beta.list(ListParams::new().ids(["file_a"]))
                 .await
                 .unwrap_err(),
         ),

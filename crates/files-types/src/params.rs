@@ -44,7 +44,8 @@ impl ListCursor {
         }
     }
 
-    /// The generation this cursor belongs to.
+    /// The generation whose page shape this cursor comes from. Either kind may be
+    /// sent with either generation (see [`ListParams::next_page`]).
     ///
     /// ```
     /// use files_types::{ApiGeneration, ListCursor};
@@ -60,8 +61,9 @@ impl ListCursor {
 
 /// Parameters of `GET /v1/files`, for either generation.
 ///
-/// Beta takes `limit`, `after_id` or `before_id`, and `scope_id`; GA takes `limit`,
-/// `page`, `ids` (at most 100, never with `page` or `limit`) and `scope_id`.
+/// Both generations take `limit`, a cursor (`after_id`, `before_id` or `page`:
+/// whichever the server's last answer carried) and `scope_id`; GA also takes
+/// `ids` (at most 100, never with `page` or `limit`).
 ///
 /// ```
 /// use files_types::{ApiGeneration, ListParams};
@@ -72,7 +74,7 @@ impl ListCursor {
 ///     params.to_query(),
 ///     vec![("limit", "100".to_owned()), ("before_id", "file_b".to_owned())]
 /// );
-/// assert!(params.validate(ApiGeneration::Ga).is_err());
+/// assert!(ListParams::new().ids(["file_a"]).validate(ApiGeneration::Beta).is_err());
 /// # Ok::<(), files_types::ValidationError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -149,9 +151,11 @@ impl ListParams {
         if let Some(limit) = self.limit {
             validate_limit(limit)?;
         }
+        // A cursor of either shape may be sent with either generation: servers
+        // have been seen answering a beta request with GA cursors, and the
+        // client sends back whichever cursor the answer carried.
         if let Some(cursor) = &self.cursor {
             let (name, value) = cursor.query_pair();
-            require_generation(name, cursor.generation(), generation)?;
             match cursor {
                 // An opaque token travels in the query string, where the client
                 // encodes it: only emptiness is an error.
@@ -211,15 +215,19 @@ impl ListParams {
         query
     }
 
-    /// The parameters of the page after `page`, by the official SDKs' rules, or
-    /// `None` when `page` is the last.
+    /// The parameters of the page after `page`, by the cursor `page` carries,
+    /// whichever generation was asked for, or `None` when `page` is the last.
     ///
     /// - A listing by `ids` is always one page.
-    /// - GA: follow `next_page` while it is set.
-    /// - Beta: stop when `has_more` is false (or missing) or `data` is empty; a
-    ///   listing that started with `before_id` walks backwards (`before_id =
-    ///   first_id`), any other forwards (`after_id = last_id`). Every other
-    ///   parameter (`limit`, `scope_id`) is kept.
+    /// - A non-empty `next_page` is sent back as `page` (GA shapes, which the
+    ///   live API has been seen sending to beta requests too).
+    /// - Else, by the beta rules: stop when `has_more` is false (or missing),
+    ///   `data` is empty or the id to follow is missing or empty; a listing
+    ///   that walks backwards (`before_id`) continues with `before_id =
+    ///   first_id`, any other with `after_id = last_id`.
+    ///
+    /// Every other parameter (`limit`, `scope_id`) is kept. The cursor is the
+    /// server's own text: it is sent back as it came, never checked as input.
     ///
     /// ```
     /// use files_types::{FileList, FileMetadata, ListParams};
@@ -234,26 +242,28 @@ impl ListParams {
     ///
     /// let back = ListParams::new().before_id("file_c").next_page(&page).unwrap();
     /// assert_eq!(back, ListParams::new().before_id("file_b"));
+    ///
+    /// // A GA token wins, whatever the request was.
+    /// page.next_page = Some("page_2".into());
+    /// let ga = ListParams::new().before_id("file_c").next_page(&page).unwrap();
+    /// assert_eq!(ga, ListParams::new().page("page_2"));
     /// ```
     pub fn next_page(&self, page: &FileList) -> Option<ListParams> {
         if !self.ids.is_empty() {
             return None;
         }
-        if let Some(token) = &page.next_page {
-            return Some(self.clone().page(token.clone()));
+        let non_empty = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
+        if let Some(token) = non_empty(&page.next_page) {
+            return Some(self.clone().page(token));
         }
         if page.has_more != Some(true) || page.data.is_empty() {
             return None;
         }
         match self.cursor {
             Some(ListCursor::BeforeId(_)) => {
-                let first = page.first_id.clone()?;
-                Some(self.clone().before_id(first))
+                Some(self.clone().before_id(non_empty(&page.first_id)?))
             }
-            _ => {
-                let last = page.last_id.clone()?;
-                Some(self.clone().after_id(last))
-            }
+            _ => Some(self.clone().after_id(non_empty(&page.last_id)?)),
         }
     }
 }
