@@ -242,6 +242,42 @@ fn list_pages_automatically_and_takes_its_parameters() {
 }
 
 #[test]
+fn every_listing_command_follows_ga_cursors_sent_to_a_beta_request() {
+    // The live API answers beta requests in GA shapes (next_page only).
+    let server = TestServer::with_config(ServerConfig::new().ga_listings(true));
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<String> = (0..5)
+        .map(|i| server.upload(dir.path(), &format!("f{i}.txt"), b"x"))
+        .collect();
+    let out = server
+        .cmd()
+        .args(["list", "--limit", "2", "--transform", "id", "-r"])
+        .assert()
+        .success();
+    let listed: Vec<String> = text(&out.get_output().stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let newest_first: Vec<String> = ids.iter().rev().cloned().collect();
+    assert_eq!(listed, newest_first, "all three pages, in order");
+    // A token the user copied from an answer goes back with a beta request too.
+    let out = server
+        .cmd()
+        .args(["list", "--limit", "2", "--format", "json"])
+        .args(["--max-items", "2"])
+        .assert()
+        .success();
+    assert_eq!(json(&out.get_output().stdout).as_array().unwrap().len(), 2);
+    // delete --all lists (1,000 a page) through the same pager.
+    server
+        .cmd()
+        .args(["delete", "--all", "--yes"])
+        .assert()
+        .success();
+    assert_eq!(server.file_count(), 0);
+}
+
+#[test]
 fn transform_and_raw_output_shape_results() {
     let server = TestServer::start();
     let dir = tempfile::tempdir().unwrap();

@@ -111,6 +111,10 @@ pub struct ServerConfig {
     /// injection, the clock) to requests carrying `x-admin-token` with this
     /// token. Without it (the default) the routes do not exist.
     pub admin_token: Option<AdminToken>,
+    /// Answers every listing in GA shapes (`data`, `next_page`) and accepts
+    /// `page` from beta requests too, as the live API has been seen doing
+    /// since 2026-08. Off by default: each generation gets its own shape.
+    pub ga_listings: bool,
     /// Requests per minute each workspace may make (a token bucket of this
     /// size, refilled evenly); above it, 429 `rate_limit_error`. Off when `None`.
     pub rate_limit: Option<NonZeroU32>,
@@ -144,6 +148,7 @@ impl Default for ServerConfig {
             storage_quota: DEFAULT_STORAGE_QUOTA,
             uploads_downloadable: false,
             admin_token: None,
+            ga_listings: false,
             rate_limit: None,
             header_read_timeout: Some(DEFAULT_HEADER_READ_TIMEOUT),
             idle_timeout: Some(DEFAULT_IDLE_TIMEOUT),
@@ -191,6 +196,13 @@ impl ServerConfig {
     /// Makes uploaded files downloadable (development).
     pub fn uploads_downloadable(mut self, yes: bool) -> Self {
         self.uploads_downloadable = yes;
+        self
+    }
+
+    /// Answers every listing in GA shapes, as the live API has been seen doing
+    /// ([`ServerConfig::ga_listings`]).
+    pub fn ga_listings(mut self, yes: bool) -> Self {
+        self.ga_listings = yes;
         self
     }
 

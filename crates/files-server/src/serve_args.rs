@@ -51,6 +51,10 @@ pub struct ServeArgs {
     /// Development: make uploaded files downloadable too.
     #[arg(long)]
     pub uploads_downloadable: bool,
+    /// Answer every listing in GA shapes (data, next_page), beta requests
+    /// included, as the live API has been seen doing.
+    #[arg(long)]
+    pub ga_listings: bool,
     /// Serve the admin routes under /_admin/v1/ (generated files, faults, clock)
     /// to requests carrying `x-admin-token: TOKEN`. Without it they do not exist.
     #[arg(
@@ -113,6 +117,7 @@ impl ServeArgs {
             .max_file_size(self.max_file_size)
             .storage_quota(self.storage_quota)
             .uploads_downloadable(self.uploads_downloadable)
+            .ga_listings(self.ga_listings)
             .rate_limit(self.rate_limit.unwrap_or(0))
             .header_read_timeout(seconds(self.header_read_timeout))
             .idle_timeout(seconds(self.idle_timeout))

@@ -71,7 +71,7 @@ pub struct ListArgs {
     /// Beta: start before this file id (newer files, walking backwards).
     #[arg(long, value_name = "FILE_ID")]
     pub before_id: Option<String>,
-    /// GA: start at this `next_page` token.
+    /// Start at this `next_page` token (as an answer of either generation carries it).
     #[arg(long, value_name = "TOKEN", conflicts_with_all = ["after_id", "before_id"])]
     pub page: Option<String>,
     /// GA: only these file ids (comma-separated or repeated; one page).

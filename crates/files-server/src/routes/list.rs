@@ -29,6 +29,13 @@ pub(crate) async fn list(
     let mut page = None;
     let mut scope_id = None;
     let mut id_list: Vec<String> = Vec::new();
+    // The shape of the answer: the request's own, or GA for every request when
+    // the server answers as the live API has been seen doing.
+    let shape = if state.config.ga_listings {
+        ApiGeneration::Ga
+    } else {
+        generation
+    };
     for (name, value) in query_pairs(request.uri()) {
         match name.as_str() {
             "limit" => {
@@ -45,7 +52,7 @@ pub(crate) async fn list(
             }
             "after_id" => after_id = Some(value),
             "before_id" => before_id = Some(value),
-            "page" | "ids" | "ids[]" if generation != ApiGeneration::Ga => {
+            "page" | "ids" | "ids[]" if shape != ApiGeneration::Ga => {
                 return Err(ApiError::bad_request(format!(
                     "{name}: not available in this API version (use after_id or before_id)"
                 )));
@@ -107,7 +114,7 @@ pub(crate) async fn list(
             _ => files.truncate(limit),
         }
     }
-    Ok(match generation {
+    Ok(match shape {
         ApiGeneration::Ga => {
             let next = has_more
                 .then(|| files.last().map(|f| ids::page_token(f.seq)))
