@@ -11,7 +11,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::config::{
     Config, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT, USER_AGENT,
+    DEFAULT_THROTTLE_BUDGET, DEFAULT_TIMEOUT, USER_AGENT,
 };
 use crate::headers::beta_header;
 use crate::rate::RateControl;
@@ -63,6 +63,7 @@ pub struct ClientBuilder {
     root_certificates_pem: Vec<Vec<u8>>,
     max_requests_per_minute: Option<u32>,
     max_retries: Option<u32>,
+    throttle_budget: Option<Duration>,
     default_headers: Vec<(String, String)>,
     user_agent: Option<String>,
     transport: Option<SharedTransport>,
@@ -162,13 +163,28 @@ impl ClientBuilder {
         self
     }
 
-    /// Paces requests before they are sent: at most `n` a minute, as a token
-    /// bucket of `n` refilled evenly (off by default). Every task of the
-    /// client and its clones shares it. Independently of it, a `429` that
-    /// carries `retry-after`/`retry-after-ms` pauses every task of the client
-    /// for that long (at most 60 s), so a batch does not stampede.
+    /// A hard cap on top of the adaptive rate: at most `n` requests a minute,
+    /// as a token bucket of `n` refilled evenly (off by default). Every task
+    /// of the client and its clones shares it.
+    ///
+    /// Without it the client still paces itself, with no configuration: after
+    /// the first throttle (`429`, `529`) it cuts its send rate, then regains
+    /// it while requests succeed ([`Client::send_rate`]); a `429` that carries
+    /// `retry-after`/`retry-after-ms` also pauses every task for that long (at
+    /// most 60 s), and the pause releases them one by one at the adaptive pace.
     pub fn max_requests_per_minute(mut self, n: u32) -> Self {
         self.max_requests_per_minute = Some(n);
+        self
+    }
+
+    /// How long one request may keep being throttled (`429`) before it fails
+    /// with [`NotRetried::ThrottleBudgetSpent`](crate::NotRetried::ThrottleBudgetSpent)
+    /// (default [`DEFAULT_THROTTLE_BUDGET`], five minutes). A throttled request
+    /// waits as the server says and spends none of its
+    /// [`max_retries`](ClientBuilder::max_retries); other failures (5xx,
+    /// timeouts, connection errors) spend them as the official SDKs do.
+    pub fn throttle_budget(mut self, budget: Duration) -> Self {
+        self.throttle_budget = Some(budget);
         self
     }
 
@@ -287,6 +303,7 @@ impl ClientBuilder {
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             operation_timeout: self.operation_timeout,
             max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+            throttle_budget: self.throttle_budget.unwrap_or(DEFAULT_THROTTLE_BUDGET),
             default_headers,
             user_agent,
             max_upload_bytes: self

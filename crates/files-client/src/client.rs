@@ -113,6 +113,19 @@ impl Client {
         &self.config.base_url
     }
 
+    /// The rate, in requests per second, this client and its clones pace
+    /// themselves at since the server first throttled them; `None` until it
+    /// does. See [`ClientBuilder::throttle_budget`](crate::ClientBuilder::throttle_budget).
+    ///
+    /// ```
+    /// let client = files_client::Client::builder().api_key("sk-ant-...").build()?;
+    /// assert_eq!(client.send_rate(), None);
+    /// # Ok::<(), files_client::Error>(())
+    /// ```
+    pub fn send_rate(&self) -> Option<f64> {
+        self.rate.rate()
+    }
+
     /// Sends `outgoing` and returns the success answer with its body still streaming.
     pub(crate) async fn send_streaming(
         &self,
@@ -189,6 +202,11 @@ impl Client {
         Fut: Future<Output = Result<T, TransportError>>,
     {
         let mut attempt: u32 = 0;
+        // Every send, throttled ones included, for `x-stainless-retry-count`.
+        let mut sends: u32 = 0;
+        // When this request was first throttled: a 429 is not a failed
+        // attempt, but throttling has its own budget of time.
+        let mut throttled_since: Option<tokio::time::Instant> = None;
         loop {
             // The one replay question: a fresh body for this attempt, or none.
             let Some(body) = outgoing.body.try_clone() else {
@@ -196,10 +214,11 @@ impl Client {
                     "the request body was already consumed before the first attempt",
                 ));
             };
-            // Every task of the client waits here while a 429 pause runs, and
-            // for the requests-per-minute cap.
-            self.rate.admit().await;
-            let request = self.attempt_request(&outgoing, body, attempt, policy.timeouts)?;
+            // Every task of the client waits here while a 429 pause runs, for
+            // its slot of the adaptive rate, and for the requests-per-minute cap.
+            let sent_at = self.rate.admit().await;
+            let request = self.attempt_request(&outgoing, body, sends, policy.timeouts)?;
+            sends = sends.saturating_add(1);
             tracing::debug!(attempt, "sending");
             let failed = match self
                 .attempt(request, &outgoing.method, &outgoing.path, &finish)
@@ -207,25 +226,24 @@ impl Client {
             {
                 Ok(value) => {
                     tracing::debug!(attempt, "succeeded");
+                    self.rate.succeeded();
                     return Ok(value);
                 }
                 Err(failed) => failed,
             };
-            if let Some(headers) = failed.headers.as_ref()
-                && failed.error.is_rate_limited()
-                && let Some(delay) = server_delay(headers, std::time::SystemTime::now())
-            {
-                tracing::info!(
-                    delay_ms = delay.as_millis() as u64,
-                    "429: pausing every task of this client"
-                );
-                self.rate.pause_for(delay);
+            let rate_limited = failed.error.is_rate_limited();
+            if rate_limited || failed.error.is_overloaded() {
+                let delay = failed
+                    .headers
+                    .as_ref()
+                    .and_then(|h| server_delay(h, std::time::SystemTime::now()));
+                self.rate.throttled(sent_at, delay, rate_limited);
             }
             // A failure of our own body is reported as what it is, never retried.
             if let Some(local) = outgoing.local_failure.take() {
                 return Err(local);
             }
-            if !failed.retry || attempt >= policy.max_retries {
+            if !failed.retry {
                 return Err(failed.error);
             }
             if outgoing.body.try_clone().is_none() {
@@ -233,6 +251,21 @@ impl Client {
                 return Err(failed
                     .error
                     .not_retried_because(NotRetried::OneShotBodySent));
+            }
+            if rate_limited {
+                let since = *throttled_since.get_or_insert_with(tokio::time::Instant::now);
+                if since.elapsed() < self.config.throttle_budget {
+                    // The gate holds it for the server's pause, the adaptive
+                    // bucket for its slot: no attempt is spent.
+                    tracing::info!(attempt, error = %failed.error, "throttled: sending again at the client's pace");
+                    continue;
+                }
+                return Err(failed
+                    .error
+                    .not_retried_because(NotRetried::ThrottleBudgetSpent));
+            }
+            if attempt >= policy.max_retries {
+                return Err(failed.error);
             }
             let delay = retry_delay(failed.headers.as_ref(), attempt);
             tracing::info!(attempt, delay_ms = delay.as_millis() as u64, error = %failed.error, "retrying");
@@ -289,12 +322,13 @@ impl Client {
     }
 
     /// The attempt's request: the template's headers plus
-    /// `x-stainless-retry-count`, a fresh body and the phase limits.
+    /// `x-stainless-retry-count` (the sends before this one), a fresh body and
+    /// the phase limits.
     fn attempt_request(
         &self,
         outgoing: &Outgoing,
         body: RequestBody,
-        attempt: u32,
+        retries: u32,
         timeouts: Timeouts,
     ) -> Result<http::Request<RequestBody>, Error> {
         let mut request = http::Request::builder()
@@ -309,7 +343,7 @@ impl Client {
             })?;
         let headers = request.headers_mut();
         headers.clone_from(&outgoing.headers);
-        headers.insert("x-stainless-retry-count", HeaderValue::from(attempt));
+        headers.insert("x-stainless-retry-count", HeaderValue::from(retries));
         request.extensions_mut().insert(timeouts);
         tracing::trace!(headers = ?redacted_headers(request.headers()), "request headers");
         Ok(request)

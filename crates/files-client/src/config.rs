@@ -15,6 +15,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 pub use files_transport::DEFAULT_CONNECT_TIMEOUT;
 /// Retries after the first attempt: 2, as the official SDKs.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
+/// How long one request may keep being throttled (`429`) before it fails:
+/// five minutes. A throttled request spends none of its retries.
+pub const DEFAULT_THROTTLE_BUDGET: Duration = Duration::from_secs(300);
 /// The `user-agent` this SDK sends.
 pub const USER_AGENT: &str = concat!("anthropic-files-rust/", env!("CARGO_PKG_VERSION"));
 /// The size of the chunks files are read and written in: 1 MiB.
@@ -77,6 +81,8 @@ pub(crate) struct Config {
     pub timeout: Duration,
     pub operation_timeout: Option<Duration>,
     pub max_retries: u32,
+    /// How long one request may keep being throttled.
+    pub throttle_budget: Duration,
     pub default_headers: HeaderMap,
     pub user_agent: HeaderValue,
     pub max_upload_bytes: u64,
@@ -93,6 +99,7 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("operation_timeout", &self.operation_timeout)
             .field("max_retries", &self.max_retries)
+            .field("throttle_budget", &self.throttle_budget)
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("default_headers", &redacted_headers(&self.default_headers))
             .finish()

@@ -25,6 +25,9 @@ pub enum NotRetried {
     /// The upload body is a one-shot stream (a reader or a stream) that had
     /// already started sending: it cannot be sent again.
     OneShotBodySent,
+    /// The request was throttled (`429`) for longer than the client's
+    /// throttle budget ([`ClientBuilder::throttle_budget`](crate::ClientBuilder::throttle_budget)).
+    ThrottleBudgetSpent,
 }
 
 impl std::fmt::Display for NotRetried {
@@ -33,6 +36,9 @@ impl std::fmt::Display for NotRetried {
             Self::OneShotBodySent => f.write_str(
                 "not retried: the upload body is a one-shot stream that had already started sending",
             ),
+            Self::ThrottleBudgetSpent => {
+                f.write_str("not retried: throttled for longer than the client's throttle budget")
+            }
         }
     }
 }

@@ -126,6 +126,7 @@ mod upload;
 
 mod client;
 
+mod adaptive_rate;
 mod config;
 mod content_disposition;
 mod error;
@@ -140,7 +141,7 @@ pub use bulk::{BatchProgress, BulkItem, BulkStream, DEFAULT_CONCURRENCY, SavedFi
 pub use client::Client;
 pub use config::{
     CHUNK_SIZE, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT, USER_AGENT,
+    DEFAULT_THROTTLE_BUDGET, DEFAULT_TIMEOUT, USER_AGENT,
 };
 pub use cursor_guard::MAX_CURSOR_BYTES;
 pub use download::Download;

@@ -246,7 +246,7 @@ async fn max_retries_and_x_should_retry() {
 
     let fake = FakeTransport::new();
     for _ in 0..6 {
-        fake.push_response(error(429, "rate_limit_error"));
+        fake.push_response(error(502, "api_error"));
     }
     let files = client(&fake, ApiGeneration::Beta)
         .files()
@@ -256,9 +256,63 @@ async fn max_retries_and_x_should_retry() {
             .retrieve_metadata("file_1")
             .await
             .unwrap_err()
-            .is_rate_limited()
+            .is_internal_server()
     );
     assert_eq!(fake.request_count(), 5, "per-request max_retries");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_throttled_request_spends_no_retry_and_waits_as_told() {
+    let fake = FakeTransport::new();
+    for _ in 0..6 {
+        fake.push_response(error(429, "rate_limit_error").header("retry-after", "2"));
+    }
+    fake.push_response(meta());
+    let client = client(&fake, ApiGeneration::Beta);
+    let files = client
+        .files()
+        .with_options(RequestOptions::new().max_retries(0));
+    let started = tokio::time::Instant::now();
+    files.retrieve_metadata("file_1").await.unwrap();
+    assert_eq!(fake.request_count(), 7, "six 429s, then the success");
+    assert!(
+        started.elapsed() >= Duration::from_secs(12),
+        "each waited as told: {:?}",
+        started.elapsed()
+    );
+    let counts: Vec<_> = fake
+        .requests()
+        .iter()
+        .map(|r| r.header("x-stainless-retry-count").unwrap().to_owned())
+        .collect();
+    assert_eq!(counts, ["0", "1", "2", "3", "4", "5", "6"]);
+    assert!(
+        client.send_rate().is_some_and(|rps| rps <= 0.5 + 1e-9),
+        "{:?}",
+        client.send_rate()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn throttling_past_its_budget_fails_and_says_so() {
+    let fake = FakeTransport::new();
+    for _ in 0..100 {
+        fake.push_response(error(429, "rate_limit_error").header("retry-after", "10"));
+    }
+    let client = fake_client::builder(ApiGeneration::Beta)
+        .transport(fake.clone())
+        .throttle_budget(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let err = client
+        .files()
+        .retrieve_metadata("file_1")
+        .await
+        .unwrap_err();
+    assert!(err.is_rate_limited(), "{err}");
+    assert!(err.to_string().contains("throttle budget"), "{err}");
+    // Waited 10 s each: the 60 s budget allows seven sends, not a hundred.
+    assert_eq!(fake.request_count(), 7);
 }
 
 async fn elapsed_before_success(first: FakeResponse) -> Duration {
