@@ -3,9 +3,12 @@
 //! item's result as it completes, tagged with its input index. One failure
 //! never stops the others; dropping the stream cancels what is in flight and
 //! starts nothing new. Rate awareness comes from the client: every task
-//! shares its `429` pause and its requests-per-minute cap, and each item's own
-//! retries follow the official policy. Memory stays bounded by the
-//! concurrency, whatever the number of items: the input is read lazily.
+//! shares its `429` pause, its adaptive rate and its requests-per-minute cap,
+//! and each item's own retries follow the client's policy. An item that still
+//! fails with a transient error (connection, timeout, 408, 409, 429, 5xx) is
+//! re-queued and tried once more after the rest of the batch
+//! ([`BulkStream::requeue`]). Memory stays bounded by the concurrency and the
+//! re-queued items, whatever the number of items: the input is read lazily.
 
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
@@ -43,6 +46,9 @@ pub struct BulkItem<T> {
     pub index: usize,
     /// What became of it.
     pub result: Result<T, Error>,
+    /// Whether this is the result of its second try, after it was re-queued
+    /// at the end of the batch.
+    pub requeued: bool,
 }
 
 /// How a batch is going, reported after every change.
@@ -53,8 +59,11 @@ pub struct BatchProgress {
     pub started: usize,
     /// Items that succeeded.
     pub done: usize,
-    /// Items that failed.
+    /// Items that failed for good.
     pub failed: usize,
+    /// Items that failed with a transient error and were re-queued to be
+    /// tried once more at the end of the batch.
+    pub requeued: usize,
     /// Bytes of file content sent or received so far (an attempt that is
     /// retried counts from zero again).
     pub bytes: u64,
@@ -69,6 +78,7 @@ struct Counters {
     started: AtomicUsize,
     done: AtomicUsize,
     failed: AtomicUsize,
+    requeued: AtomicUsize,
     bytes: AtomicU64,
     bytes_total: AtomicU64,
     expected_total: Option<u64>,
@@ -82,6 +92,7 @@ impl Counters {
                 started: self.started.load(Ordering::Relaxed),
                 done: self.done.load(Ordering::Relaxed),
                 failed: self.failed.load(Ordering::Relaxed),
+                requeued: self.requeued.load(Ordering::Relaxed),
                 bytes: self.bytes.load(Ordering::Relaxed),
                 bytes_total: self
                     .expected_total
@@ -91,8 +102,21 @@ impl Counters {
     }
 }
 
-/// One item's work, started when the stream gets to it.
-type Job<T> = Box<dyn FnOnce(Arc<Counters>) -> BoxFuture<'static, Result<T, Error>> + Send>;
+/// One item's work, started when the stream gets to it: its result, and the
+/// same work again when it can be repeated.
+type Job<T> = Box<dyn FnOnce(Arc<Counters>) -> BoxFuture<'static, Ran<T>> + Send>;
+
+/// What running a job gave.
+struct Ran<T> {
+    result: Result<T, Error>,
+    again: Option<Job<T>>,
+}
+
+/// What became of one item's first try.
+enum Outcome<T> {
+    Finished(BulkItem<T>),
+    Requeued(usize, Job<T>),
+}
 
 /// The results of a bulk operation, in completion order. Nothing starts until
 /// it is polled; configure it first.
@@ -105,6 +129,7 @@ enum State<T> {
     Pending {
         jobs: Box<dyn Iterator<Item = Job<T>> + Send>,
         concurrency: usize,
+        requeue: bool,
         counters: Counters,
     },
     Running(BoxStream<'static, BulkItem<T>>),
@@ -117,6 +142,7 @@ impl<T: Send + 'static> BulkStream<T> {
             state: State::Pending {
                 jobs,
                 concurrency: DEFAULT_CONCURRENCY,
+                requeue: true,
                 counters: Counters::default(),
             },
         }
@@ -126,6 +152,19 @@ impl<T: Send + 'static> BulkStream<T> {
     pub fn concurrency(mut self, n: usize) -> Self {
         if let State::Pending { concurrency, .. } = &mut self.state {
             *concurrency = n.max(1);
+        }
+        self
+    }
+
+    /// Whether an item that fails with a transient error (connection,
+    /// timeout, 408, 409, 429, 5xx, after its own retries) is tried once more
+    /// at the end of the batch (default `true`). One-shot streams and readers
+    /// cannot be tried again and are never re-queued. Progress counts
+    /// re-queued items ([`BatchProgress::requeued`]) and the item's result
+    /// says so ([`BulkItem::requeued`]).
+    pub fn requeue(mut self, yes: bool) -> Self {
+        if let State::Pending { requeue, .. } = &mut self.state {
+            *requeue = yes;
         }
         self
     }
@@ -149,37 +188,96 @@ impl<T: Send + 'static> BulkStream<T> {
     }
 
     fn start(&mut self) {
-        let (jobs, concurrency, counters) = match std::mem::replace(&mut self.state, State::Taken) {
-            State::Pending {
-                jobs,
-                concurrency,
-                counters,
-            } => (jobs, concurrency, counters),
-            other => {
-                self.state = other;
-                return;
-            }
-        };
+        let (jobs, concurrency, requeue, counters) =
+            match std::mem::replace(&mut self.state, State::Taken) {
+                State::Pending {
+                    jobs,
+                    concurrency,
+                    requeue,
+                    counters,
+                } => (jobs, concurrency, requeue, counters),
+                other => {
+                    self.state = other;
+                    return;
+                }
+            };
         let counters = Arc::new(counters);
-        let running = futures_util::stream::iter(jobs.enumerate())
+        let queue: Arc<std::sync::Mutex<Vec<(usize, Job<T>)>>> = Arc::default();
+        let first_counters = Arc::clone(&counters);
+        let first = futures_util::stream::iter(jobs.enumerate())
             .map(move |(index, job)| {
-                let counters = Arc::clone(&counters);
+                let counters = Arc::clone(&first_counters);
                 async move {
                     counters.started.fetch_add(1, Ordering::Relaxed);
                     counters.report();
-                    let result = job(Arc::clone(&counters)).await;
-                    let finished = if result.is_ok() {
-                        &counters.done
-                    } else {
-                        &counters.failed
-                    };
-                    finished.fetch_add(1, Ordering::Relaxed);
-                    counters.report();
-                    BulkItem { index, result }
+                    let ran = job(Arc::clone(&counters)).await;
+                    match ran.again {
+                        Some(again)
+                            if requeue && ran.result.as_ref().is_err_and(Error::is_transient) =>
+                        {
+                            counters.requeued.fetch_add(1, Ordering::Relaxed);
+                            counters.report();
+                            Outcome::Requeued(index, again)
+                        }
+                        _ => Outcome::Finished(finish(&counters, index, ran.result, false)),
+                    }
                 }
             })
             .buffer_unordered(concurrency);
-        self.state = State::Running(running.boxed());
+        let parked = Arc::clone(&queue);
+        let first = first.filter_map(move |outcome| {
+            let item = match outcome {
+                Outcome::Finished(item) => Some(item),
+                Outcome::Requeued(index, job) => {
+                    lock(&parked).push((index, job));
+                    None
+                }
+            };
+            std::future::ready(item)
+        });
+        // The re-queued items, once every other item has finished.
+        let second = futures_util::stream::once(async move {
+            let jobs = std::mem::take(&mut *lock(&queue));
+            futures_util::stream::iter(jobs)
+                .map(move |(index, job)| {
+                    let counters = Arc::clone(&counters);
+                    async move {
+                        tracing::debug!(index, "trying a re-queued item again");
+                        let ran = job(Arc::clone(&counters)).await;
+                        finish(&counters, index, ran.result, true)
+                    }
+                })
+                .buffer_unordered(concurrency)
+        })
+        .flatten();
+        self.state = State::Running(first.chain(second).boxed());
+    }
+}
+
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Counts an item's final result and wraps it.
+fn finish<T>(
+    counters: &Counters,
+    index: usize,
+    result: Result<T, Error>,
+    requeued: bool,
+) -> BulkItem<T> {
+    let finished = if result.is_ok() {
+        &counters.done
+    } else {
+        &counters.failed
+    };
+    finished.fetch_add(1, Ordering::Relaxed);
+    counters.report();
+    BulkItem {
+        index,
+        result,
+        requeued,
     }
 }
 
@@ -265,13 +363,9 @@ impl Files {
         I::IntoIter: Send + 'static,
     {
         let files = self.clone();
-        let jobs = uploads.into_iter().map(move |upload| {
-            let files = files.clone();
-            Box::new(move |counters: Arc<Counters>| {
-                let upload = upload.observe_progress(byte_observer(&counters));
-                Box::pin(async move { files.upload(upload).await }) as BoxFuture<'static, _>
-            }) as Job<FileMetadata>
-        });
+        let jobs = uploads
+            .into_iter()
+            .map(move |upload| upload_job(files.clone(), upload));
         BulkStream::new(Box::new(jobs))
     }
 
@@ -284,13 +378,9 @@ impl Files {
         I::IntoIter: Send + 'static,
     {
         let files = self.clone();
-        let jobs = file_ids.into_iter().map(move |id| {
-            let files = files.clone();
-            let id: String = id.into();
-            Box::new(move |_counters: Arc<Counters>| {
-                Box::pin(async move { files.delete(&id).await }) as BoxFuture<'static, _>
-            }) as Job<DeletedFile>
-        });
+        let jobs = file_ids
+            .into_iter()
+            .map(move |id| delete_job(files.clone(), id.into()));
         BulkStream::new(Box::new(jobs))
     }
 
@@ -308,30 +398,63 @@ impl Files {
     {
         let files = self.clone();
         let dir = dir.as_ref().to_path_buf();
-        let jobs = file_ids.into_iter().map(move |id| {
-            let files = files.clone();
-            let dir = dir.clone();
-            let file_id: String = id.into();
-            Box::new(move |counters: Arc<Counters>| {
-                Box::pin(async move {
-                    let download = files.download(&file_id).await?;
-                    let name = download.filename().unwrap_or_else(|| file_id.clone());
-                    let observer = byte_observer(&counters);
-                    let total = download.content_length();
-                    let (path, bytes) = download
-                        .on_progress(move |progress| {
-                            observer(crate::Progress { total, ..progress })
-                        })
-                        .write_to_unique(dir.join(name))
-                        .await?;
-                    Ok(SavedFile {
-                        file_id,
-                        path,
-                        bytes,
-                    })
-                }) as BoxFuture<'static, _>
-            }) as Job<SavedFile>
-        });
+        let jobs = file_ids
+            .into_iter()
+            .map(move |id| download_job(files.clone(), id.into(), dir.clone()));
         BulkStream::new(Box::new(jobs))
     }
+}
+
+fn upload_job(files: Files, upload: FileUpload) -> Job<FileMetadata> {
+    Box::new(move |counters: Arc<Counters>| {
+        let again = upload
+            .try_clone()
+            .map(|copy| upload_job(files.clone(), copy));
+        let upload = upload.observe_progress(byte_observer(&counters));
+        Box::pin(async move {
+            let result = files.upload(upload).await;
+            Ran { result, again }
+        })
+    })
+}
+
+fn delete_job(files: Files, id: String) -> Job<DeletedFile> {
+    Box::new(move |_counters: Arc<Counters>| {
+        let again = Some(delete_job(files.clone(), id.clone()));
+        Box::pin(async move {
+            let result = files.delete(&id).await;
+            Ran { result, again }
+        })
+    })
+}
+
+fn download_job(files: Files, file_id: String, dir: PathBuf) -> Job<SavedFile> {
+    Box::new(move |counters: Arc<Counters>| {
+        let again = Some(download_job(files.clone(), file_id.clone(), dir.clone()));
+        Box::pin(async move {
+            let result = download_one(&files, file_id, &dir, &counters).await;
+            Ran { result, again }
+        })
+    })
+}
+
+async fn download_one(
+    files: &Files,
+    file_id: String,
+    dir: &Path,
+    counters: &Arc<Counters>,
+) -> Result<SavedFile, Error> {
+    let download = files.download(&file_id).await?;
+    let name = download.filename().unwrap_or_else(|| file_id.clone());
+    let observer = byte_observer(counters);
+    let total = download.content_length();
+    let (path, bytes) = download
+        .on_progress(move |progress| observer(crate::Progress { total, ..progress }))
+        .write_to_unique(dir.join(name))
+        .await?;
+    Ok(SavedFile {
+        file_id,
+        path,
+        bytes,
+    })
 }

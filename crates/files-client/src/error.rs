@@ -353,6 +353,24 @@ impl Error {
         self.status_is(429)
     }
 
+    /// Whether the failure may pass if the request is sent again later: a
+    /// connection error, a timeout, or a status the official policy retries
+    /// (408, 409, 429, 5xx), unless it was a one-shot body that cannot be
+    /// sent again.
+    pub(crate) fn is_transient(&self) -> bool {
+        match self {
+            Self::Api(api) => {
+                api.not_retried != Some(NotRetried::OneShotBodySent)
+                    && (matches!(api.status.as_u16(), 408 | 409 | 429)
+                        || api.status.is_server_error())
+            }
+            Self::Timeout { not_retried, .. } | Self::Connection { not_retried, .. } => {
+                *not_retried != Some(NotRetried::OneShotBodySent)
+            }
+            _ => false,
+        }
+    }
+
     /// 529 (`OverloadedError`).
     pub fn is_overloaded(&self) -> bool {
         self.status_is(529)

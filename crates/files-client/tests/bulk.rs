@@ -26,6 +26,8 @@ struct Counting {
     started: AtomicUsize,
     finished: AtomicUsize,
     first_is_429: bool,
+    /// The first this many requests are answered 503.
+    fail_first: usize,
     arrivals: Mutex<Vec<Instant>>,
 }
 
@@ -58,6 +60,13 @@ impl Transport for Counting {
             response
                 .headers_mut()
                 .insert("retry-after-ms", "500".parse().unwrap());
+            return Ok(response);
+        }
+        if number < self.fail_first {
+            let mut response = http::Response::new(ResponseBody::from_bytes(
+                r#"{"type":"error","error":{"type":"api_error","message":"flaky"}}"#,
+            ));
+            *response.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
             return Ok(response);
         }
         tokio::time::sleep(self.delay).await;
@@ -169,6 +178,55 @@ async fn a_429_pauses_every_task_of_the_client() {
             *arrival - started
         );
     }
+    // The pause released them one by one at the adaptive pace, not at once.
+    for pair in arrivals[4..].windows(2) {
+        assert!(pair[1] > pair[0], "{:?}", arrivals);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_item_that_failed_transiently_is_tried_once_more_at_the_end() {
+    for requeue in [true, false] {
+        // Item 0's three attempts (1 + 2 retries) all get 503.
+        let transport = Arc::new(Counting {
+            fail_first: 3,
+            ..Counting::default()
+        });
+        let progress = Arc::new(Mutex::new(BatchProgress::default()));
+        let seen = Arc::clone(&progress);
+        let results: Vec<_> = client(Arc::clone(&transport))
+            .files()
+            .upload_many(uploads(5))
+            .concurrency(1)
+            .requeue(requeue)
+            .on_progress(move |p| *seen.lock().unwrap() = p)
+            .collect()
+            .await;
+        let order: Vec<_> = results.iter().map(|item| item.index).collect();
+        let last = progress.lock().unwrap().to_owned();
+        if requeue {
+            assert_eq!(order, [1, 2, 3, 4, 0], "re-queued to the end");
+            assert!(results.iter().all(|item| item.result.is_ok()));
+            assert!(results[4].requeued && !results[0].requeued);
+            assert_eq!((last.done, last.failed, last.requeued), (5, 0, 1));
+        } else {
+            assert_eq!(order, [0, 1, 2, 3, 4]);
+            assert!(results[0].result.as_ref().unwrap_err().is_internal_server());
+            assert_eq!((last.done, last.failed, last.requeued), (4, 1, 0));
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_item_refused_for_good_is_not_requeued() {
+    let transport = Arc::new(Counting::default());
+    let results: Vec<_> = client(Arc::clone(&transport))
+        .files()
+        .upload_many([FileUpload::bytes("bad.txt", "x")])
+        .collect()
+        .await;
+    assert!(results[0].result.is_err() && !results[0].requeued);
+    assert_eq!(transport.started.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test(start_paused = true)]

@@ -179,6 +179,24 @@ impl FileUpload {
         self
     }
 
+    /// A copy that can be sent again, for a path or bytes; `None` for a
+    /// one-shot stream or reader.
+    pub(crate) fn try_clone(&self) -> Option<Self> {
+        let source = match &self.source {
+            Source::Path(path) => Source::Path(path.clone()),
+            Source::Bytes { filename, bytes } => Source::Bytes {
+                filename: filename.clone(),
+                bytes: bytes.clone(),
+            },
+            Source::Stream { .. } => return None,
+        };
+        Some(Self {
+            source,
+            params: self.params.clone(),
+            progress: self.progress.clone(),
+        })
+    }
+
     /// Adds an observer of the progress, after the caller's own callback.
     pub(crate) fn observe_progress(
         mut self,
