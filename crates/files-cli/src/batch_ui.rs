@@ -19,6 +19,8 @@ pub struct BatchDisplay {
     active: Arc<Mutex<HashMap<usize, ProgressBar>>>,
     label: Arc<str>,
     files: usize,
+    /// The client whose adaptive rate the overall bar shows once throttled.
+    rate: Arc<Mutex<Option<files_client::Client>>>,
 }
 
 impl BatchDisplay {
@@ -37,6 +39,7 @@ impl BatchDisplay {
             active: Arc::new(Mutex::new(HashMap::new())),
             label: Arc::from(label),
             files,
+            rate: Arc::default(),
         };
         display.update(BatchProgress::default());
         display
@@ -48,19 +51,40 @@ impl BatchDisplay {
             self.overall.set_length(progress.bytes_total);
         }
         self.overall.set_position(progress.bytes);
-        let failed = if progress.failed > 0 {
-            format!(", {} failed", progress.failed)
-        } else {
-            String::new()
-        };
-        self.overall.set_message(format!(
-            "{} {}/{} files{failed}",
-            self.label, progress.done, self.files
-        ));
+        self.overall.set_message(self.message(progress));
     }
 
-    /// A callback for the bulk stream's `on_progress`.
-    pub fn observer(&self) -> impl Fn(BatchProgress) + Send + Sync + 'static {
+    /// `upload 3/10 files, 1 failed, 2 re-queued, throttled: 95 requests/min`.
+    fn message(&self, progress: BatchProgress) -> String {
+        let mut message = format!("{} {}/{} files", self.label, progress.done, self.files);
+        if progress.failed > 0 {
+            message.push_str(&format!(", {} failed", progress.failed));
+        }
+        if progress.requeued > 0 {
+            message.push_str(&format!(", {} re-queued", progress.requeued));
+        }
+        let rate = self
+            .rate
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .and_then(files_client::Client::send_rate);
+        if let Some(per_second) = rate {
+            message.push_str(&format!(
+                ", throttled: {:.0} requests/min",
+                per_second * 60.0
+            ));
+        }
+        message
+    }
+
+    /// A callback for the bulk stream's `on_progress`, which also shows
+    /// `client`'s adaptive send rate once the server throttles it.
+    pub fn observer(
+        &self,
+        client: &files_client::Client,
+    ) -> impl Fn(BatchProgress) + Send + Sync + 'static {
+        *self.rate.lock().unwrap_or_else(PoisonError::into_inner) = Some(client.clone());
         let display = self.clone();
         move |progress| display.update(progress)
     }
@@ -132,6 +156,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_overall_bar_says_what_was_requeued() {
+        let display = BatchDisplay::new("upload", 3, None, ProgressDrawTarget::hidden());
+        let mut progress = BatchProgress::default();
+        progress.done = 1;
+        progress.requeued = 2;
+        assert_eq!(display.message(progress), "upload 1/3 files, 2 re-queued");
+    }
+
+    #[test]
     fn the_overall_bar_counts_files_and_bytes() {
         let display = BatchDisplay::new("upload", 3, Some(300), ProgressDrawTarget::hidden());
         let mut progress = BatchProgress::default();
@@ -139,7 +172,7 @@ mod tests {
         progress.failed = 1;
         progress.bytes = 200;
         progress.bytes_total = 300;
-        display.observer()(progress);
+        display.update(progress);
         assert_eq!(display.overall.position(), 200);
         assert_eq!(display.overall.length(), Some(300));
         assert_eq!(display.overall.message(), "upload 2/3 files, 1 failed");

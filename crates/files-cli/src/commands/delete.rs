@@ -120,7 +120,7 @@ async fn delete_all(
     let stream = files
         .delete_many(ids.clone())
         .concurrency(concurrency)
-        .on_progress(run.display().observer());
+        .on_progress(run.display().observer(files.client()));
     run.record_all(stream, "id", &ids, |deleted, _| {
         Ok((super::to_json(&deleted)?, 0))
     })

@@ -47,7 +47,7 @@ pub async fn run(
         .download_many(ids.clone(), dir)
         .concurrency(concurrency)
         .expected_bytes(total_bytes)
-        .on_progress(run.display().observer());
+        .on_progress(run.display().observer(files.client()));
     run.record_all(stream, "id", &ids, |saved, _| {
         let mut result = fields([
             ("id", saved.file_id),

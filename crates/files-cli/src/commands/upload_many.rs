@@ -73,7 +73,7 @@ pub async fn run(
         .upload_many(uploads)
         .concurrency(args.concurrency)
         .expected_bytes(total_bytes)
-        .on_progress(run.display().observer());
+        .on_progress(run.display().observer(files.client()));
     run.record_all(stream, "path", &names, |file, path| {
         let mut result = fields([("path", path), ("id", file.id), ("filename", file.filename)]);
         result.insert(

@@ -192,7 +192,7 @@ pub async fn upload(
         .upload_many(uploads)
         .concurrency(concurrency)
         .expected_bytes(total)
-        .on_progress(display.observer());
+        .on_progress(display.observer(files.client()));
     let mut saver = Saver {
         locked,
         last: Instant::now(),
