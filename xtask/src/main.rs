@@ -11,6 +11,7 @@
 //! - `soak [--long]`: concurrent clients against files-server (release with `--long`), a
 //!   `kill -9` in the middle, a restart, and a check that nothing acknowledged was lost.
 //! - `bench [--quick]`: benchmarks side by side with curl and the Python SDK.
+//! - `bench-rate`: bulk uploads under a server's rate limit and through faults.
 //! - `release <version> [--no-verify]`: bump every crate's version, move the
 //!   Unreleased section of CHANGELOG.md under the new version, and run
 //!   `cargo package` as a dry run in dependency order.
@@ -38,6 +39,7 @@ commands:
   embedder                         an outside crate over its own reqwest::Client (no hyper transport) against files-server
   soak [--long]                    concurrent clients, kill -9, restart, verify nothing acknowledged was lost
   bench [--quick]                  benchmarks against curl and the Python SDK; writes docs/BENCHMARKS.md
+  bench-rate                       bulk uploads under a rate limit and through faults; writes docs/BENCHMARKS.md
   release <version> [--no-verify]  bump versions, date the changelog, cargo package in dependency order";
 
 fn main() -> ExitCode {
@@ -63,6 +65,7 @@ fn run(args: Vec<String>) -> Result<()> {
         ["soak", "--long"] => soak::run(&root, true),
         ["bench"] => bench::run(&root, false),
         ["bench", "--quick"] => bench::run(&root, true),
+        ["bench-rate"] => bench::rate::run(&root),
         ["release", version] => release::release(&root, version, true),
         ["release", version, "--no-verify"] => release::release(&root, version, false),
         ["help" | "--help" | "-h"] | [] => {

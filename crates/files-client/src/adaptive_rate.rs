@@ -23,7 +23,11 @@ use tokio::time::Instant;
 /// The share of the rate kept after a throttle.
 pub(crate) const BETA: f64 = 0.7;
 /// How long the rate takes to climb back to the rate of the last throttle.
-pub(crate) const RECOVERY: Duration = Duration::from_secs(8);
+pub(crate) const RECOVERY: Duration = Duration::from_secs(6);
+/// Past the old rate, the curve also grows by at least this many requests per
+/// second per cubed second of probing (smithy-rs' scale constant), so a rate
+/// cut far down climbs back in seconds, not minutes.
+const PROBE_SCALE: f64 = 0.4;
 /// The lowest rate, in requests per second.
 pub(crate) const MIN_RATE: f64 = 0.5;
 /// How the measured send rate is smoothed, per half-second bucket.
@@ -146,8 +150,12 @@ impl AdaptiveRate {
             return;
         };
         let k = RECOVERY.as_secs_f64();
-        let x = (t.as_secs_f64() - k) / k;
-        let curve = self.w_max + (self.w_max - self.w_start) * x * x * x;
+        let past = t.as_secs_f64() - k;
+        let x = past / k;
+        let mut curve = self.w_max + (self.w_max - self.w_start) * x * x * x;
+        if past > 0.0 {
+            curve = curve.max(self.w_max + PROBE_SCALE * past * past * past);
+        }
         // Never far above what is actually being sent.
         let ceiling = (2.0 * self.measured).max(self.w_max);
         self.refill(now);

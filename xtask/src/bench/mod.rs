@@ -18,6 +18,7 @@ mod env;
 mod fixtures;
 mod many_files;
 mod measure;
+pub mod rate;
 mod render;
 mod requests;
 mod tls;
