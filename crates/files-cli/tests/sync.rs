@@ -338,3 +338,51 @@ fn the_default_manifest_lives_in_the_data_directory_and_is_locked() {
     lock.unlock().unwrap();
     run().success();
 }
+
+#[test]
+fn sync_after_a_plain_upload_adopts_what_is_there_and_deletes_what_went() {
+    let fixture = Fixture::new();
+    for i in 0..6 {
+        fixture.write(&format!("d{}/f{i}.txt", i % 2), &format!("content {i}"));
+    }
+    fixture
+        .server
+        .cmd()
+        .arg("upload")
+        .arg(fixture.dir())
+        .arg("-R")
+        .assert()
+        .success();
+    assert_eq!(fixture.server.file_count(), 6);
+
+    // The first sync uploads nothing: every file is adopted.
+    let (results, stderr) = fixture.sync(&[], 0);
+    assert!(with_action(&results, "upload").is_empty(), "{results:?}");
+    assert_eq!(with_action(&results, "adopt").len(), 6, "{results:?}");
+    assert!(stderr.contains("6 adopted"), "{stderr}");
+    assert_eq!(fixture.server.file_count(), 6);
+
+    // Then changes and removals are handled as for files it uploaded itself.
+    std::fs::remove_file(fixture.dir().join("d0/f0.txt")).unwrap();
+    fixture.write("d1/f1.txt", "content 1, changed");
+    let (results, _) = fixture.sync(&["--delete"], 0);
+    assert_eq!(with_action(&results, "upload").len(), 1, "{results:?}");
+    assert_eq!(with_action(&results, "delete").len(), 2, "{results:?}");
+    assert_eq!(fixture.server.file_count(), 5);
+}
+
+#[test]
+fn no_adopt_uploads_every_file_the_manifest_does_not_know() {
+    let fixture = Fixture::new();
+    fixture.write("a.txt", "a");
+    fixture
+        .server
+        .cmd()
+        .arg("upload")
+        .arg(fixture.dir().join("a.txt"))
+        .assert()
+        .success();
+    let (results, _) = fixture.sync(&["--no-adopt"], 0);
+    assert_eq!(with_action(&results, "upload").len(), 1, "{results:?}");
+    assert_eq!(fixture.server.file_count(), 2);
+}

@@ -184,6 +184,11 @@ pub struct SyncArgs {
     /// Print the plan; change nothing (neither the API nor the manifest).
     #[arg(short = 'n', long)]
     pub dry_run: bool,
+    /// Never adopt: upload every file the manifest does not know, even when
+    /// the API already holds a file of the same name and size created after
+    /// it was last modified (see docs/CLI.md).
+    #[arg(long)]
+    pub no_adopt: bool,
     /// The manifest file (default: in the user's data directory, keyed by the
     /// base URL, the workspace and the directory; see docs/CLI.md).
     #[arg(long, value_name = "PATH")]

@@ -22,6 +22,8 @@ const SAVE_EVERY: Duration = Duration::from_millis(200);
 pub struct Counts {
     /// Files unchanged.
     pub unchanged: usize,
+    /// Files already in the API, adopted into the manifest without an upload.
+    pub adopted: usize,
     /// Files uploaded because they were new.
     pub new: usize,
     /// Files uploaded because they changed.
@@ -67,6 +69,9 @@ impl Counts {
             format!("{verb} {uploads} ({})", reasons.join(", "))
         }];
         parts.push(format!("{} unchanged", self.unchanged));
+        if self.adopted > 0 {
+            parts.push(format!("{} adopted", self.adopted));
+        }
         if dry_run && (self.stale + self.duplicates) > 0 {
             parts.push(format!(
                 "{} no longer current, {} duplicates",
@@ -116,6 +121,15 @@ pub fn upload_item(upload: &Upload, id: Option<String>) -> Document {
         item.insert(crate::document::string("id"), crate::document::string(id));
     }
     Document::Mapping(item)
+}
+
+/// The result of an adoption: `{"action": "adopt", "path", "id"}`.
+pub fn adopted_item(rel: &str, id: &str) -> Document {
+    Document::Mapping(fields([
+        ("action", "adopt".to_owned()),
+        ("path", rel.to_owned()),
+        ("id", id.to_owned()),
+    ]))
 }
 
 /// The result of a removal: `{"action", "file_id", "path", "reason"}`.

@@ -66,7 +66,7 @@ pub async fn run(
     let skip = vec![manifest_path.clone(), manifest::lock_path(&manifest_path)];
     let scan = scan::scan(root.clone(), skip).await?;
     let listing = list(files).await?;
-    let plan = plan::plan(&scan, &mut manifest, &listing);
+    let plan = plan::plan(&scan, &mut manifest, &listing, !args.no_adopt);
     let mut results = BatchResults::new(output);
     for (rel, failure) in scan.failed {
         let item = fields([("action", "scan".to_owned()), ("path", rel.clone())]);
@@ -74,8 +74,12 @@ pub async fn run(
     }
     let mut counts = Counts {
         unchanged: plan.unchanged,
+        adopted: plan.adopted.len(),
         ..Counts::default()
     };
+    for (rel, id) in &plan.adopted {
+        results.ok(apply::adopted_item(rel, id))?;
+    }
     let duplicates = plan::duplicates(&manifest, &plan.uploads, &listing);
     if args.dry_run {
         for upload in &plan.uploads {
@@ -182,9 +186,11 @@ async fn list(files: &Files) -> Result<Listing, Failure> {
     let mut items = files.list_items(ListParams::new().limit(1000));
     let mut listing = Listing::new();
     while let Some(file) = items.try_next().await? {
+        let created = file.created_at_time().ok();
         listing.insert(
             file.id,
             Remote {
+                created,
                 filename: file.filename,
                 size: file.size_bytes,
             },

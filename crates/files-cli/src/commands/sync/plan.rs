@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::manifest::{Manifest, Orphan};
+use super::manifest::{Entry, Manifest, Orphan};
 use super::scan::{LocalEntry, Scan};
 
 /// A remote file, as listed.
@@ -15,6 +15,8 @@ pub struct Remote {
     pub filename: String,
     /// Its size.
     pub size: u64,
+    /// When it was created, if the server's timestamp parses.
+    pub created: Option<std::time::SystemTime>,
 }
 
 /// The API's files, by id.
@@ -58,12 +60,15 @@ pub struct Plan {
     pub uploads: Vec<Upload>,
     /// Files unchanged (nothing to send).
     pub unchanged: usize,
+    /// Files adopted: already in the API, now in the manifest (path, id).
+    pub adopted: Vec<(String, String)>,
 }
 
 /// Plans the sync of `scan` and updates `manifest` for what needs no request:
 /// files gone locally become orphans, orphans and entries whose remote copy is
-/// gone are forgotten.
-pub fn plan(scan: &Scan, manifest: &mut Manifest, listing: &Listing) -> Plan {
+/// gone are forgotten, and (with `adopt`) a local file the manifest does not
+/// know is adopted when the API already holds it ([`adoptable`]).
+pub fn plan(scan: &Scan, manifest: &mut Manifest, listing: &Listing, adopt: bool) -> Plan {
     let mut plan = Plan::default();
     let local: HashSet<&str> = scan.files.iter().map(|f| f.rel.as_str()).collect();
     let unreadable: HashSet<&str> = scan.failed.iter().map(|(rel, _)| rel.as_str()).collect();
@@ -86,8 +91,31 @@ pub fn plan(scan: &Scan, manifest: &mut Manifest, listing: &Listing) -> Plan {
     manifest
         .orphans
         .retain(|orphan| listing.contains_key(&orphan.file_id));
+    let mut taken: HashSet<String> = manifest
+        .files
+        .values()
+        .map(|e| e.file_id.clone())
+        .chain(manifest.orphans.iter().map(|o| o.file_id.clone()))
+        .collect();
     for file in &scan.files {
         let reason = match manifest.files.get(&file.rel) {
+            None if adopt => match adoptable(file, listing, &taken) {
+                Some(id) => {
+                    taken.insert(id.clone());
+                    manifest.files.insert(
+                        file.rel.clone(),
+                        Entry {
+                            sha256: file.sha256.clone(),
+                            size: file.size,
+                            file_id: id.clone(),
+                            filename: file.filename.clone(),
+                        },
+                    );
+                    plan.adopted.push((file.rel.clone(), id));
+                    continue;
+                }
+                None => Reason::New,
+            },
             None => Reason::New,
             Some(entry) if entry.sha256 != file.sha256 || entry.size != file.size => {
                 Reason::Changed
@@ -106,6 +134,35 @@ pub fn plan(scan: &Scan, manifest: &mut Manifest, listing: &Listing) -> Plan {
         });
     }
     plan
+}
+
+/// How much earlier than a local file's modification time a remote file may
+/// be created and still count as its upload: timestamps differ in precision
+/// (the API's milliseconds, the file system's nanoseconds), as rclone's
+/// `--modify-window` allows for.
+pub const MODIFY_WINDOW: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The remote file a local file with no manifest entry can adopt, the way
+/// `aws s3 sync` and rclone compare without content: the same filename, the
+/// same size, and created no earlier than the local file was last modified,
+/// within [`MODIFY_WINDOW`] (uploaded files cannot be downloaded, so nothing
+/// stronger can be checked).
+/// Of several, the newest; the others are then duplicates. Ids already in the
+/// manifest or adopted by another path are never adopted again.
+pub fn adoptable(file: &LocalEntry, listing: &Listing, taken: &HashSet<String>) -> Option<String> {
+    let modified = file.modified?;
+    listing
+        .iter()
+        .filter(|(id, remote)| {
+            remote.filename == file.filename
+                && remote.size == file.size
+                && remote
+                    .created
+                    .is_some_and(|created| created + MODIFY_WINDOW >= modified)
+                && !taken.contains(id.as_str())
+        })
+        .max_by(|(a_id, a), (b_id, b)| a.created.cmp(&b.created).then_with(|| a_id.cmp(b_id)))
+        .map(|(id, _)| id.clone())
 }
 
 /// Remote files with the filename and size of a file the manifest tracks (or
@@ -157,7 +214,12 @@ mod tests {
             size: content.len() as u64,
             sha256: format!("sha-{content}"),
             filename: rel.rsplit('/').next().unwrap().to_owned(),
+            modified: Some(at(1_000)),
         }
+    }
+
+    fn at(seconds: u64) -> std::time::SystemTime {
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds)
     }
 
     fn entry(file: &LocalEntry, id: &str) -> Entry {
@@ -173,6 +235,7 @@ mod tests {
         Remote {
             filename: file.filename.clone(),
             size: file.size,
+            created: Some(at(2_000)),
         }
     }
 
@@ -208,6 +271,7 @@ mod tests {
                 Remote {
                     filename: "other".into(),
                     size: 1,
+                    created: None,
                 },
             ),
         ]
@@ -218,7 +282,7 @@ mod tests {
             files: vec![same, changed, missing, fresh],
             failed: Vec::new(),
         };
-        let plan = plan(&scan, &mut manifest, &listing);
+        let plan = plan(&scan, &mut manifest, &listing, false);
         assert_eq!(plan.unchanged, 1);
         let uploads: Vec<(&str, Reason)> = plan
             .uploads
@@ -262,9 +326,93 @@ mod tests {
             )],
         };
         let listing: Listing = [("f1".to_owned(), remote(&file))].into_iter().collect();
-        let plan = plan(&scan, &mut manifest, &listing);
+        let plan = plan(&scan, &mut manifest, &listing, true);
         assert!(plan.uploads.is_empty());
         assert!(manifest.orphans.is_empty());
         assert!(manifest.files.contains_key("locked.txt"));
+    }
+
+    #[test]
+    fn a_file_the_api_already_holds_is_adopted_not_uploaded() {
+        let kept = local("docs/a.txt", "same");
+        let listing: Listing = [("file_a".to_owned(), remote(&kept))].into_iter().collect();
+        let scan = Scan {
+            files: vec![kept.clone()],
+            failed: Vec::new(),
+        };
+        let mut manifest = Manifest::new("o", None, Path::new("/r"));
+        let adopted = plan(&scan, &mut manifest, &listing, true);
+        assert!(adopted.uploads.is_empty());
+        assert_eq!(
+            adopted.adopted,
+            [("docs/a.txt".to_owned(), "file_a".to_owned())]
+        );
+        assert_eq!(manifest.files["docs/a.txt"], entry(&kept, "file_a"));
+
+        // Turned off, it is uploaded.
+        let mut manifest = Manifest::new("o", None, Path::new("/r"));
+        let off = plan(&scan, &mut manifest, &listing, false);
+        assert_eq!(off.uploads.len(), 1);
+        assert!(off.adopted.is_empty());
+    }
+
+    #[test]
+    fn a_changed_file_of_the_same_size_modified_after_the_upload_is_uploaded() {
+        let mut edited = local("a.txt", "new!");
+        edited.modified = Some(at(3_000));
+        let old = Remote {
+            size: edited.size, // the same size: only the time tells
+            ..remote(&edited)
+        };
+        let listing: Listing = [("file_old".to_owned(), old)].into_iter().collect();
+        let scan = Scan {
+            files: vec![edited],
+            failed: Vec::new(),
+        };
+        let mut manifest = Manifest::new("o", None, Path::new("/r"));
+        let plan = plan(&scan, &mut manifest, &listing, true);
+        assert!(plan.adopted.is_empty());
+        assert_eq!(plan.uploads[0].reason, Reason::New);
+        // The older remote copy is then a duplicate of it.
+        let dups = duplicates(&manifest, &plan.uploads, &listing);
+        assert_eq!(dups[0].file_id, "file_old");
+    }
+
+    #[test]
+    fn of_two_candidates_the_newest_is_adopted_and_the_other_is_a_duplicate() {
+        let file = local("a.txt", "x");
+        let mut newer = remote(&file);
+        newer.created = Some(at(5_000));
+        let listing: Listing = [
+            ("file_older".to_owned(), remote(&file)),
+            ("file_newer".to_owned(), newer),
+        ]
+        .into_iter()
+        .collect();
+        let scan = Scan {
+            files: vec![file],
+            failed: Vec::new(),
+        };
+        let mut manifest = Manifest::new("o", None, Path::new("/r"));
+        let plan = plan(&scan, &mut manifest, &listing, true);
+        assert_eq!(plan.adopted[0].1, "file_newer");
+        let dups = duplicates(&manifest, &plan.uploads, &listing);
+        assert_eq!(dups.len(), 1);
+        assert_eq!(dups[0].file_id, "file_older");
+    }
+
+    #[test]
+    fn one_remote_file_is_adopted_by_one_path_only() {
+        let a = local("a/readme.md", "r");
+        let b = local("b/readme.md", "r");
+        let listing: Listing = [("file_r".to_owned(), remote(&a))].into_iter().collect();
+        let scan = Scan {
+            files: vec![a, b],
+            failed: Vec::new(),
+        };
+        let mut manifest = Manifest::new("o", None, Path::new("/r"));
+        let plan = plan(&scan, &mut manifest, &listing, true);
+        assert_eq!(plan.adopted.len(), 1);
+        assert_eq!(plan.uploads.len(), 1);
     }
 }

@@ -23,6 +23,8 @@ pub struct LocalEntry {
     pub sha256: String,
     /// The filename it is uploaded with: its last path component.
     pub filename: String,
+    /// Its modification time, when the platform reports one.
+    pub modified: Option<std::time::SystemTime>,
 }
 
 /// What the scan found: the files, and the paths that could not be read
@@ -57,12 +59,16 @@ fn scan_blocking(root: &Path, skip: &[PathBuf]) -> Scan {
                 match (rel, hash(&file.path)) {
                     (Ok(rel), Ok((size, sha256))) => {
                         let filename = rel.rsplit('/').next().unwrap_or(&rel).to_owned();
+                        let modified = std::fs::metadata(&file.path)
+                            .and_then(|meta| meta.modified())
+                            .ok();
                         scan.files.push(LocalEntry {
                             rel,
                             path: file.path,
                             size,
                             sha256,
                             filename,
+                            modified,
                         });
                     }
                     (Err(failure), _) | (_, Err(failure)) => {
