@@ -340,8 +340,9 @@ async fn a_download_cut_short_leaves_no_file(via: Via) {
     );
 }
 
-/// Runs every case above over each transport: `over_hyper::…` and, with the
-/// `reqwest` feature, `over_reqwest::…`.
+/// Runs every case above over each transport: `over_hyper::…`, with the
+/// `reqwest` feature `over_reqwest::…` (reqwest 0.13), and with
+/// `reqwest-0-12` `over_reqwest_0_12::…`.
 macro_rules! over {
     ($module:ident, $via:expr) => {
         mod $module {
@@ -383,3 +384,5 @@ macro_rules! over {
 over!(over_hyper, Via::Hyper);
 #[cfg(feature = "reqwest")]
 over!(over_reqwest, Via::Reqwest);
+#[cfg(feature = "reqwest-0-12")]
+over!(over_reqwest_0_12, Via::Reqwest012);
