@@ -106,6 +106,9 @@ impl Counters {
 /// same work again when it can be repeated.
 type Job<T> = Box<dyn FnOnce(Arc<Counters>) -> BoxFuture<'static, Ran<T>> + Send>;
 
+/// The jobs set aside to be tried once more at the end, with their index.
+type Requeued<T> = Vec<(usize, Job<T>)>;
+
 /// What running a job gave.
 struct Ran<T> {
     result: Result<T, Error>,
@@ -202,7 +205,7 @@ impl<T: Send + 'static> BulkStream<T> {
                 }
             };
         let counters = Arc::new(counters);
-        let queue: Arc<std::sync::Mutex<Vec<(usize, Job<T>)>>> = Arc::default();
+        let queue: Arc<std::sync::Mutex<Requeued<T>>> = Arc::default();
         let first_counters = Arc::clone(&counters);
         let first = futures_util::stream::iter(jobs.enumerate())
             .map(move |(index, job)| {

@@ -8,7 +8,7 @@ use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
 
 use crate::cursor_guard::CursorGuard;
-use crate::{Error, Files};
+use crate::{Error, Files, ResponseMeta};
 
 /// One page of a listing, with what it takes to fetch the next.
 ///
@@ -21,6 +21,7 @@ use crate::{Error, Files};
 #[derive(Debug, Clone)]
 pub struct FilePage {
     list: FileList,
+    meta: ResponseMeta,
     params: ListParams,
     files: Files,
     guard: CursorGuard,
@@ -29,13 +30,19 @@ pub struct FilePage {
 
 impl FilePage {
     /// The first page of a listing: its own guard, which every later page shares.
-    pub(crate) fn first(list: FileList, params: ListParams, files: Files) -> Result<Self, Error> {
+    pub(crate) fn first(
+        list: FileList,
+        meta: ResponseMeta,
+        params: ListParams,
+        files: Files,
+    ) -> Result<Self, Error> {
         let guard = CursorGuard::new();
         if let Some(cursor) = &params.cursor {
             guard.admit(cursor, 0)?;
         }
         Ok(Self {
             list,
+            meta,
             params,
             files,
             guard,
@@ -56,14 +63,20 @@ impl FilePage {
 
     /// Fetches the page `params` names as the one after this, sharing the guard.
     async fn fetch_next(&self, params: ListParams) -> Result<FilePage, Error> {
-        let list = self.files.fetch_page(&params).await?;
+        let (list, meta) = self.files.fetch_page(&params).await?;
         Ok(Self {
             list,
+            meta,
             params,
             files: self.files.clone(),
             guard: self.guard.clone(),
             depth: self.depth + 1,
         })
+    }
+
+    /// The status, headers and request id of the answer this page came in.
+    pub fn response(&self) -> &ResponseMeta {
+        &self.meta
     }
 
     /// The files of this page, newest first.
@@ -114,7 +127,7 @@ impl FilePage {
 /// What a page stream does next.
 enum Next {
     First(Files, ListParams),
-    After(FilePage, ListParams),
+    After(Box<FilePage>, ListParams),
     Failed(Error),
     Done,
 }
@@ -124,7 +137,7 @@ impl Next {
     /// still yields the page it came with).
     fn after(page: &FilePage) -> Self {
         match page.checked_next_params() {
-            Ok(Some(params)) => Self::After(page.clone(), params),
+            Ok(Some(params)) => Self::After(Box::new(page.clone()), params),
             Ok(None) => Self::Done,
             Err(err) => Self::Failed(err),
         }

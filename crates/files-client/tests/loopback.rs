@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use files_client::{ApiGeneration, Client, Error, FileUpload, ListParams, RequestOptions};
+use files_client::{
+    ApiGeneration, Client, Error, FileUpload, ListParams, RequestOptions, ResponseSlot,
+};
 use files_server::{
     Auth, Fault, FaultRoute, FilesServer, GeneratedFile, KeyTable, ServerConfig, ServerHandle,
 };
@@ -340,6 +342,43 @@ async fn a_download_cut_short_leaves_no_file(via: Via) {
     );
 }
 
+/// Every call reports its answer's request id on success, one way: the slot
+/// of `RequestOptions::response_into`; pages and downloads carry theirs too.
+/// A failed call leaves the slot as it was and has the id on its error.
+async fn request_ids_on_success_for_every_call(via: Via) {
+    let server = server(ServerConfig::new().uploads_downloadable(true)).await;
+    let slot = ResponseSlot::new();
+    let files = client(via, &server, ApiGeneration::Beta)
+        .files()
+        .with_options(RequestOptions::new().response_into(&slot));
+    let mut ids = std::collections::HashSet::new();
+    let mut took = |what: &str| {
+        let meta = slot.take().unwrap_or_else(|| panic!("{what}: no answer in the slot"));
+        assert!(meta.status().is_success(), "{what}: {meta:?}");
+        let id = meta.request_id().unwrap().to_owned();
+        assert!(ids.insert(id.clone()), "{what}: request id {id} seen before");
+        id
+    };
+
+    let file = files.upload(FileUpload::bytes("a.txt", "abc")).await.unwrap();
+    took("upload");
+    files.retrieve_metadata(&file.id).await.unwrap();
+    took("retrieve");
+    let page = files.list(ListParams::new().limit(1)).await.unwrap();
+    assert_eq!(took("list").as_str(), page.response().request_id().unwrap());
+    let download = files.download(&file.id).await.unwrap();
+    assert_eq!(Some(took("download")), download.request_id());
+    assert_eq!(download.response().status(), http::StatusCode::OK);
+    drop(download);
+    files.delete(&file.id).await.unwrap();
+    took("delete");
+
+    let err = files.retrieve_metadata(&file.id).await.unwrap_err();
+    assert!(slot.get().is_none(), "a failed call filled the slot");
+    assert!(err.request_id().is_some(), "{err:?}");
+    server.shutdown().await;
+}
+
 /// Runs every case above over each transport: `over_hyper::…`, with the
 /// `reqwest` feature `over_reqwest::…` (reqwest 0.13), and with
 /// `reqwest-0-12` `over_reqwest_0_12::…`.
@@ -371,6 +410,11 @@ macro_rules! over {
             #[tokio::test]
             async fn retries_against_injected_faults() {
                 super::retries_against_injected_faults($via).await;
+            }
+
+            #[tokio::test]
+            async fn request_ids_on_success_for_every_call() {
+                super::request_ids_on_success_for_every_call($via).await;
             }
 
             #[tokio::test]
