@@ -430,3 +430,98 @@ over!(over_hyper, Via::Hyper);
 over!(over_reqwest, Via::Reqwest);
 #[cfg(feature = "reqwest-0-12")]
 over!(over_reqwest_0_12, Via::Reqwest012);
+
+/// tower both ways: a host's layers under the client, once per attempt; our
+/// transport as a `tower::Service` in a host's stack.
+#[cfg(feature = "tower")]
+mod tower_layers {
+    use std::sync::Mutex;
+    use std::task::{Context, Poll};
+
+    use files_client::files_transport::tower::TransportService;
+    use files_client::files_transport::{HyperTransport, RequestBody};
+    use tower::{Service, ServiceBuilder, ServiceExt as _};
+
+    use super::*;
+
+    /// The host's own middleware: records each request it sees.
+    #[derive(Clone)]
+    struct Record<S> {
+        inner: S,
+        seen: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl<S: Service<http::Request<RequestBody>>> Service<http::Request<RequestBody>> for Record<S> {
+        type Response = S::Response;
+        type Error = S::Error;
+        type Future = S::Future;
+
+        fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+            self.inner.poll_ready(cx)
+        }
+
+        fn call(&mut self, request: http::Request<RequestBody>) -> S::Future {
+            let attempt = request.headers()["x-stainless-retry-count"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let line = format!("{} {} #{attempt}", request.method(), request.uri().path());
+            self.seen.lock().unwrap().push(line);
+            self.inner.call(request)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_host_layer_runs_once_per_attempt_inside_the_retries() {
+        let server = server(ServerConfig::new()).await;
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let stack = {
+            let seen = Arc::clone(&seen);
+            ServiceBuilder::new()
+                .concurrency_limit(4)
+                .layer_fn(move |inner| Record {
+                    inner,
+                    seen: Arc::clone(&seen),
+                })
+        };
+        let files = Client::builder()
+            .api_key("sk-tower")
+            .base_url(server.base_url())
+            .layer(stack)
+            .build()
+            .unwrap()
+            .files();
+        server.faults().push(FaultRoute::Upload, Fault::status(500));
+        let file = files
+            .upload(FileUpload::bytes("t.txt", "through tower"))
+            .await
+            .unwrap();
+        assert_eq!(
+            *seen.lock().unwrap(),
+            ["POST /v1/files #0", "POST /v1/files #1"],
+            "one pass through the layer per attempt"
+        );
+        files.delete(&file.id).await.unwrap();
+        assert_eq!(seen.lock().unwrap().len(), 3);
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn our_transport_is_a_tower_service_in_a_hosts_stack() {
+        let server = server(ServerConfig::new()).await;
+        let service = ServiceBuilder::new()
+            .concurrency_limit(1)
+            .service(TransportService::new(HyperTransport::new().unwrap()));
+        let request = http::Request::get(format!("{}/v1/files", server.base_url()))
+            .header("x-api-key", "sk-tower")
+            .header("anthropic-version", "2023-06-01")
+            .header("anthropic-beta", "files-api-2025-04-14")
+            .body(RequestBody::empty())
+            .unwrap();
+        let response = service.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), http::StatusCode::OK);
+        let body = response.into_body().collect_capped(1 << 16).await.unwrap();
+        assert!(body.starts_with(b"{"), "{body:?}");
+        server.shutdown().await;
+    }
+}

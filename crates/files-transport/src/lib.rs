@@ -112,6 +112,7 @@
 //! | `native-roots` | no | also trust the operating system's roots via `rustls-native-certs` (implies `hyper`) |
 //! | `reqwest` | no | `ReqwestTransport` over the host's `reqwest::Client` (reqwest 0.13, no reqwest feature forced: the host chooses TLS, HTTP/2, proxies); compiles nothing of the hyper transport |
 //! | `reqwest-0-12` | no | `Reqwest012Transport` (module `reqwest_0_12`): the same over a reqwest 0.12 client; the two features can be on together |
+//! | `tower` | no | the `tower` module: `TransportService` (any transport as a `tower::Service`) and `TowerTransport` (a tower service as a transport), for host middleware |
 //! | `test-util` | no | the `fake` module: `FakeTransport`, `FakeResponse`, `CapturedRequest` |
 //!
 //! With `default-features = false` the crate is only the trait and its types,
@@ -236,6 +237,9 @@ mod reqwest_body;
 pub mod reqwest_transport;
 pub mod response_body;
 pub mod timeout;
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub mod tower;
 pub mod transport;
 
 pub use error::{BoxError, TimeoutPhase, TransportError, TransportErrorKind};
