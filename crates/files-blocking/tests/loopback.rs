@@ -240,9 +240,14 @@ fn request_ids_on_success_for_every_blocking_call() {
         .with_options(files_blocking::RequestOptions::new().response_into(&slot));
     let mut ids = std::collections::HashSet::new();
     let mut took = |what: &str| {
-        let meta = slot.take().unwrap_or_else(|| panic!("{what}: no answer in the slot"));
+        let meta = slot
+            .take()
+            .unwrap_or_else(|| panic!("{what}: no answer in the slot"));
         let id = meta.request_id().unwrap().to_owned();
-        assert!(ids.insert(id.clone()), "{what}: request id {id} seen before");
+        assert!(
+            ids.insert(id.clone()),
+            "{what}: request id {id} seen before"
+        );
         id
     };
     let file = files.upload(FileUpload::bytes("a.txt", "abc")).unwrap();

@@ -685,18 +685,37 @@ fn anthropic_log_info_and_debug_log_request_ids_on_stderr() {
         .assert()
         .code(1);
     let stderr = text(&out.get_output().stderr);
-    assert!(stderr.contains("error answer") && stderr.contains("request_id=\"req_"), "{stderr}");
-    assert!(!stderr.contains("sending"), "info leaves out each attempt: {stderr}");
+    assert!(
+        stderr.contains("error answer") && stderr.contains("request_id=\"req_"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("sending"),
+        "info leaves out each attempt: {stderr}"
+    );
 
     let out = common::bare_cmd(server.store.path())
         .env("ANTHROPIC_LOG", "debug")
-        .args(["--base-url", &server.base_url, "--api-key", "sk-ant-the-only-good-key", "list"])
+        .args([
+            "--base-url",
+            &server.base_url,
+            "--api-key",
+            "sk-ant-the-only-good-key",
+            "list",
+        ])
         .assert()
         .success();
     let stderr = text(&out.get_output().stderr);
-    assert!(stderr.contains("succeeded") && stderr.contains("request_id=\"req_"), "{stderr}");
+    assert!(
+        stderr.contains("succeeded") && stderr.contains("request_id=\"req_"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("sk-ant-the-only-good-key"), "{stderr}");
-    assert_eq!(text(&out.get_output().stdout), "[]\n", "stdout stays the result");
+    assert_eq!(
+        text(&out.get_output().stdout),
+        "[]\n",
+        "stdout stays the result"
+    );
 }
 
 #[test]

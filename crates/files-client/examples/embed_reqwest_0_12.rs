@@ -57,7 +57,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             "uploaded through the host's reqwest 0.12 client",
         ))
         .await?;
-    let request_id = answer.take().and_then(|meta| meta.request_id().map(str::to_owned));
+    let request_id = answer
+        .take()
+        .and_then(|meta| meta.request_id().map(str::to_owned));
     println!("upload   {} (request id {request_id:?})", file.id);
     let listed: Vec<_> = files
         .list_items(ListParams::new().limit(100))

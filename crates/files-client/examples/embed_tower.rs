@@ -80,10 +80,16 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     server.faults().push(FaultRoute::Upload, Fault::status(500));
     let file = files
-        .upload(FileUpload::bytes("tower.txt", "through the host's tower stack"))
+        .upload(FileUpload::bytes(
+            "tower.txt",
+            "through the host's tower stack",
+        ))
         .await?;
     let seen = attempts.load(Ordering::SeqCst);
-    println!("upload   {} after {seen} attempt(s) through the stack", file.id);
+    println!(
+        "upload   {} after {seen} attempt(s) through the stack",
+        file.id
+    );
     if seen != 2 {
         return Err(format!("expected 2 attempts through the stack, saw {seen}").into());
     }

@@ -8,10 +8,10 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use http::HeaderMap;
 
-use crate::{Error, ResponseMeta};
 use crate::content_disposition::filename_from_content_disposition;
 use crate::progress::{Progress, ProgressFn};
 use crate::save::{self, Persist};
+use crate::{Error, ResponseMeta};
 
 /// The write buffer of [`Download::write_to`]: memory stays flat at about this
 /// plus [`WRITE_QUEUE`] chunks.

@@ -138,7 +138,10 @@ mod tests {
         slot.clone().set(&meta);
         assert_eq!(slot.get().unwrap().status(), StatusCode::OK);
         let debug = format!("{slot:?}");
-        assert!(debug.contains("req_1") && !debug.contains("sk-echoed"), "{debug}");
+        assert!(
+            debug.contains("req_1") && !debug.contains("sk-echoed"),
+            "{debug}"
+        );
         assert!(slot.take().is_some() && slot.get().is_none());
     }
 }

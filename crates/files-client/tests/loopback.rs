@@ -353,14 +353,22 @@ async fn request_ids_on_success_for_every_call(via: Via) {
         .with_options(RequestOptions::new().response_into(&slot));
     let mut ids = std::collections::HashSet::new();
     let mut took = |what: &str| {
-        let meta = slot.take().unwrap_or_else(|| panic!("{what}: no answer in the slot"));
+        let meta = slot
+            .take()
+            .unwrap_or_else(|| panic!("{what}: no answer in the slot"));
         assert!(meta.status().is_success(), "{what}: {meta:?}");
         let id = meta.request_id().unwrap().to_owned();
-        assert!(ids.insert(id.clone()), "{what}: request id {id} seen before");
+        assert!(
+            ids.insert(id.clone()),
+            "{what}: request id {id} seen before"
+        );
         id
     };
 
-    let file = files.upload(FileUpload::bytes("a.txt", "abc")).await.unwrap();
+    let file = files
+        .upload(FileUpload::bytes("a.txt", "abc"))
+        .await
+        .unwrap();
     took("upload");
     files.retrieve_metadata(&file.id).await.unwrap();
     took("retrieve");

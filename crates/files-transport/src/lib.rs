@@ -247,14 +247,14 @@ pub use error::{BoxError, TimeoutPhase, TransportError, TransportErrorKind};
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use hyper_transport::{HyperTransport, HyperTransportBuilder};
 pub use request_body::{BodyStream, RequestBody};
-#[cfg(feature = "reqwest")]
-#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
-pub use reqwest_transport::ReqwestTransport;
 /// [`reqwest_0_12::ReqwestTransport`]: the transport over a reqwest 0.12
 /// `reqwest::Client`.
 #[cfg(feature = "reqwest-0-12")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest-0-12")))]
 pub use reqwest_0_12::ReqwestTransport as Reqwest012Transport;
+#[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
+pub use reqwest_transport::ReqwestTransport;
 pub use response_body::ResponseBody;
 /// The rustls version used by `HyperTransport`, for building a custom
 /// [`rustls::ClientConfig`] or certificates with the same types.

@@ -247,7 +247,10 @@ mod tests {
     async fn a_transport_round_trips_through_tower_and_keeps_its_error_kinds() {
         let ok = TowerTransport::new(TransportService::new(Fixed(Ok("body"))));
         let response = ok.send(get()).await.unwrap();
-        assert_eq!(response.into_body().collect_capped(16).await.unwrap(), "body");
+        assert_eq!(
+            response.into_body().collect_capped(16).await.unwrap(),
+            "body"
+        );
 
         let failing = TowerTransport::new(TransportService::new(Fixed(Err(
             TransportErrorKind::Connect,

@@ -72,5 +72,8 @@ impl ClientBuilder {
 
 /// `transport` inside every layer, the first added outermost.
 pub(super) fn apply(layers: &[Wrap], transport: SharedTransport) -> SharedTransport {
-    layers.iter().rev().fold(transport, |inner, wrap| wrap(inner))
+    layers
+        .iter()
+        .rev()
+        .fold(transport, |inner, wrap| wrap(inner))
 }
