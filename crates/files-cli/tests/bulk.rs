@@ -138,7 +138,10 @@ fn a_rate_limited_server_stores_every_file_exactly_once_with_no_flag() {
         .success();
     let results = lines(&out.get_output().stdout);
     assert_eq!(results.len(), 150);
-    assert!(results.iter().all(|r| r.get("error").is_none()), "{results:?}");
+    assert!(
+        results.iter().all(|r| r.get("error").is_none()),
+        "{results:?}"
+    );
     assert_eq!(server.file_count(), 150);
     // The listing is rate limited too, and paces itself the same way.
     let counts = server.filename_counts();

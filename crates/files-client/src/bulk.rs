@@ -112,6 +112,9 @@ struct Ran<T> {
     again: Option<Job<T>>,
 }
 
+/// The items waiting for their second try, with their input index.
+type Requeued<T> = Arc<std::sync::Mutex<Vec<(usize, Job<T>)>>>;
+
 /// What became of one item's first try.
 enum Outcome<T> {
     Finished(BulkItem<T>),
@@ -202,7 +205,7 @@ impl<T: Send + 'static> BulkStream<T> {
                 }
             };
         let counters = Arc::new(counters);
-        let queue: Arc<std::sync::Mutex<Vec<(usize, Job<T>)>>> = Arc::default();
+        let queue: Requeued<T> = Arc::default();
         let first_counters = Arc::clone(&counters);
         let first = futures_util::stream::iter(jobs.enumerate())
             .map(move |(index, job)| {

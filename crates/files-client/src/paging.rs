@@ -22,9 +22,31 @@ use crate::{Error, Files};
 pub struct FilePage {
     list: FileList,
     params: ListParams,
+    chain: Chain,
+}
+
+/// What a page shares with the pages of its listing, and its place in it.
+#[derive(Debug, Clone)]
+struct Chain {
     files: Files,
     guard: CursorGuard,
     depth: u64,
+}
+
+impl Chain {
+    /// Fetches the page `params` names as the one after this chain's page.
+    async fn fetch_next(&self, params: ListParams) -> Result<FilePage, Error> {
+        let list = self.files.fetch_page(&params).await?;
+        Ok(FilePage {
+            list,
+            params,
+            chain: Self {
+                files: self.files.clone(),
+                guard: self.guard.clone(),
+                depth: self.depth + 1,
+            },
+        })
+    }
 }
 
 impl FilePage {
@@ -37,9 +59,11 @@ impl FilePage {
         Ok(Self {
             list,
             params,
-            files,
-            guard,
-            depth: 0,
+            chain: Chain {
+                files,
+                guard,
+                depth: 0,
+            },
         })
     }
 
@@ -49,21 +73,9 @@ impl FilePage {
             return Ok(None);
         };
         if let Some(cursor) = &next.cursor {
-            self.guard.admit(cursor, self.depth + 1)?;
+            self.chain.guard.admit(cursor, self.chain.depth + 1)?;
         }
         Ok(Some(next))
-    }
-
-    /// Fetches the page `params` names as the one after this, sharing the guard.
-    async fn fetch_next(&self, params: ListParams) -> Result<FilePage, Error> {
-        let list = self.files.fetch_page(&params).await?;
-        Ok(Self {
-            list,
-            params,
-            files: self.files.clone(),
-            guard: self.guard.clone(),
-            depth: self.depth + 1,
-        })
     }
 
     /// The files of this page, newest first.
@@ -105,7 +117,7 @@ impl FilePage {
     /// it is sent back as it came.
     pub async fn next_page(&self) -> Result<Option<FilePage>, Error> {
         match self.checked_next_params()? {
-            Some(params) => self.fetch_next(params).await.map(Some),
+            Some(params) => self.chain.fetch_next(params).await.map(Some),
             None => Ok(None),
         }
     }
@@ -114,7 +126,7 @@ impl FilePage {
 /// What a page stream does next.
 enum Next {
     First(Files, ListParams),
-    After(FilePage, ListParams),
+    After(Chain, ListParams),
     Failed(Error),
     Done,
 }
@@ -124,7 +136,7 @@ impl Next {
     /// still yields the page it came with).
     fn after(page: &FilePage) -> Self {
         match page.checked_next_params() {
-            Ok(Some(params)) => Self::After(page.clone(), params),
+            Ok(Some(params)) => Self::After(page.chain.clone(), params),
             Ok(None) => Self::Done,
             Err(err) => Self::Failed(err),
         }
@@ -142,7 +154,7 @@ impl PageStream {
                 Next::Done => return None,
                 Next::Failed(err) => return Some((Err(err), Next::Done)),
                 Next::First(files, params) => files.list(params).await,
-                Next::After(page, params) => page.fetch_next(params).await,
+                Next::After(chain, params) => chain.fetch_next(params).await,
             };
             match fetched {
                 Err(err) => Some((Err(err), Next::Done)),
