@@ -24,7 +24,12 @@ fn new_file(workspace: &str, size: u64) -> NewFile {
 fn put(store: &Store, workspace: &str, bytes: &[u8], quota: u64) -> Result<FileRecord, StoreError> {
     let temp = store.temp_path();
     std::fs::write(&temp, bytes).unwrap();
-    store.commit(&temp, new_file(workspace, bytes.len() as u64), quota, 1_000)
+    store.commit(
+        &temp,
+        new_file(workspace, bytes.len() as u64),
+        quota,
+        || 1_000,
+    )
 }
 
 #[test]
@@ -169,7 +174,7 @@ fn expired_files_are_purged_row_and_blob() {
         std::fs::write(&temp, [i]).unwrap();
         let mut new = new_file("w", 1);
         new.expires_in_ms = Some(1_000);
-        expiring.push(store.commit(&temp, new, u64::MAX, 1_000).unwrap());
+        expiring.push(store.commit(&temp, new, u64::MAX, || 1_000).unwrap());
     }
     let kept = put(&store, "w", b"kept", u64::MAX).unwrap();
     assert_eq!(store.purge_expired(1_999).unwrap(), 0, "not expired yet");
@@ -191,7 +196,7 @@ fn out_of_range_timestamps_are_refused_when_made() {
     let mut new = new_file("w", 1);
     new.expires_in_ms = Some(i64::MAX / 2);
     let err = store
-        .commit(&temp, new, u64::MAX, crate::clock::MAX_TIMESTAMP_MS - 10)
+        .commit(&temp, new, u64::MAX, || crate::clock::MAX_TIMESTAMP_MS - 10)
         .unwrap_err();
     assert!(
         matches!(err, StoreError::TimestampOutOfRange { .. }),

@@ -209,10 +209,11 @@ pub(crate) async fn commit(
     generation: ApiGeneration,
 ) -> Result<crate::store::FileRecord, ApiError> {
     let quota = state.config.storage_quota;
-    let now_ms = state.clock.now_ms();
-    let store = Arc::clone(&state.store);
+    let shared = Arc::clone(state);
     let result = tokio::task::spawn_blocking(move || {
-        let outcome = store.commit(temp.path(), new, quota, now_ms);
+        let outcome = shared
+            .store
+            .commit(temp.path(), new, quota, || shared.clock.now_ms());
         if outcome.is_ok() {
             temp.keep();
         }
