@@ -38,6 +38,11 @@ pub const DEFAULT_MAX_HEADERS: usize = 100;
 /// How often expired files are purged, by default.
 pub const DEFAULT_PURGE_INTERVAL: Duration = Duration::from_secs(60);
 
+/// The bytes that must stay free on the data directory's disk, by default:
+/// uploads that would leave less are refused (507 with `x-should-retry: false`),
+/// so that deletes, metadata and the uploads in progress always have room.
+pub const DEFAULT_MIN_FREE_SPACE: u64 = 256 * 1024 * 1024;
+
 /// The secret that opens the admin routes. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AdminToken(String);
@@ -130,6 +135,11 @@ pub struct ServerConfig {
     pub purge_interval: Duration,
     /// Serve HTTPS with this certificate and key (HTTP/2 by ALPN); plain HTTP when `None`.
     pub tls: Option<TlsConfig>,
+    /// Bytes that must stay free on the data directory's disk: an upload that
+    /// would leave less is refused with 507 `Insufficient Storage` and
+    /// `x-should-retry: false` (checked before the body is read and as it
+    /// streams). Deletes are always served.
+    pub min_free_space: u64,
     /// When another process owns the data directory, wait for it to let go
     /// instead of failing at once ([`ServerError::DataDirInUse`](crate::ServerError::DataDirInUse)).
     pub wait_for_data_dir: bool,
@@ -153,6 +163,7 @@ impl Default for ServerConfig {
             purge_interval: DEFAULT_PURGE_INTERVAL,
             tls: None,
             wait_for_data_dir: false,
+            min_free_space: DEFAULT_MIN_FREE_SPACE,
         }
     }
 }
@@ -248,6 +259,12 @@ impl ServerConfig {
     /// Serves HTTPS with `tls`.
     pub fn tls(mut self, tls: TlsConfig) -> Self {
         self.tls = Some(tls);
+        self
+    }
+
+    /// Sets the bytes that must stay free on the data directory's disk.
+    pub fn min_free_space(mut self, bytes: u64) -> Self {
+        self.min_free_space = bytes;
         self
     }
 

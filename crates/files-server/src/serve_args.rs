@@ -84,7 +84,11 @@ pub struct ServeArgs {
     /// The private key of --tls-cert (PEM).
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
-    /// Log each request to stderr.
+    /// Bytes that must stay free on the data directory's disk: uploads that
+    /// would leave less get 507 (not retried); deletes always work.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_MIN_FREE_SPACE)]
+    pub min_free_space: u64,
+    /// Log each request to stderr (warnings and errors always go there).
     #[arg(long)]
     pub log: bool,
 }
@@ -117,7 +121,8 @@ impl ServeArgs {
             .header_read_timeout(seconds(self.header_read_timeout))
             .idle_timeout(seconds(self.idle_timeout))
             .max_connections(self.max_connections)
-            .max_header_bytes(self.max_header_bytes);
+            .max_header_bytes(self.max_header_bytes)
+            .min_free_space(self.min_free_space);
         config.admin_token.clone_from(&self.admin_token);
         if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
             let tls = crate::TlsConfig::from_pem_files(cert, key)
@@ -146,15 +151,19 @@ impl ServeArgs {
         Ok(config)
     }
 
-    /// With `--log`, sends each request's log line to stderr (a `tracing`
-    /// subscriber at level INFO). Does nothing if a subscriber is already set.
+    /// Sends warnings and errors (a full disk, a failed commit) to stderr, and
+    /// with `--log` each request's log line too (a `tracing` subscriber at level
+    /// WARN, or INFO). Does nothing if a subscriber is already set.
     pub fn init_logging(&self) {
-        if self.log {
-            let _ = tracing_subscriber::fmt()
-                .with_writer(std::io::stderr)
-                .with_max_level(tracing::Level::INFO)
-                .try_init();
-        }
+        let level = if self.log {
+            tracing::Level::INFO
+        } else {
+            tracing::Level::WARN
+        };
+        let _ = tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_max_level(level)
+            .try_init();
     }
 }
 

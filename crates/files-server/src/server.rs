@@ -94,9 +94,11 @@ impl FilesServer {
         let store = {
             let dir = data_dir.clone();
             let wait = config.wait_for_data_dir;
+            let min_free = config.min_free_space;
             let clock_now = crate::clock::Clock::default().now_ms();
             tokio::task::spawn_blocking(move || {
                 let store = Store::open(&dir, wait)?;
+                store.disk().set_min_free(min_free);
                 let purged = store.purge_expired(clock_now)?;
                 if purged > 0 {
                     tracing::info!(purged, "purged expired files");
@@ -265,6 +267,13 @@ async fn purge_periodically(state: Arc<State>, mut stopped: watch::Receiver<bool
             _ = stopped.changed() => return,
         }
         let now_ms = state.clock.now_ms();
+        // Space may have come back: make the reserve's ballast again if it went.
+        let _ = state
+            .store(|s| {
+                s.disk().ensure_ballast();
+                Ok(())
+            })
+            .await;
         match state.store(move |s| s.purge_expired(now_ms)).await {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "purged expired files"),

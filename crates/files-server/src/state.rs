@@ -29,6 +29,10 @@ impl State {
         let store = Arc::clone(&self.store);
         match tokio::task::spawn_blocking(move || op(&store)).await {
             Ok(Ok(value)) => Ok(value),
+            Ok(Err(err)) if err.is_disk_full() => {
+                tracing::error!(error = %err, "store operation failed: the disk is full");
+                Err(ApiError::disk_full())
+            }
             Ok(Err(err)) => {
                 tracing::error!(error = %err, "store operation failed");
                 Err(ApiError::internal("Internal server error"))

@@ -29,11 +29,13 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::ids;
 
 mod dir_lock;
+pub(crate) mod disk;
 mod readers;
 mod records;
 mod schema;
 
 use dir_lock::lock_dir;
+use disk::Disk;
 use readers::Readers;
 use records::{COLUMNS, record};
 pub(crate) use records::{FileRecord, NewFile, Start};
@@ -57,6 +59,17 @@ pub(crate) enum StoreError {
     },
 }
 
+impl StoreError {
+    /// Whether the error says the disk is full (an answer of its own, not a 500).
+    pub(crate) fn is_disk_full(&self) -> bool {
+        match self {
+            Self::Io { source, .. } => disk::is_full(source),
+            Self::Db(err) => disk::is_db_full(err),
+            _ => false,
+        }
+    }
+}
+
 fn io_err(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
     let path = path.to_path_buf();
     move |source| StoreError::Io { what, path, source }
@@ -70,6 +83,7 @@ pub(crate) struct Store {
     writer: Mutex<Writer>,
     /// Connections that only read, so reads never wait for a commit.
     readers: Readers,
+    disk: Disk,
     blobs: PathBuf,
     tmp: PathBuf,
 }
@@ -123,10 +137,12 @@ impl Store {
                 last_created_ms,
             }),
             readers,
+            disk: Disk::new(dir),
             blobs,
             tmp,
         };
         store.remove_orphan_blobs()?;
+        store.disk.ensure_ballast();
         Ok(store)
     }
 
@@ -165,6 +181,11 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// The data directory's disk: free space, the reserve, the ballast.
+    pub(crate) fn disk(&self) -> &Disk {
+        &self.disk
     }
 
     /// A fresh path for an upload in progress.
@@ -335,28 +356,45 @@ impl Store {
     /// go. Returns whether there was such a file. Once the metadata is gone the
     /// delete has happened: a blob that cannot be removed is logged (and removed
     /// as an orphan at the next start), not an error.
+    ///
+    /// On a full disk the reserve's ballast is given up and the delete tried
+    /// again, so that clients can always free space.
     pub(crate) fn delete(&self, workspace: &str, id: &str) -> Result<bool, StoreError> {
-        let deleted = {
-            let mut writer = self.writer();
-            let tx = writer
-                .conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let size: Option<i64> = tx
-                .prepare_cached(
-                    "DELETE FROM files WHERE id = ?1 AND workspace = ?2 RETURNING size_bytes",
-                )?
-                .query_row(params![id, workspace], |r| r.get(0))
-                .optional()?;
-            if let Some(size) = size {
-                schema::add_usage(&tx, workspace, -size)?;
+        let deleted = match self.delete_row(workspace, id) {
+            Err(err) if err.is_disk_full() && self.disk.release_ballast() => {
+                self.delete_row(workspace, id)?
             }
-            tx.commit()?;
-            size.is_some()
+            other => other?,
         };
         if deleted {
             remove_blob(&self.blob_path(id));
         }
         Ok(deleted)
+    }
+
+    fn delete_row(&self, workspace: &str, id: &str) -> Result<bool, StoreError> {
+        #[cfg(test)]
+        if tests::DELETE_DISK_FULL_ONCE.with(|f| f.replace(false)) {
+            return Err(StoreError::Db(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+                None,
+            )));
+        }
+        let mut writer = self.writer();
+        let tx = writer
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let size: Option<i64> = tx
+            .prepare_cached(
+                "DELETE FROM files WHERE id = ?1 AND workspace = ?2 RETURNING size_bytes",
+            )?
+            .query_row(params![id, workspace], |r| r.get(0))
+            .optional()?;
+        if let Some(size) = size {
+            schema::add_usage(&tx, workspace, -size)?;
+        }
+        tx.commit()?;
+        Ok(size.is_some())
     }
 
     /// Removes every file expired at `now_ms`, in every workspace: metadata

@@ -7,6 +7,8 @@ use super::*;
 thread_local! {
     /// Makes the directory fsync after a rename fail, on this thread.
     pub(super) static FAIL_DIR_SYNC: Cell<bool> = const { Cell::new(false) };
+    /// Makes the next delete on this thread fail as on a full disk.
+    pub(super) static DELETE_DISK_FULL_ONCE: Cell<bool> = const { Cell::new(false) };
 }
 
 fn new_file(workspace: &str, size: u64) -> NewFile {
@@ -203,4 +205,19 @@ fn out_of_range_timestamps_are_refused_when_made() {
         "{err}"
     );
     assert_eq!(store.count().unwrap(), 0);
+}
+
+#[test]
+fn a_delete_on_a_full_disk_gives_up_the_ballast_and_goes_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), false).unwrap();
+    let file = put(&store, "w", b"bytes", u64::MAX).unwrap();
+    let ballast = dir.path().join("reserve.ballast");
+    assert!(ballast.exists(), "the ballast is made at start");
+    DELETE_DISK_FULL_ONCE.with(|f| f.set(true));
+    assert!(store.delete("w", &file.id).unwrap());
+    assert_eq!(store.get("w", &file.id).unwrap(), None);
+    assert!(!ballast.exists(), "given up to let the delete through");
+    store.disk().ensure_ballast();
+    assert!(ballast.exists(), "made again once there is room");
 }

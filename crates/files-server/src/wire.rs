@@ -79,6 +79,24 @@ impl ApiError {
         )
     }
 
+    /// The disk has too little room: 507 `Insufficient Storage` with
+    /// `x-should-retry: false`. 507 says exactly what happened (RFC 4918: the
+    /// server cannot store the representation); the header stops the official
+    /// clients (and this SDK) from re-sending the whole upload, which they would
+    /// do for a bare 5xx, since space does not come back by waiting a second.
+    pub(crate) fn disk_full() -> Self {
+        let mut err = Self::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            ErrorType::ApiError,
+            "The server's disk is full: uploads are refused until space is freed (deleting files works)",
+        );
+        err.headers.push((
+            HeaderName::from_static("x-should-retry"),
+            HeaderValue::from_static("false"),
+        ));
+        err
+    }
+
     pub(crate) fn with_code(mut self, code: ErrorCode) -> Self {
         self.code = Some(code);
         self

@@ -56,6 +56,15 @@ pub(crate) async fn upload(
         drain(request.into_body().into_data_stream(), DRAIN_LIMIT).await;
         return Err(ApiError::too_large(max));
     }
+    if let Err(full) = state.store.disk().check(declared.unwrap_or(0)) {
+        tracing::error!(
+            free = full.free,
+            min_free = full.min_free,
+            "upload refused: the disk would keep less than its reserve"
+        );
+        drain(request.into_body().into_data_stream(), DRAIN_LIMIT).await;
+        return Err(ApiError::disk_full());
+    }
 
     // The file part streams to disk and unknown parts are read past; only
     // `expires_in_seconds` is read into memory, so it gets a small limit.
@@ -138,21 +147,26 @@ async fn receive(
                 let mime_type =
                     part_mime.unwrap_or_else(|| files_types::guess_mime_type(&filename));
                 let temp = TempFile::new(state.store.temp_path());
-                let size =
-                    write_stream(&temp, field.boxed(), state.config.max_file_size, quota_left)
-                        .await
-                        .map_err(|err| match err {
-                            WriteError::TooLarge => ApiError::too_large(state.config.max_file_size),
-                            WriteError::QuotaExceeded => quota_exceeded(generation, quota),
-                            WriteError::Body(err) => match err.downcast::<multer::Error>() {
-                                Ok(err) => body_error(*err, max),
-                                Err(err) => bad_body(err),
-                            },
-                            WriteError::Io(err) => {
-                                tracing::error!(error = %err, "cannot write an upload");
-                                ApiError::internal("Internal server error")
-                            }
-                        })?;
+                let size = write_stream(&temp, field.boxed(), max, quota_left, state.store.disk())
+                    .await
+                    .map_err(|err| match err {
+                        WriteError::TooLarge => ApiError::too_large(state.config.max_file_size),
+                        WriteError::QuotaExceeded => quota_exceeded(generation, quota),
+                        WriteError::Body(err) => match err.downcast::<multer::Error>() {
+                            Ok(err) => body_error(*err, max),
+                            Err(err) => bad_body(err),
+                        },
+                        WriteError::DiskFull => {
+                            tracing::error!(
+                                "upload cut: the disk would keep less than its reserve"
+                            );
+                            ApiError::disk_full()
+                        }
+                        WriteError::Io(err) => {
+                            tracing::error!(error = %err, "cannot write an upload");
+                            ApiError::internal("Internal server error")
+                        }
+                    })?;
                 stored = Some((temp, filename, mime_type, size));
             }
             Some("expires_in_seconds") => {
@@ -223,6 +237,10 @@ pub(crate) async fn commit(
     match result {
         Ok(Ok(record)) => Ok(record),
         Ok(Err(StoreError::QuotaExceeded { quota, .. })) => Err(quota_exceeded(generation, quota)),
+        Ok(Err(err)) if err.is_disk_full() => {
+            tracing::error!(error = %err, "cannot commit an upload: the disk is full");
+            Err(ApiError::disk_full())
+        }
         Ok(Err(err)) => {
             tracing::error!(error = %err, "cannot commit an upload");
             Err(ApiError::internal("Internal server error"))
