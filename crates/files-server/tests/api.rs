@@ -140,6 +140,17 @@ async fn ga_filename_rules() {
     assert_eq!(unnamed.json()["filename"], "unnamed.pdf");
     let trailing = peer.upload("a/b/", Some("application/pdf"), b"x").await;
     assert_eq!(trailing.json()["filename"], "unnamed.pdf");
+    // Each MIME type's customary extension, not the alphabetically first one.
+    for (mime, name) in [
+        ("text/plain", "unnamed.txt"),
+        ("application/octet-stream", "unnamed.bin"),
+        ("image/jpeg", "unnamed.jpg"),
+        ("text/markdown", "unnamed.md"),
+        ("application/xml", "unnamed.xml"),
+    ] {
+        let answer = peer.upload("", Some(mime), b"x").await;
+        assert_eq!(answer.json()["filename"], name, "{mime}");
+    }
     assert_eq!(peer.upload("a|b.txt", None, b"x").await.status, 400);
     let guessed = peer.upload("photo.png", None, b"x").await;
     assert_eq!(

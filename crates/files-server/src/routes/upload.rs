@@ -268,8 +268,7 @@ fn filename_of(
                 .unwrap_or_default();
             if last.is_empty() {
                 let extension = mime_type
-                    .and_then(mime_guess::get_mime_extensions_str)
-                    .and_then(|exts| exts.first())
+                    .and_then(crate::routes::extension::customary_extension)
                     .map(|ext| format!(".{ext}"))
                     .unwrap_or_default();
                 format!("unnamed{extension}")
