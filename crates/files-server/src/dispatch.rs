@@ -119,8 +119,9 @@ async fn route(
     let workspace = match admitted {
         Ok(workspace) => workspace,
         Err(err) => {
+            let err = ApiError::from(err);
             if fault_route == FaultRoute::Upload {
-                upload::discard_body(request.into_body()).await;
+                return Err(upload::refuse_unread(request, err).await.into());
             }
             return Err(err.into());
         }
@@ -129,10 +130,11 @@ async fn route(
     let fault = state.faults.take(fault_route);
     match &fault {
         Some(fault @ Fault::Status { .. }) => {
+            let err = status_fault(fault);
             if fault_route == FaultRoute::Upload {
-                upload::discard_body(request.into_body()).await;
+                return Err(upload::refuse_unread(request, err).await.into());
             }
-            return Err(status_fault(fault).into());
+            return Err(err.into());
         }
         Some(Fault::DropConnection) if fault_route != FaultRoute::Download => {
             return Err(Outcome::Drop);

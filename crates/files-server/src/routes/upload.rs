@@ -53,8 +53,7 @@ pub(crate) async fn upload(
         .and_then(|v| v.parse::<u64>().ok());
     let max = state.config.max_file_size;
     if declared.is_some_and(|len| len > max.saturating_add(FRAMING_SLACK)) {
-        drain(request.into_body().into_data_stream(), DRAIN_LIMIT).await;
-        return Err(ApiError::too_large(max));
+        return Err(refuse_unread(request, ApiError::too_large(max)).await);
     }
     if let Err(full) = state.store.disk().check(declared.unwrap_or(0)) {
         tracing::error!(
@@ -62,8 +61,7 @@ pub(crate) async fn upload(
             min_free = full.min_free,
             "upload refused: the disk would keep less than its reserve"
         );
-        drain(request.into_body().into_data_stream(), DRAIN_LIMIT).await;
-        return Err(ApiError::disk_full());
+        return Err(refuse_unread(request, ApiError::disk_full()).await);
     }
 
     // The file part streams to disk and unknown parts are read past; only
@@ -315,10 +313,28 @@ async fn drain_multipart(multipart: &mut Multipart, budget: &HeaderBudget) {
     }
 }
 
-/// Reads and discards (at most [`DRAIN_LIMIT`] of) a request body that is refused
-/// before it was read, so a client still sending gets the answer, not a reset.
-pub(crate) async fn discard_body(body: hyper::body::Incoming) {
-    drain(body.into_data_stream(), DRAIN_LIMIT).await;
+/// Refuses an upload whose body was not read yet. A client that waits for
+/// `100 Continue` (`Expect: 100-continue`, as curl sends for any body over
+/// 1 MiB) is never invited: the body is not polled, so hyper sends no `100`, and
+/// over HTTP/1 the answer closes the connection (the unsent body cannot be
+/// skipped). Any other client has its body read and discarded (at most
+/// [`DRAIN_LIMIT`]), so one still sending gets the answer, not a reset.
+pub(crate) async fn refuse_unread(request: Request<Incoming>, mut err: ApiError) -> ApiError {
+    let expects_continue = request
+        .headers()
+        .get(http::header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    if expects_continue {
+        if request.version() <= http::Version::HTTP_11 {
+            err.headers.push((
+                http::header::CONNECTION,
+                http::HeaderValue::from_static("close"),
+            ));
+        }
+    } else {
+        drain(request.into_body().into_data_stream(), DRAIN_LIMIT).await;
+    }
+    err
 }
 
 async fn drain<S, E>(mut body: S, limit: u64)
