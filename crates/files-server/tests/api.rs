@@ -515,3 +515,51 @@ async fn every_answer_carries_its_request_id() {
         "admin routes are off by default"
     );
 }
+
+/// Uploads one file part whose Content-Disposition is exactly `disposition`.
+async fn upload_disposed(peer: &Peer, disposition: &str) -> Answer {
+    let body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\nContent-Type: text/plain\r\n\r\nhi\r\n--{BOUNDARY}--\r\n"
+    );
+    peer.send(
+        Method::POST,
+        "/v1/files",
+        Some(&format!("multipart/form-data; boundary={BOUNDARY}")),
+        Bytes::from(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn content_disposition_is_read_as_rfc_7578_says() {
+    let server = start(ServerConfig::new()).await;
+    let peer = Peer::new(&server, Gen::Beta);
+    for (disposition, filename) in [
+        (
+            r#"form-data; name="file"; filename*=UTF-8''%E2%82%AC%20rates.txt; filename="rates.txt""#,
+            "€ rates.txt",
+        ),
+        (
+            r#"Form-Data; NAME="file"; FILENAME="upper.txt""#,
+            "upper.txt",
+        ),
+        (
+            r#"form-data; filename="x; name=y.txt"; name="file""#,
+            "x; name=y.txt",
+        ),
+    ] {
+        let answer = upload_disposed(&peer, disposition).await;
+        assert_eq!(answer.status, 200, "{disposition}: {:?}", answer.body);
+        assert_eq!(answer.json()["filename"], filename, "{disposition}");
+    }
+    // A part named "file" only inside a quoted filename is not the file part.
+    let answer =
+        upload_disposed(&peer, r#"form-data; filename="a; name=file"; name="other""#).await;
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("file: Field required")
+    );
+}

@@ -13,6 +13,7 @@ use http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
+use crate::routes::disposition::Disposition;
 use crate::routes::part_headers::{HeaderBudget, Metered, PART_HEADER_LIMIT};
 use crate::routes::quota_exceeded;
 use crate::state::State;
@@ -133,7 +134,9 @@ async fn receive(
     let mut stored: Option<(TempFile, String, String, u64)> = None;
     let mut expires_in_seconds = None;
     while let Some(field) = next_part(multipart, budget, max).await? {
-        match field.name() {
+        // Our own reading of Content-Disposition (RFC 7578), not multer's.
+        let disposition = Disposition::of(field.headers());
+        match disposition.name.as_deref() {
             Some("file") => {
                 if stored.is_some() {
                     return Err(ApiError::bad_request(
@@ -141,7 +144,11 @@ async fn receive(
                     ));
                 }
                 let part_mime = part_content_type(&field)?;
-                let filename = filename_of(field.file_name(), part_mime.as_deref(), generation)?;
+                let filename = filename_of(
+                    disposition.filename.as_deref(),
+                    part_mime.as_deref(),
+                    generation,
+                )?;
                 let mime_type =
                     part_mime.unwrap_or_else(|| files_types::guess_mime_type(&filename));
                 let temp = TempFile::new(state.store.temp_path());
@@ -173,7 +180,7 @@ async fn receive(
                         "expires_in_seconds: not available in this API version (use the GA generation)",
                     ));
                 }
-                let text = field.text().await.map_err(|e| body_error(e, max))?;
+                let text = small_field(field, max).await?;
                 let seconds: u64 = text.trim().parse().map_err(|_| {
                     ApiError::bad_request(format!("expires_in_seconds: {text:?} is not an integer"))
                 })?;
@@ -295,6 +302,22 @@ fn part_content_type(field: &multer::Field<'static>) -> Result<Option<String>, A
     files_types::validate_mime_type(text)
         .map_err(|e| ApiError::bad_request(format!("file: {e}")))?;
     Ok(Some(text.to_owned()))
+}
+
+/// A small text part read whole, at most [`FIELD_LIMIT`] bytes (multer's
+/// per-field limit goes by multer's reading of the name, which may differ).
+async fn small_field(mut field: multer::Field<'static>, max: u64) -> Result<String, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| body_error(e, max))? {
+        if (bytes.len() + chunk.len()) as u64 > FIELD_LIMIT {
+            return Err(ApiError::bad_request(format!(
+                "expires_in_seconds: the part exceeds {FIELD_LIMIT} bytes"
+            )));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| ApiError::bad_request("expires_in_seconds: the part is not UTF-8"))
 }
 
 fn bad_body(err: impl std::fmt::Display) -> ApiError {
