@@ -88,6 +88,25 @@ pub struct ServeArgs {
     /// would leave less get 507 (not retried); deletes always work.
     #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_MIN_FREE_SPACE)]
     pub min_free_space: u64,
+    /// HTTP/2 streams a connection may have open at once (more are refused).
+    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_MAX_STREAMS_PER_CONNECTION)]
+    pub max_streams_per_connection: u32,
+    /// Uploads received at once, in all; more get 503 with retry-after.
+    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_MAX_UPLOADS)]
+    pub max_uploads: usize,
+    /// Downloads sent at once, in all; more get 503 with retry-after.
+    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_MAX_DOWNLOADS)]
+    pub max_downloads: usize,
+    /// Seconds a request body may take before it must keep up --body-min-rate
+    /// (408 otherwise); 0 turns it off; at most 86400.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_BODY_TIMEOUT.as_secs(), value_parser = timeout_seconds())]
+    pub body_timeout: u64,
+    /// Bytes a second a request body must keep up once --body-timeout is spent.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_BODY_MIN_RATE)]
+    pub body_min_rate: u64,
+    /// Connections that may wait in the listen backlog.
+    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_LISTEN_BACKLOG)]
+    pub listen_backlog: u32,
     /// Log each request to stderr (warnings and errors always go there).
     #[arg(long)]
     pub log: bool,
@@ -122,7 +141,12 @@ impl ServeArgs {
             .idle_timeout(seconds(self.idle_timeout))
             .max_connections(self.max_connections)
             .max_header_bytes(self.max_header_bytes)
-            .min_free_space(self.min_free_space);
+            .min_free_space(self.min_free_space)
+            .max_streams_per_connection(self.max_streams_per_connection)
+            .max_uploads(self.max_uploads)
+            .max_downloads(self.max_downloads)
+            .body_timeout(seconds(self.body_timeout), self.body_min_rate)
+            .listen_backlog(self.listen_backlog);
         config.admin_token.clone_from(&self.admin_token);
         if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
             let tls = crate::TlsConfig::from_pem_files(cert, key)

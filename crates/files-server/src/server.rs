@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use files_types::{ApiGeneration, FileMetadata};
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -112,12 +111,17 @@ impl FilesServer {
                 other => ServerError::Store(other.to_string()),
             })?
         };
-        let listener = TcpListener::bind(addr)
-            .await
+        let listener = crate::connection::listen(addr, config.listen_backlog)
             .map_err(|source| ServerError::Bind { addr, source })?;
         let local_addr = listener
             .local_addr()
             .map_err(|source| ServerError::Bind { addr, source })?;
+        let max_uploads = config
+            .max_uploads
+            .clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+        let max_downloads = config
+            .max_downloads
+            .clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
         let limiter = config
             .rate_limit
             .map(crate::rate_limit::WorkspaceLimiter::new);
@@ -129,6 +133,8 @@ impl FilesServer {
             faults: FaultQueue::default(),
             connections: std::sync::atomic::AtomicU64::new(0),
             limiter,
+            uploads: Arc::new(tokio::sync::Semaphore::new(max_uploads)),
+            downloads: Arc::new(tokio::sync::Semaphore::new(max_downloads)),
         });
         let (stop, stopped) = watch::channel(false);
         let purge = tokio::spawn(purge_periodically(Arc::clone(&state), stopped.clone()));

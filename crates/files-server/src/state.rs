@@ -17,6 +17,27 @@ pub(crate) struct State {
     pub connections: std::sync::atomic::AtomicU64,
     /// The per-workspace rate limit, when one is set.
     pub limiter: Option<crate::rate_limit::WorkspaceLimiter>,
+    /// Uploads being received: one permit each.
+    pub uploads: Arc<tokio::sync::Semaphore>,
+    /// Downloads being sent: one permit each, held until the body is done.
+    pub downloads: Arc<tokio::sync::Semaphore>,
+}
+
+impl State {
+    /// A permit from `slots`, or 503 `overloaded_error` (with `retry-after: 1`)
+    /// naming what is at its limit.
+    pub(crate) fn admit(
+        slots: &Arc<tokio::sync::Semaphore>,
+        what: &str,
+        limit: usize,
+    ) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        Arc::clone(slots).try_acquire_owned().map_err(|_| {
+            tracing::warn!(what, limit, "refused: at the limit of {what} in progress");
+            ApiError::overloaded(format!(
+                "The server is busy: {limit} {what} are in progress (its limit); retry shortly"
+            ))
+        })
+    }
 }
 
 impl State {

@@ -94,7 +94,8 @@ struct Writer {
     /// The next sequence number: never given twice, even after the newest file
     /// was deleted and the server restarted.
     next_seq: u64,
-    /// The newest `created_ms` given: a later file never gets an earlier one.
+    /// The newest `created_ms` given: a later file never gets an earlier one
+    /// (while the process runs; at start it is at most the wall clock).
     last_created_ms: i64,
 }
 
@@ -127,7 +128,11 @@ impl Store {
         let next_seq = schema::counter(&conn, schema::NEXT_SEQ)?
             .unwrap_or(1)
             .max(1);
-        let last_created_ms = schema::counter(&conn, schema::LAST_CREATED_MS)?.unwrap_or(0);
+        // A newest timestamp ahead of the wall clock (a clock that was wrong, a
+        // test clock moved ahead) would hold every later one back: at most now.
+        let last_created_ms = schema::counter(&conn, schema::LAST_CREATED_MS)?
+            .unwrap_or(0)
+            .min(crate::clock::to_ms(std::time::SystemTime::now()));
         let readers = Readers::open(&db)?;
         let store = Self {
             lock: Mutex::new(Some(lock)),

@@ -82,10 +82,9 @@ where
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     disk.check(0).map_err(|_| WriteError::DiskFull)?;
-    let file = tokio::fs::File::create(temp.path())
-        .await
-        .map_err(WriteError::io)?;
-    let mut out = tokio::io::BufWriter::with_capacity(256 * 1024, file);
+    // The file and its buffer are made when the first bytes arrive: an upload
+    // that stalls before its file part holds neither a descriptor nor a buffer.
+    let mut out = None;
     let mut size: u64 = 0;
     let mut next_check = DISK_CHECK_EVERY;
     while let Some(chunk) = stream.next().await {
@@ -101,11 +100,29 @@ where
             next_check = size.saturating_add(DISK_CHECK_EVERY);
             disk.check(0).map_err(|_| WriteError::DiskFull)?;
         }
-        out.write_all(&chunk).await.map_err(WriteError::io)?;
+        let writer = match &mut out {
+            Some(writer) => writer,
+            None => out.insert(open(temp).await?),
+        };
+        writer.write_all(&chunk).await.map_err(WriteError::io)?;
     }
+    let mut out = match out {
+        Some(out) => out,
+        None => open(temp).await?,
+    };
     out.flush().await.map_err(WriteError::io)?;
     out.into_inner().sync_all().await.map_err(WriteError::io)?;
     Ok(size)
+}
+
+/// Each upload's write buffer.
+const WRITE_BUFFER: usize = 64 * 1024;
+
+async fn open(temp: &TempFile) -> Result<tokio::io::BufWriter<tokio::fs::File>, WriteError> {
+    let file = tokio::fs::File::create(temp.path())
+        .await
+        .map_err(WriteError::io)?;
+    Ok(tokio::io::BufWriter::with_capacity(WRITE_BUFFER, file))
 }
 
 #[cfg(test)]

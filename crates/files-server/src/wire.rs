@@ -97,6 +97,32 @@ impl ApiError {
         err
     }
 
+    /// A limit of work in progress is reached: 503 with `retry-after: 1`, a
+    /// transient condition worth retrying.
+    pub(crate) fn overloaded(message: impl Into<String>) -> Self {
+        let mut err = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorType::OverloadedError,
+            message,
+        );
+        err.headers
+            .push((http::header::RETRY_AFTER, HeaderValue::from_static("1")));
+        err
+    }
+
+    /// A request body too slow to keep up the minimum rate: 408, and the
+    /// connection closes (the rest of the body will not be read).
+    pub(crate) fn body_too_slow(message: impl Into<String>) -> Self {
+        let mut err = Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            ErrorType::TimeoutError,
+            message,
+        );
+        err.headers
+            .push((http::header::CONNECTION, HeaderValue::from_static("close")));
+        err
+    }
+
     pub(crate) fn with_code(mut self, code: ErrorCode) -> Self {
         self.code = Some(code);
         self

@@ -5,6 +5,7 @@ mod disposition;
 mod extension;
 pub(crate) mod file;
 pub(crate) mod list;
+mod min_rate;
 mod part_headers;
 pub(crate) mod upload;
 

@@ -13,7 +13,10 @@ use http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crate::routes::disposition::Disposition;
+use crate::routes::min_rate::MinRate;
 use crate::routes::part_headers::{HeaderBudget, Metered, PART_HEADER_LIMIT};
 use crate::routes::quota_exceeded;
 use crate::state::State;
@@ -56,6 +59,10 @@ pub(crate) async fn upload(
     if declared.is_some_and(|len| len > max.saturating_add(FRAMING_SLACK)) {
         return Err(refuse_unread(request, ApiError::too_large(max)).await);
     }
+    let _upload = match State::admit(&state.uploads, "uploads", state.config.max_uploads) {
+        Ok(permit) => permit,
+        Err(err) => return Err(refuse_unread(request, err).await),
+    };
     if let Err(full) = state.store.disk().check(declared.unwrap_or(0)) {
         tracing::error!(
             free = full.free,
@@ -74,14 +81,28 @@ pub(crate) async fn upload(
             .for_field("expires_in_seconds", FIELD_LIMIT),
     );
     let budget = Arc::new(HeaderBudget::default());
-    let body = Metered::new(
+    let too_slow = Arc::new(AtomicBool::new(false));
+    let body = MinRate::new(
         request.into_body().into_data_stream(),
-        Arc::clone(&budget),
-        PART_HEADER_LIMIT,
+        state
+            .config
+            .body_timeout
+            .map(|t| t.min(crate::MAX_CONNECTION_TIMEOUT)),
+        state.config.body_min_rate,
+        Arc::clone(&too_slow),
     );
+    let body = Metered::new(body, Arc::clone(&budget), PART_HEADER_LIMIT);
     let mut multipart = multer::Multipart::with_constraints(body, boundary, limits);
     match receive(state, &mut multipart, &budget, generation, workspace).await {
         Ok(response) => Ok(response),
+        Err(_) if too_slow.load(Ordering::Relaxed) => {
+            // Not drained: the rest would come as slowly.
+            let min_rate = state.config.body_min_rate;
+            tracing::warn!(min_rate, "upload cut: its body arrived too slowly");
+            Err(ApiError::body_too_slow(format!(
+                "The request body arrived too slowly (below {min_rate} bytes a second once its time was spent)"
+            )))
+        }
         Err(err) => {
             drain_multipart(&mut multipart, &budget).await;
             Err(err)

@@ -1,0 +1,224 @@
+//! A few connections must not deny service to everyone (issue 18): the header
+//! timer runs from accept, the connection cap sheds connections that completed
+//! no request, slow bodies are cut by a minimum rate, uploads and downloads in
+//! progress are capped, and HTTP/2 streams per connection are bounded. Raw TCP
+//! and a raw HTTP/2 client on 127.0.0.1; every wait is bounded.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use common::{BOUNDARY, Gen, Peer, start};
+use files_server::ServerConfig;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// The longest any single wait in these tests may take.
+const BOUND: Duration = Duration::from_secs(10);
+
+/// Reads until the peer closes or `BOUND` passes; what was read.
+async fn read_to_close(stream: &mut TcpStream) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout(BOUND, stream.read(&mut buf)).await {
+            Ok(Ok(0) | Err(_)) => return got,
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+            Err(_) => panic!("the server kept the connection open past {BOUND:?}"),
+        }
+    }
+}
+
+fn status_line(answer: &[u8]) -> String {
+    String::from_utf8_lossy(answer)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// `GET /v1/files` on a fresh connection, closed after the answer.
+async fn list_once(server: &files_server::ServerHandle) -> Vec<u8> {
+    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
+    stream
+        .write_all(
+            b"GET /v1/files HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\nConnection: close\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    read_to_close(&mut stream).await
+}
+
+/// An upload's request header and the start of its body, which never ends.
+fn stalled_upload_head(length: usize) -> Vec<u8> {
+    format!(
+        "POST /v1/files HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\n\
+         content-type: multipart/form-data; boundary={BOUNDARY}\r\ncontent-length: {length}\r\n\r\n\
+         --{BOUNDARY}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nx"
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn a_connection_that_sends_nothing_is_closed_at_the_header_timeout_not_the_idle_one() {
+    let server = start(
+        ServerConfig::new()
+            .header_read_timeout(Duration::from_millis(300))
+            .idle_timeout(Duration::from_secs(3600)),
+    )
+    .await;
+    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
+    // Closed by the server well inside the bound (the idle timeout is an hour).
+    assert!(read_to_close(&mut stream).await.is_empty());
+    assert_eq!(status_line(&list_once(&server).await), "HTTP/1.1 200 OK");
+}
+
+#[tokio::test]
+async fn at_the_cap_connections_that_completed_no_request_make_room_for_a_real_one() {
+    // Timers of an hour: only shedding can free a slot within the bound.
+    let server = start(
+        ServerConfig::new()
+            .max_connections(4)
+            .header_read_timeout(Duration::from_secs(3600))
+            .idle_timeout(Duration::from_secs(3600)),
+    )
+    .await;
+    let mut hostile = Vec::new();
+    for _ in 0..40 {
+        let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
+        let _ = stream
+            .write_all(b"POST /v1/files HTTP/1.1\r\nHost: x\r\nx-api")
+            .await;
+        hostile.push(stream);
+    }
+    for _ in 0..3 {
+        let answer = list_once(&server).await;
+        assert_eq!(status_line(&answer), "HTTP/1.1 200 OK");
+    }
+    drop(hostile);
+}
+
+#[tokio::test]
+async fn a_body_below_the_minimum_rate_is_cut_with_408_though_its_connection_is_busy() {
+    let server = start(
+        ServerConfig::new()
+            .idle_timeout(Duration::from_secs(3600))
+            .body_timeout(Duration::from_millis(300), 1000),
+    )
+    .await;
+    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
+    stream
+        .write_all(&stalled_upload_head(100_000))
+        .await
+        .unwrap();
+    // One byte every 50 ms: the connection is never idle, the body far too slow.
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    for _ in 0..200 {
+        if stream.write_all(b"x").await.is_err() {
+            break;
+        }
+        match tokio::time::timeout(Duration::from_millis(50), stream.read(&mut buf)).await {
+            Ok(Ok(0) | Err(_)) => break,
+            Ok(Ok(n)) => answer.extend_from_slice(&buf[..n]),
+            Err(_) => {}
+        }
+        if answer.windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text:?}");
+    assert!(text.contains("connection: close"), "{text}");
+    assert_eq!(status_line(&list_once(&server).await), "HTTP/1.1 200 OK");
+}
+
+#[tokio::test]
+async fn uploads_and_downloads_beyond_their_caps_get_503_with_retry_after() {
+    let server = start(
+        ServerConfig::new()
+            .max_uploads(2)
+            .max_downloads(1)
+            .uploads_downloadable(true),
+    )
+    .await;
+    let peer = Peer::new(&server, Gen::Ga);
+    let big = peer.put("big.bin", &vec![7u8; 8 * 1024 * 1024]).await;
+
+    let mut stalled = Vec::new();
+    for _ in 0..2 {
+        let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
+        stream
+            .write_all(&stalled_upload_head(1_000_000))
+            .await
+            .unwrap();
+        stalled.push(stream);
+    }
+    // A bounded wait for the two uploads to take their slots.
+    let mut refused = None;
+    for _ in 0..100 {
+        let answer = peer.upload("c.txt", Some("text/plain"), b"c").await;
+        if answer.status == 503 {
+            refused = Some(answer);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let refused = refused.expect("a third upload was never refused");
+    assert_eq!(refused.headers["retry-after"], "1");
+    assert_eq!(refused.error_type(), "overloaded_error");
+    drop(stalled);
+
+    // A download whose body is never read holds the only download slot.
+    let mut unread = TcpStream::connect(server.local_addr()).await.unwrap();
+    unread
+        .write_all(
+            format!("GET /v1/files/{big}/content HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\n\r\n")
+                .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut refused = None;
+    for _ in 0..100 {
+        let answer = peer.get(&format!("/v1/files/{big}/content")).await;
+        if answer.status == 503 {
+            refused = Some(answer);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(refused.is_some(), "a second download was never refused");
+    drop(unread);
+}
+
+#[tokio::test]
+async fn http2_streams_per_connection_are_bounded() {
+    let server = start(ServerConfig::new()).await;
+    let tcp = TcpStream::connect(server.local_addr()).await.unwrap();
+    let (send, connection) = h2::client::handshake(tcp).await.unwrap();
+    let driver = tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    let mut send = send.ready().await.unwrap();
+    let request = http::Request::get(format!("{}/v1/files", server.base_url()))
+        .header("x-api-key", "k")
+        .body(())
+        .unwrap();
+    let (response, _) = send.send_request(request, true).unwrap();
+    let response = tokio::time::timeout(BOUND, response)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    // The server's SETTINGS have arrived with its first answer.
+    assert_eq!(
+        send.current_max_send_streams(),
+        files_server::DEFAULT_MAX_STREAMS_PER_CONNECTION as usize
+    );
+    drop(send);
+    driver.abort();
+    let _ = Bytes::new();
+}
