@@ -19,6 +19,7 @@ mod bench;
 mod codegen;
 mod conformance;
 mod embedder;
+mod hostile;
 mod release;
 mod schemathesis;
 mod server;
@@ -38,6 +39,8 @@ commands:
   embedder                         an outside crate over its own reqwest::Client (no hyper transport) against files-server
   soak [--long]                    concurrent clients, kill -9, restart, verify nothing acknowledged was lost
   bench [--quick]                  benchmarks against curl and the Python SDK; writes docs/BENCHMARKS.md
+  hostile [--quick]                issue 18's figures against a release files-server: half-open and slow
+                                   connections, stalled HTTP/2 streams, upload cost at a million files
   release <version> [--no-verify]  bump versions, date the changelog, cargo package in dependency order";
 
 fn main() -> ExitCode {
@@ -63,6 +66,8 @@ fn run(args: Vec<String>) -> Result<()> {
         ["soak", "--long"] => soak::run(&root, true),
         ["bench"] => bench::run(&root, false),
         ["bench", "--quick"] => bench::run(&root, true),
+        ["hostile"] => hostile::run(&root, false),
+        ["hostile", "--quick"] => hostile::run(&root, true),
         ["release", version] => release::release(&root, version, true),
         ["release", version, "--no-verify"] => release::release(&root, version, false),
         ["help" | "--help" | "-h"] | [] => {

@@ -121,7 +121,7 @@ async fn route(
         Err(err) => {
             let err = ApiError::from(err);
             if fault_route == FaultRoute::Upload {
-                return Err(upload::refuse_unread(request, err).await.into());
+                return Err(upload::refuse_unread(state, request, err).await.into());
             }
             return Err(err.into());
         }
@@ -132,7 +132,7 @@ async fn route(
         Some(fault @ Fault::Status { .. }) => {
             let err = status_fault(fault);
             if fault_route == FaultRoute::Upload {
-                return Err(upload::refuse_unread(request, err).await.into());
+                return Err(upload::refuse_unread(state, request, err).await.into());
             }
             return Err(err.into());
         }

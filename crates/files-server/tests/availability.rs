@@ -62,6 +62,67 @@ fn stalled_upload_head(length: usize) -> Vec<u8> {
     .into_bytes()
 }
 
+/// An upload whose body comes one byte every 50 ms (at most 200): the answer's
+/// head, as far as it came.
+async fn trickle(server: &files_server::ServerHandle) -> Vec<u8> {
+    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
+    stream
+        .write_all(&stalled_upload_head(100_000))
+        .await
+        .unwrap();
+    // The connection is never idle; the body is far too slow.
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    for _ in 0..200 {
+        if stream.write_all(b"x").await.is_err() {
+            break;
+        }
+        match tokio::time::timeout(Duration::from_millis(50), stream.read(&mut buf)).await {
+            Ok(Ok(0) | Err(_)) => break,
+            Ok(Ok(n)) => answer.extend_from_slice(&buf[..n]),
+            Err(_) => {}
+        }
+        if answer.windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    answer
+}
+
+#[tokio::test]
+async fn a_trickling_upload_refused_before_its_body_is_read_still_gets_its_answer() {
+    // The only upload slot is held; the next upload is refused (503), and its
+    // body, drained so that the client gets the answer, is held to the
+    // minimum rate too.
+    let server = start(
+        ServerConfig::new()
+            .max_uploads(1)
+            .idle_timeout(Duration::from_secs(3600))
+            .body_timeout(Duration::from_secs(2), 1000),
+    )
+    .await;
+    let mut holder = TcpStream::connect(server.local_addr()).await.unwrap();
+    holder
+        .write_all(&stalled_upload_head(1_000_000))
+        .await
+        .unwrap();
+    // A bounded wait for the holder to take the slot.
+    let peer = Peer::new(&server, Gen::Ga);
+    let mut held = false;
+    for _ in 0..100 {
+        if peer.upload("c.txt", Some("text/plain"), b"c").await.status == 503 {
+            held = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(held, "the holder never took the slot");
+    let answer = trickle(&server).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 503"), "{text:?}");
+    drop(holder);
+}
+
 #[tokio::test]
 async fn a_connection_that_sends_nothing_is_closed_at_the_header_timeout_not_the_idle_one() {
     let server = start(
@@ -109,27 +170,7 @@ async fn a_body_below_the_minimum_rate_is_cut_with_408_though_its_connection_is_
             .body_timeout(Duration::from_millis(300), 1000),
     )
     .await;
-    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
-    stream
-        .write_all(&stalled_upload_head(100_000))
-        .await
-        .unwrap();
-    // One byte every 50 ms: the connection is never idle, the body far too slow.
-    let mut answer = Vec::new();
-    let mut buf = [0u8; 4096];
-    for _ in 0..200 {
-        if stream.write_all(b"x").await.is_err() {
-            break;
-        }
-        match tokio::time::timeout(Duration::from_millis(50), stream.read(&mut buf)).await {
-            Ok(Ok(0) | Err(_)) => break,
-            Ok(Ok(n)) => answer.extend_from_slice(&buf[..n]),
-            Err(_) => {}
-        }
-        if answer.windows(4).any(|w| w == b"\r\n\r\n") {
-            break;
-        }
-    }
+    let answer = trickle(&server).await;
     let text = String::from_utf8_lossy(&answer);
     assert!(text.starts_with("HTTP/1.1 408"), "{text:?}");
     assert!(text.contains("connection: close"), "{text}");

@@ -57,11 +57,11 @@ pub(crate) async fn upload(
         .and_then(|v| v.parse::<u64>().ok());
     let max = state.config.max_file_size;
     if declared.is_some_and(|len| len > max.saturating_add(FRAMING_SLACK)) {
-        return Err(refuse_unread(request, ApiError::too_large(max)).await);
+        return Err(refuse_unread(state, request, ApiError::too_large(max)).await);
     }
     let _upload = match State::admit(&state.uploads, "uploads", state.config.max_uploads) {
         Ok(permit) => permit,
-        Err(err) => return Err(refuse_unread(request, err).await),
+        Err(err) => return Err(refuse_unread(state, request, err).await),
     };
     if let Err(full) = state.store.disk().check(declared.unwrap_or(0)) {
         tracing::error!(
@@ -69,7 +69,7 @@ pub(crate) async fn upload(
             min_free = full.min_free,
             "upload refused: the disk would keep less than its reserve"
         );
-        return Err(refuse_unread(request, ApiError::disk_full()).await);
+        return Err(refuse_unread(state, request, ApiError::disk_full()).await);
     }
 
     // The file part streams to disk and unknown parts are read past; only
@@ -84,10 +84,7 @@ pub(crate) async fn upload(
     let too_slow = Arc::new(AtomicBool::new(false));
     let body = MinRate::new(
         request.into_body().into_data_stream(),
-        state
-            .config
-            .body_timeout
-            .map(|t| t.min(crate::MAX_CONNECTION_TIMEOUT)),
+        body_timeout(state),
         state.config.body_min_rate,
         Arc::clone(&too_slow),
     );
@@ -363,7 +360,11 @@ async fn drain_multipart(multipart: &mut Multipart, budget: &HeaderBudget) {
 /// over HTTP/1 the answer closes the connection (the unsent body cannot be
 /// skipped). Any other client has its body read and discarded (at most
 /// [`DRAIN_LIMIT`]), so one still sending gets the answer, not a reset.
-pub(crate) async fn refuse_unread(request: Request<Incoming>, mut err: ApiError) -> ApiError {
+pub(crate) async fn refuse_unread(
+    state: &State,
+    request: Request<Incoming>,
+    mut err: ApiError,
+) -> ApiError {
     let expects_continue = request
         .headers()
         .get(http::header::EXPECT)
@@ -376,9 +377,24 @@ pub(crate) async fn refuse_unread(request: Request<Incoming>, mut err: ApiError)
             ));
         }
     } else {
-        drain(request.into_body().into_data_stream(), DRAIN_LIMIT).await;
+        // At the minimum rate too: a trickle is not read for ever.
+        let body = MinRate::new(
+            request.into_body().into_data_stream(),
+            body_timeout(state),
+            state.config.body_min_rate,
+            Arc::new(AtomicBool::new(false)),
+        );
+        drain(body, DRAIN_LIMIT).await;
     }
     err
+}
+
+/// The configured body timeout, bounded where its timer is made.
+fn body_timeout(state: &State) -> Option<std::time::Duration> {
+    state
+        .config
+        .body_timeout
+        .map(|t| t.min(crate::MAX_CONNECTION_TIMEOUT))
 }
 
 async fn drain<S, E>(mut body: S, limit: u64)
