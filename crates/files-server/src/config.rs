@@ -55,6 +55,11 @@ pub const DEFAULT_MAX_UPLOADS: usize = 128;
 /// get 503 with `retry-after`.
 pub const DEFAULT_MAX_DOWNLOADS: usize = 256;
 
+/// The memory listing answers waiting to be sent may hold in all, by default:
+/// more get 503 with `retry-after` (an answer the client does not read stays
+/// in memory until its stream or connection ends).
+pub const DEFAULT_MAX_ANSWER_MEMORY: usize = 32 * 1024 * 1024;
+
 /// How long a request body may take before it must keep up the minimum rate,
 /// by default (Apache mod_reqtimeout's `body=20`).
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(20);
@@ -170,6 +175,9 @@ pub struct ServerConfig {
     pub max_uploads: usize,
     /// The most downloads sent at once, in all (503 with `retry-after` above).
     pub max_downloads: usize,
+    /// Bytes that listing answers waiting to be sent may hold in all (503
+    /// with `retry-after` above).
+    pub max_answer_memory: usize,
     /// A request body must be complete within this time, extended by one
     /// second for every `body_min_rate` bytes received; else 408 and the
     /// connection closes. `None` turns the limit off.
@@ -205,6 +213,7 @@ impl Default for ServerConfig {
             max_streams_per_connection: DEFAULT_MAX_STREAMS_PER_CONNECTION,
             max_uploads: DEFAULT_MAX_UPLOADS,
             max_downloads: DEFAULT_MAX_DOWNLOADS,
+            max_answer_memory: DEFAULT_MAX_ANSWER_MEMORY,
             body_timeout: Some(DEFAULT_BODY_TIMEOUT),
             body_min_rate: DEFAULT_BODY_MIN_RATE,
             listen_backlog: DEFAULT_LISTEN_BACKLOG,
@@ -327,6 +336,13 @@ impl ServerConfig {
     /// Sets the most downloads sent at once (at least 1).
     pub fn max_downloads(mut self, downloads: usize) -> Self {
         self.max_downloads = downloads.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+        self
+    }
+
+    /// Sets the bytes listing answers waiting to be sent may hold in all (at
+    /// least 1 MiB).
+    pub fn max_answer_memory(mut self, bytes: usize) -> Self {
+        self.max_answer_memory = bytes.max(1024 * 1024);
         self
     }
 

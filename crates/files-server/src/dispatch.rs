@@ -119,9 +119,10 @@ async fn route(
     let workspace = match admitted {
         Ok(workspace) => workspace,
         Err(err) => {
-            let err = ApiError::from(err);
             if fault_route == FaultRoute::Upload {
-                return Err(upload::refuse_unread(state, request, err).await.into());
+                return Err(crate::routes::refuse_unread(state, request, err)
+                    .await
+                    .into());
             }
             return Err(err.into());
         }
@@ -132,7 +133,9 @@ async fn route(
         Some(fault @ Fault::Status { .. }) => {
             let err = status_fault(fault);
             if fault_route == FaultRoute::Upload {
-                return Err(upload::refuse_unread(state, request, err).await.into());
+                return Err(crate::routes::refuse_unread(state, request, err)
+                    .await
+                    .into());
             }
             return Err(err.into());
         }
@@ -147,7 +150,10 @@ async fn route(
 
     let response = match fault_route {
         FaultRoute::Upload => upload::upload(state, request, generation, workspace).await?,
-        FaultRoute::List => list::list(state, &request, generation, workspace).await?,
+        FaultRoute::List => {
+            let page = list::list(state, &request, generation, workspace).await?;
+            state.hold_answer(page)?
+        }
         FaultRoute::Retrieve => {
             file::retrieve(state, &id.unwrap_or_default(), generation, workspace).await?
         }

@@ -97,6 +97,9 @@ pub struct ServeArgs {
     /// Downloads sent at once, in all; more get 503 with retry-after.
     #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_MAX_DOWNLOADS)]
     pub max_downloads: usize,
+    /// Bytes listing answers waiting to be sent may hold in all; more get 503.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_MAX_ANSWER_MEMORY)]
+    pub max_answer_memory: usize,
     /// Seconds a request body may take before it must keep up --body-min-rate
     /// (408 otherwise); 0 turns it off; at most 86400.
     #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_BODY_TIMEOUT.as_secs(), value_parser = timeout_seconds())]
@@ -145,6 +148,7 @@ impl ServeArgs {
             .max_streams_per_connection(self.max_streams_per_connection)
             .max_uploads(self.max_uploads)
             .max_downloads(self.max_downloads)
+            .max_answer_memory(self.max_answer_memory)
             .body_timeout(seconds(self.body_timeout), self.body_min_rate)
             .listen_backlog(self.listen_backlog);
         config.admin_token.clone_from(&self.admin_token);

@@ -122,6 +122,8 @@ impl FilesServer {
         let max_downloads = config
             .max_downloads
             .clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+        let answer_kib =
+            (config.max_answer_memory / 1024).clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
         let limiter = config
             .rate_limit
             .map(crate::rate_limit::WorkspaceLimiter::new);
@@ -135,6 +137,7 @@ impl FilesServer {
             limiter,
             uploads: Arc::new(tokio::sync::Semaphore::new(max_uploads)),
             downloads: Arc::new(tokio::sync::Semaphore::new(max_downloads)),
+            answer_kib: Arc::new(tokio::sync::Semaphore::new(answer_kib)),
         });
         let (stop, stopped) = watch::channel(false);
         let purge = tokio::spawn(purge_periodically(Arc::clone(&state), stopped.clone()));

@@ -21,9 +21,43 @@ pub(crate) struct State {
     pub uploads: Arc<tokio::sync::Semaphore>,
     /// Downloads being sent: one permit each, held until the body is done.
     pub downloads: Arc<tokio::sync::Semaphore>,
+    /// Listing answers waiting to be sent, in KiB: a permit per KiB, held
+    /// until the body is sent or dropped.
+    pub answer_kib: Arc<tokio::sync::Semaphore>,
 }
 
 impl State {
+    /// Holds an answer built in memory (a listing) against the budget of
+    /// answers waiting to be sent, until its body is sent or dropped; 503 when
+    /// the budget is spent (clients that do not read their answers hold it).
+    pub(crate) fn hold_answer(
+        &self,
+        response: http::Response<crate::wire::Body>,
+    ) -> Result<http::Response<crate::wire::Body>, ApiError> {
+        use http_body::Body as _;
+        use http_body_util::BodyExt as _;
+        let bytes = response.body().size_hint().exact().unwrap_or(0);
+        let kib = u32::try_from(bytes.div_ceil(1024))
+            .unwrap_or(u32::MAX)
+            .max(1);
+        let limit = self.config.max_answer_memory;
+        let permit = Arc::clone(&self.answer_kib)
+            .try_acquire_many_owned(kib)
+            .map_err(|_| {
+                tracing::warn!(limit, "refused: answers waiting to be sent fill their budget");
+                ApiError::overloaded(format!(
+                    "The server is busy: answers waiting to be sent hold {limit} bytes (its limit); retry shortly"
+                ))
+            })?;
+        Ok(response.map(|body| {
+            body.map_frame(move |frame| {
+                let _held = &permit;
+                frame
+            })
+            .boxed()
+        }))
+    }
+
     /// A permit from `slots`, or 503 `overloaded_error` (with `retry-after: 1`)
     /// naming what is at its limit.
     pub(crate) fn admit(

@@ -263,3 +263,68 @@ async fn http2_streams_per_connection_are_bounded() {
     driver.abort();
     let _ = Bytes::new();
 }
+
+#[tokio::test]
+async fn listing_answers_a_client_never_reads_hold_a_bounded_budget() {
+    let server = start(ServerConfig::new().max_answer_memory(1024 * 1024)).await;
+    let peer = Peer::new(&server, Gen::Ga);
+    for i in 0..200 {
+        peer.put(
+            &format!("a-rather-long-file-name-to-make-answers-large-{i:04}.txt"),
+            b"x",
+        )
+        .await;
+    }
+    let page = peer.get("/v1/files?limit=1000").await.body.len();
+    // One HTTP/2 connection whose window never opens: each answer stays queued.
+    let tcp = TcpStream::connect(server.local_addr()).await.unwrap();
+    let (send, connection) = h2::client::Builder::new()
+        .initial_window_size(0)
+        .handshake::<_, Bytes>(tcp)
+        .await
+        .unwrap();
+    let driver = tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    let mut held = Vec::new();
+    let (mut ok, mut busy) = (0, 0);
+    for _ in 0..files_server::DEFAULT_MAX_STREAMS_PER_CONNECTION {
+        let mut ready = tokio::time::timeout(BOUND, send.clone().ready())
+            .await
+            .unwrap()
+            .unwrap();
+        let request = http::Request::get(format!("{}/v1/files?limit=1000", server.base_url()))
+            .header("x-api-key", "k")
+            .body(())
+            .unwrap();
+        let (answer, _) = ready.send_request(request, true).unwrap();
+        let answer = tokio::time::timeout(BOUND, answer).await.unwrap().unwrap();
+        match answer.status().as_u16() {
+            200 => ok += 1,
+            503 => busy += 1,
+            other => panic!("status {other}"),
+        }
+        held.push(answer);
+    }
+    assert!(
+        busy > 0,
+        "every one of {ok} unread answers of {page} bytes was kept"
+    );
+    assert!(
+        ok * page <= 1024 * 1024 + page,
+        "{ok} answers of {page} bytes held"
+    );
+    // The connection goes: its answers free the budget.
+    drop(held);
+    drop(send);
+    driver.abort();
+    let mut freed = false;
+    for _ in 0..100 {
+        if peer.get("/v1/files?limit=1000").await.status == 200 {
+            freed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(freed, "the budget was never given back");
+}

@@ -57,8 +57,15 @@ pub(super) async fn run(bin: &Path, connections: usize) -> Result<Vec<(String, S
     let addr = addr(&server);
     let pid = server.pid();
     let big = upload_http1(&addr, "k", "big.bin", 4 * 1024 * 1024).await?;
-    for i in 0..100 {
-        upload_http1(&addr, "k", &format!("small-{i}.txt"), 10).await?;
+    // A thousand files: each stalled listing (limit=1000) is a ~300 KB answer.
+    for i in 0..1000 {
+        upload_http1(
+            &addr,
+            "k",
+            &format!("a-file-with-a-long-name-for-a-large-listing-{i:04}.txt"),
+            10,
+        )
+        .await?;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle_kib = status_kib(pid, "VmRSS:");

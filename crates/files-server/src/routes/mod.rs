@@ -7,10 +7,13 @@ pub(crate) mod file;
 pub(crate) mod list;
 mod min_rate;
 mod part_headers;
+mod refuse;
 pub(crate) mod upload;
 
 use files_types::{ApiGeneration, ErrorCode, ErrorType};
 use http::StatusCode;
+
+pub(crate) use refuse::refuse_unread;
 
 use crate::wire::ApiError;
 

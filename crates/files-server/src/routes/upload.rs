@@ -6,6 +6,7 @@
 //! read past and ignored, whatever their names.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use files_types::{ApiGeneration, validate_expires_in_seconds, validate_filename};
 use futures_util::StreamExt;
@@ -13,20 +14,15 @@ use http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use crate::routes::disposition::Disposition;
 use crate::routes::min_rate::MinRate;
 use crate::routes::part_headers::{HeaderBudget, Metered, PART_HEADER_LIMIT};
 use crate::routes::quota_exceeded;
+use crate::routes::refuse::{DRAIN_LIMIT, body_timeout, refuse_unread};
 use crate::state::State;
 use crate::store::{NewFile, StoreError};
 use crate::temp_file::{TempFile, WriteError, write_stream};
 use crate::wire::{ApiError, Body, json_response, metadata};
-
-/// After refusing an upload, read (and discard) at most this much more of its body,
-/// so that a client still sending gets the answer instead of a reset connection.
-const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// The largest `expires_in_seconds` part (a few digits).
 const FIELD_LIMIT: u64 = 64 * 1024;
@@ -350,62 +346,6 @@ async fn drain_multipart(multipart: &mut Multipart, budget: &HeaderBudget) {
             if drained > DRAIN_LIMIT {
                 return;
             }
-        }
-    }
-}
-
-/// Refuses an upload whose body was not read yet. A client that waits for
-/// `100 Continue` (`Expect: 100-continue`, as curl sends for any body over
-/// 1 MiB) is never invited: the body is not polled, so hyper sends no `100`, and
-/// over HTTP/1 the answer closes the connection (the unsent body cannot be
-/// skipped). Any other client has its body read and discarded (at most
-/// [`DRAIN_LIMIT`]), so one still sending gets the answer, not a reset.
-pub(crate) async fn refuse_unread(
-    state: &State,
-    request: Request<Incoming>,
-    mut err: ApiError,
-) -> ApiError {
-    let expects_continue = request
-        .headers()
-        .get(http::header::EXPECT)
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-    if expects_continue {
-        if request.version() <= http::Version::HTTP_11 {
-            err.headers.push((
-                http::header::CONNECTION,
-                http::HeaderValue::from_static("close"),
-            ));
-        }
-    } else {
-        // At the minimum rate too: a trickle is not read for ever.
-        let body = MinRate::new(
-            request.into_body().into_data_stream(),
-            body_timeout(state),
-            state.config.body_min_rate,
-            Arc::new(AtomicBool::new(false)),
-        );
-        drain(body, DRAIN_LIMIT).await;
-    }
-    err
-}
-
-/// The configured body timeout, bounded where its timer is made.
-fn body_timeout(state: &State) -> Option<std::time::Duration> {
-    state
-        .config
-        .body_timeout
-        .map(|t| t.min(crate::MAX_CONNECTION_TIMEOUT))
-}
-
-async fn drain<S, E>(mut body: S, limit: u64)
-where
-    S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + Unpin,
-{
-    let mut drained: u64 = 0;
-    while let Some(Ok(chunk)) = body.next().await {
-        drained += chunk.len() as u64;
-        if drained > limit {
-            return;
         }
     }
 }
