@@ -58,7 +58,7 @@ pub const DEFAULT_MAX_DOWNLOADS: usize = 256;
 /// The memory listing answers waiting to be sent may hold in all, by default:
 /// more get 503 with `retry-after` (an answer the client does not read stays
 /// in memory until its stream or connection ends).
-pub const DEFAULT_MAX_ANSWER_MEMORY: usize = 32 * 1024 * 1024;
+pub const DEFAULT_MAX_ANSWER_MEMORY: usize = 16 * 1024 * 1024;
 
 /// How long a request body may take before it must keep up the minimum rate,
 /// by default (Apache mod_reqtimeout's `body=20`).

@@ -220,6 +220,7 @@ pub async fn serve(args: &ServeArgs, program: &str) -> Result<(), ServeError> {
         eprintln!("{program}: no --data-dir: using a temporary store, removed on exit");
     }
     let config = args.config().map_err(ServeError::Config)?;
+    raise_open_file_limit(&config, program);
     let server = FilesServer::start(config, args.listen).await?;
     println!("listening on {}", server.base_url());
     let _ = std::io::stdout().flush();
@@ -227,6 +228,35 @@ pub async fn serve(args: &ServeArgs, program: &str) -> Result<(), ServeError> {
     eprintln!("{program}: shutting down");
     server.shutdown().await;
     Ok(())
+}
+
+/// Raises the soft limit of open files to the hard one (as Go programs and
+/// nginx's `worker_rlimit_nofile` do): the default connection cap alone is
+/// 1,024 descriptors, the common soft limit. Says on stderr when even the hard
+/// limit is below what the configured limits may hold at once.
+fn raise_open_file_limit(config: &ServerConfig, program: &str) {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, getrlimit, setrlimit};
+        let mut limit = getrlimit(Resource::Nofile);
+        if let (Some(current), Some(maximum)) = (limit.current, limit.maximum)
+            && current < maximum
+        {
+            limit.current = Some(maximum);
+            let _ = setrlimit(Resource::Nofile, limit);
+        }
+        let need = (config.max_connections + config.max_uploads + config.max_downloads + 64) as u64;
+        if let Some(current) = getrlimit(Resource::Nofile).current
+            && current < need
+        {
+            eprintln!(
+                "{program}: the open-file limit is {current}, below the {need} the connection, \
+                 upload and download limits may hold at once; lower --max-connections or raise the limit"
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (config, program);
 }
 
 /// Waits for ctrl-c (SIGINT) or, on Unix, SIGTERM.

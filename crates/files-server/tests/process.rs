@@ -266,3 +266,39 @@ fn a_full_disk_refuses_uploads_not_to_be_retried_says_so_on_stderr_and_deletes_s
         .unwrap();
     assert!(log.contains("reserve"), "nothing on stderr: {log:?}");
 }
+
+#[test]
+fn the_open_file_limit_is_raised_to_the_hard_one() {
+    // prlimit (util-linux) starts the program with a low soft limit.
+    let Ok(status) = Command::new("prlimit").arg("--version").output() else {
+        eprintln!("no prlimit here: skipped");
+        return;
+    };
+    assert!(status.status.success());
+    let mut child = Command::new("prlimit")
+        .args(["--nofile=256:4096", env!("CARGO_BIN_EXE_files-server")])
+        .args(["--listen", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = send.send(line);
+    });
+    let line = receive.recv_timeout(BOUND).unwrap();
+    assert!(line.starts_with("listening on"), "{line:?}");
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let soft = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .unwrap();
+    assert_eq!(soft, "4096", "{limits}");
+}
