@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpSocket};
@@ -19,6 +19,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::idle::IdleTimeout;
 use crate::shed::Shedder;
+use crate::stall::StreamExecutor;
 use crate::state::State;
 use crate::{MAX_CONNECTION_TIMEOUT, ServerConfig};
 
@@ -47,8 +48,12 @@ trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// The hyper builder with the configured limits and hyper's tokio timer.
-fn builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
-    let mut builder = auto::Builder::new(TokioExecutor::new());
+fn builder(config: &ServerConfig) -> auto::Builder<StreamExecutor> {
+    // Each HTTP/2 stream's task is cut when it makes no progress for the idle
+    // timeout, whatever else its connection carries.
+    let mut builder = auto::Builder::new(StreamExecutor {
+        idle: bounded(config.idle_timeout),
+    });
     builder
         .http1()
         .timer(TokioTimer::new())

@@ -50,6 +50,7 @@ mod routes;
 pub mod serve_args;
 mod server;
 mod shed;
+mod stall;
 mod state;
 mod store;
 mod temp_file;

@@ -214,7 +214,10 @@ async fn uploads_and_downloads_beyond_their_caps_get_503_with_retry_after() {
     drop(stalled);
 
     // A download whose body is never read holds the only download slot.
-    let mut unread = TcpStream::connect(server.local_addr()).await.unwrap();
+    // A small receive buffer: the 8 MiB cannot all wait in the sockets.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut unread = socket.connect(server.local_addr()).await.unwrap();
     unread
         .write_all(
             format!("GET /v1/files/{big}/content HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\n\r\n")
@@ -327,4 +330,62 @@ async fn listing_answers_a_client_never_reads_hold_a_bounded_budget() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(freed, "the budget was never given back");
+}
+
+#[tokio::test]
+async fn an_http2_download_held_behind_a_shut_window_is_cut_though_pings_keep_its_connection_busy()
+{
+    let server = start(
+        ServerConfig::new()
+            .idle_timeout(Duration::from_millis(500))
+            .max_downloads(1)
+            .uploads_downloadable(true),
+    )
+    .await;
+    let peer = Peer::new(&server, Gen::Ga);
+    let id = peer.put("big.bin", &vec![1u8; 1024 * 1024]).await;
+
+    let tcp = TcpStream::connect(server.local_addr()).await.unwrap();
+    let (send, mut connection) = h2::client::Builder::new()
+        .initial_window_size(0)
+        .handshake::<_, Bytes>(tcp)
+        .await
+        .unwrap();
+    let mut ping = connection.ping_pong().unwrap();
+    let driver = tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    // PINGs every 100 ms: the connection is never idle (at most 100 of them).
+    let pinger = tokio::spawn(async move {
+        for _ in 0..100 {
+            if ping.ping(h2::Ping::opaque()).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    let mut ready = send.ready().await.unwrap();
+    let request = http::Request::get(format!("{}/v1/files/{id}/content", server.base_url()))
+        .header("x-api-key", "k")
+        .body(())
+        .unwrap();
+    let (answer, _) = ready.send_request(request, true).unwrap();
+    let answer = tokio::time::timeout(BOUND, answer).await.unwrap().unwrap();
+    assert_eq!(answer.status(), 200);
+    let mut body = answer.into_body();
+
+    // The only download slot is held until the stalled stream is cut.
+    let mut freed = false;
+    for _ in 0..100 {
+        if peer.get(&format!("/v1/files/{id}/content")).await.status == 200 {
+            freed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(freed, "the stalled download kept its slot");
+    let data = tokio::time::timeout(BOUND, body.data()).await.unwrap();
+    assert!(matches!(data, Some(Err(_)) | None), "the stream was reset");
+    pinger.abort();
+    driver.abort();
 }
