@@ -631,7 +631,7 @@ async fn a_cursor_past_every_sequence_number_gives_an_empty_before_page() {
             .await;
         assert_eq!(
             ids(&after.json()),
-            [newest.clone()],
+            std::slice::from_ref(&newest),
             "everything is older than {seq}"
         );
     }
