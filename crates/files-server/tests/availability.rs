@@ -264,7 +264,6 @@ async fn http2_streams_per_connection_are_bounded() {
     );
     drop(send);
     driver.abort();
-    let _ = Bytes::new();
 }
 
 #[tokio::test]
