@@ -272,8 +272,7 @@ impl Client {
             .collect_capped(MAX_JSON_BYTES)
             .await
             .unwrap_or_else(|_| Bytes::new());
-        let api =
-            ApiError::from_response(parts.status, request_id(&parts.headers).as_deref(), &bytes);
+        let api = ApiError::from_parts(parts.status, &parts.headers, &bytes);
         let retry = should_retry(parts.status, &parts.headers);
         tracing::info!(
             status = parts.status.as_u16(),

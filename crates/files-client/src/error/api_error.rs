@@ -1,7 +1,7 @@
 //! [`ApiError`]: an error answer from the API, read from its envelope.
 
 use files_types::{ErrorCode, ErrorResponse, ErrorType};
-use http::StatusCode;
+use http::{HeaderMap, HeaderValue, StatusCode};
 
 use super::{NotRetried, Suffix};
 
@@ -55,6 +55,62 @@ impl ApiError {
             },
         }
     }
+
+    /// Reads an error answer from its status, headers and body, as
+    /// [`from_response`](Self::from_response) does, with one addition: a
+    /// redirect (3xx) is an error whose message names where it pointed. The
+    /// Files API never redirects, and nothing of this crate follows one, so
+    /// no credential reaches another origin.
+    ///
+    /// ```
+    /// use files_client::ApiError;
+    ///
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("location", "https://elsewhere.example:8443/v1/files?key=k".parse().unwrap());
+    /// let err = ApiError::from_parts(http::StatusCode::FOUND, &headers, b"");
+    /// assert_eq!(
+    ///     err.message,
+    ///     "the server redirected to https://elsewhere.example:8443/v1/files; \
+    ///      redirects are not followed, so credentials stay with the configured origin"
+    /// );
+    /// ```
+    #[must_use]
+    pub fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
+        let request_id = headers.get("request-id").and_then(|v| v.to_str().ok());
+        let mut api = Self::from_response(status, request_id, body);
+        if status.is_redirection() {
+            let target = headers
+                .get(http::header::LOCATION)
+                .map_or_else(|| "nowhere (no Location header)".to_owned(), redirect_target);
+            api.message = format!(
+                "the server redirected to {target}; redirects are not followed, \
+                 so credentials stay with the configured origin"
+            );
+        }
+        api
+    }
+}
+
+/// Where a `Location` header points: scheme, host, port and path, without
+/// userinfo or query (either may hold a secret), or the path alone when the
+/// target is on the same origin. At most 200 characters of it.
+fn redirect_target(location: &HeaderValue) -> String {
+    let text = String::from_utf8_lossy(location.as_bytes());
+    let shown = match text.parse::<http::Uri>() {
+        Ok(uri) => {
+            let origin = match (uri.scheme_str(), uri.host()) {
+                (Some(scheme), Some(host)) => match uri.port_u16() {
+                    Some(port) => format!("{scheme}://{host}:{port}"),
+                    None => format!("{scheme}://{host}"),
+                },
+                _ => String::new(),
+            };
+            let same = if origin.is_empty() { " (same origin)" } else { "" };
+            format!("{origin}{}{same}", uri.path())
+        }
+        Err(_) => format!("an unreadable Location ({})", snippet(text.as_bytes())),
+    };
+    snippet(shown.as_bytes())
 }
 
 impl std::fmt::Display for ApiError {
