@@ -72,7 +72,10 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(redact_userinfo),
+            )
             .field("credentials", &self.credentials)
             .field("generation", &self.generation)
             .finish_non_exhaustive()
@@ -87,6 +90,8 @@ impl ClientBuilder {
     }
 
     /// Sets the base URL (`http://` or `https://`; default `https://api.anthropic.com`).
+    /// A URL holding credentials (`user:password@host`) fails the build: they
+    /// would never be sent, and the error shows them redacted.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -363,9 +368,18 @@ fn default_transport(
     ))
 }
 
-/// `http://` or `https://` with a host; no query or fragment; trailing `/` removed.
-fn validate_base_url(url: &str) -> Result<String, Error> {
-    let url = url.trim();
+/// `http://` or `https://` with a host; no userinfo, query or fragment;
+/// trailing `/` removed. Messages show the URL with any userinfo redacted.
+fn validate_base_url(raw: &str) -> Result<String, Error> {
+    let raw = raw.trim();
+    let redacted = redact_userinfo(raw);
+    let url = redacted.as_str();
+    if url != raw {
+        return Err(Error::config(format!(
+            "base URL {url:?} holds credentials (user:password@): they are never \
+             sent, so they are refused; give the key with --api-key or ANTHROPIC_API_KEY"
+        )));
+    }
     let uri: http::Uri = url
         .parse()
         .map_err(|_| Error::config(format!("base URL {url:?} is not a URL")))?;
@@ -386,6 +400,20 @@ fn validate_base_url(url: &str) -> Result<String, Error> {
         )));
     }
     Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// `url` with anything between `scheme://` and the last `@` of the
+/// authority replaced by `***` (the URL is kept as it is when it has none).
+pub(crate) fn redact_userinfo(url: &str) -> String {
+    let Some(start) = url.find("://").map(|at| at + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[start..];
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &rest[at..]),
+        None => url.to_owned(),
+    }
 }
 
 #[cfg(test)]
