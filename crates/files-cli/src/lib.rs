@@ -28,11 +28,13 @@ mod exit_code;
 mod failure;
 mod format;
 mod local_store;
+mod log_writer;
 mod output;
 mod pretty;
 mod transform;
 mod ui;
 mod walk;
+mod yaml;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -132,7 +134,8 @@ fn init_debug_logging() {
         .with_target("files_cli", LevelFilter::DEBUG)
         .with_target("files_server", LevelFilter::INFO);
     let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(|| log_writer::EscapingStderr)
+        .with_ansi(false)
         .with_max_level(LevelFilter::TRACE)
         .finish()
         .with(targets)

@@ -128,6 +128,7 @@ mod client;
 mod config;
 mod content_disposition;
 mod error;
+mod file_name;
 mod local_failure;
 mod progress;
 mod rate;
@@ -143,6 +144,7 @@ pub use config::{
 };
 pub use download::Download;
 pub use error::{ApiError, Error, NotRetried};
+pub use file_name::{MAX_FILE_NAME_BYTES, portable_file_name};
 pub use files::Files;
 pub use files_transport;
 pub use files_transport::{TimeoutPhase, Transport};
