@@ -216,7 +216,7 @@ mod tests {
         .collect();
         let scan = Scan {
             files: vec![same, changed, missing, fresh],
-            failed: Vec::new(),
+            ..Scan::default()
         };
         let plan = plan(&scan, &mut manifest, &listing);
         assert_eq!(plan.unchanged, 1);
@@ -260,6 +260,7 @@ mod tests {
                 "locked.txt".into(),
                 crate::failure::Failure::Usage("x".into()),
             )],
+            ..Scan::default()
         };
         let listing: Listing = [("f1".to_owned(), remote(&file))].into_iter().collect();
         let plan = plan(&scan, &mut manifest, &listing);

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::manifest::hex;
 use crate::failure::Failure;
-use crate::walk::{self, Found};
+use crate::walk::{self, Found, Links};
 
 /// A local file of the directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,21 +33,24 @@ pub struct Scan {
     pub files: Vec<LocalEntry>,
     /// Paths that could not be read; their remote copies are left alone.
     pub failed: Vec<(String, Failure)>,
+    /// Paths left out on purpose (links out of the tree, FIFOs, ...), and
+    /// why: they are not part of the directory.
+    pub skipped: Vec<(String, String)>,
 }
 
 /// Reads every file under `root` (except the files in `skip`), on a blocking thread.
 ///
 /// # Errors
 /// The blocking thread could not run.
-pub async fn scan(root: PathBuf, skip: Vec<PathBuf>) -> Result<Scan, Failure> {
-    tokio::task::spawn_blocking(move || scan_blocking(&root, &skip))
+pub async fn scan(root: PathBuf, skip: Vec<PathBuf>, links: Links) -> Result<Scan, Failure> {
+    tokio::task::spawn_blocking(move || scan_blocking(&root, &skip, links))
         .await
         .map_err(|err| Failure::Store(format!("the scan stopped: {err}")))
 }
 
-fn scan_blocking(root: &Path, skip: &[PathBuf]) -> Scan {
+fn scan_blocking(root: &Path, skip: &[PathBuf], links: Links) -> Scan {
     let mut found = Vec::new();
-    walk::descend(root, &mut found);
+    walk::descend(root, links, &mut found);
     let mut scan = Scan::default();
     for item in found {
         match item {
@@ -73,6 +76,10 @@ fn scan_blocking(root: &Path, skip: &[PathBuf]) -> Scan {
             Found::Failed(path, failure) => {
                 let rel = relative(root, &path).unwrap_or_else(|_| path.display().to_string());
                 scan.failed.push((rel, failure));
+            }
+            Found::Skipped(path, why) => {
+                let rel = relative(root, &path).unwrap_or_else(|_| path.display().to_string());
+                scan.skipped.push((rel, why));
             }
         }
     }
@@ -126,7 +133,7 @@ mod tests {
         std::fs::create_dir(dir.path().join("sub")).unwrap();
         std::fs::write(dir.path().join("sub/a.txt"), "abc").unwrap();
         std::fs::write(dir.path().join("skip.json"), "{}").unwrap();
-        let scan = scan(dir.path().to_path_buf(), vec![dir.path().join("skip.json")])
+        let scan = scan(dir.path().to_path_buf(), vec![dir.path().join("skip.json")], Links::InTree)
             .await
             .unwrap();
         assert!(scan.failed.is_empty());
