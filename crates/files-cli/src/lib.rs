@@ -24,7 +24,7 @@ mod cli;
 mod commands;
 mod document;
 mod escape;
-mod exit_code;
+pub mod exit_code;
 mod failure;
 mod format;
 mod local_store;

@@ -132,6 +132,7 @@ mod file_name;
 mod local_failure;
 mod progress;
 mod rate;
+mod regular_file;
 mod retry;
 mod save;
 
@@ -146,6 +147,7 @@ pub use download::Download;
 pub use error::{ApiError, Error, NotRetried};
 pub use file_name::{MAX_FILE_NAME_BYTES, portable_file_name};
 pub use files::Files;
+pub use regular_file::open_regular_file;
 pub use files_transport;
 pub use files_transport::{TimeoutPhase, Transport};
 pub use files_types;

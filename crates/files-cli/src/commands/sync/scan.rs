@@ -106,7 +106,8 @@ fn relative(root: &Path, path: &Path) -> Result<String, Failure> {
 /// The size and SHA-256 of the file's content, read in 64 KiB pieces.
 fn hash(path: &Path) -> Result<(u64, String), Failure> {
     let failed = |err| Failure::io("cannot read", path, err);
-    let mut file = std::fs::File::open(path).map_err(failed)?;
+    // Never blocks: a path that became a FIFO since the walk fails here.
+    let mut file = files_client::open_regular_file(path).map_err(failed)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 64 * 1024];
     let mut size = 0u64;
@@ -147,5 +148,24 @@ mod tests {
             file.sha256,
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hashing_a_fifo_fails_at_once_instead_of_waiting_for_a_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let (done, result) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(hash(&fifo).map_err(|f| format!("{f:?}")));
+        });
+        // Bounded: a blocked open would never answer (its thread is left behind).
+        let result = result
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("hashing a FIFO returned");
+        let err = result.unwrap_err();
+        assert!(err.contains("FIFO"), "{err}");
     }
 }
