@@ -111,8 +111,9 @@ pub struct GlobalArgs {
     /// its own 5 s). A steady transfer of any length never times out.
     #[arg(long, global = true, value_name = "SECONDS")]
     pub timeout: Option<u64>,
-    /// Also trust the CA certificates in this PEM file, like curl's --cacert
-    /// (an unknown CA is still refused).
+    /// Also trust the certificates in this PEM file, like curl's --cacert: a
+    /// CA, or the server's own self-signed certificate (host names are still
+    /// checked).
     #[arg(long, global = true, value_name = "PATH")]
     pub cacert: Option<std::path::PathBuf>,
     /// Send at most N requests a minute, shared by every transfer (the API
