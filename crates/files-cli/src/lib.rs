@@ -142,6 +142,18 @@ fn init_debug_logging() {
         .try_init();
 }
 
+/// The longest summary line, in characters: a longer one is cut, and the
+/// error JSON after it carries the whole (bounded) message, printed once.
+const MAX_SUMMARY_CHARS: usize = 300;
+
+/// `summary` cut to [`MAX_SUMMARY_CHARS`], saying where the rest is.
+fn one_line_summary(summary: String) -> String {
+    match summary.char_indices().nth(MAX_SUMMARY_CHARS) {
+        Some((cut, _)) => format!("{}… (cut here: the whole message is below)", &summary[..cut]),
+        None => summary,
+    }
+}
+
 /// Prints the failure on stderr: `anthropic-files: error: SUMMARY`, then the
 /// error JSON shaped by `--transform-error` and `--format-error`.
 fn report(global: &GlobalArgs, failure: &Failure) {
@@ -151,7 +163,7 @@ fn report(global: &GlobalArgs, failure: &Failure) {
     if let Some(path) = &global.transform_error {
         json = transform::apply(&json, path);
     }
-    let summary = failure.summary();
+    let summary = one_line_summary(failure.summary());
     let mut text = format!("{PROGRAM}: error: {}\n", escape::for_terminal(&summary)).into_bytes();
     if let Failure::Batch { .. } = failure {
         // Each item's error was reported with its result.

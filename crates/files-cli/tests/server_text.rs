@@ -364,3 +364,40 @@ fn yaml_output_and_errors_escape_bidi_overrides_and_keep_exact_values() {
     assert!(!has_raw_controls(&stderr), "{stderr:?}");
     assert!(stderr.contains(r"\u202E"), "{stderr}");
 }
+
+/// A 404 whose message is 100 KiB: past a marker at 1000 characters, the
+/// message is printed once (in the error JSON, cut at 4 KiB and saying so).
+fn a_long_message(_head: &str) -> Answer {
+    let message = format!("{}MARK{}", "a".repeat(1000), "x".repeat(100 * 1024));
+    json_answer(
+        404,
+        format!(r#"{{"type":"error","error":{{"type":"not_found_error","message":"{message}"}}}}"#),
+    )
+}
+
+/// A 404 of 15 MiB: read no further than 1 MiB, and said to be cut.
+fn a_huge_message(_head: &str) -> Answer {
+    let message = "x".repeat(15 * 1024 * 1024);
+    json_answer(
+        404,
+        format!(r#"{{"type":"error","error":{{"type":"not_found_error","message":"{message}"}}}}"#),
+    )
+}
+
+#[test]
+fn long_error_messages_are_bounded_cut_visibly_and_printed_once() {
+    let server = Scripted::start(1, a_long_message);
+    let out = server.cmd().args(["retrieve-metadata", "file_x"]).assert().code(1);
+    let stderr = text(&out.get_output().stderr);
+    assert!(stderr.len() < 16 * 1024, "{} bytes", stderr.len());
+    assert_eq!(stderr.matches("MARK").count(), 1, "{stderr}");
+    assert!(stderr.contains("[cut: the message was 103404 bytes]"), "{stderr}");
+    assert!(stderr.lines().next().unwrap().contains("the whole message is below"));
+
+    let server = Scripted::start(1, a_huge_message);
+    let out = server.cmd().args(["retrieve-metadata", "file_x"]).assert().code(1);
+    let stderr = text(&out.get_output().stderr);
+    assert!(stderr.len() < 16 * 1024, "{} bytes", stderr.len());
+    assert!(stderr.contains("404"), "{stderr}");
+    assert!(stderr.contains("[cut: the error body was over 1048576 bytes]"), "{stderr}");
+}

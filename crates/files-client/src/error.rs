@@ -9,7 +9,8 @@ use http::StatusCode;
 
 mod api_error;
 
-pub use api_error::ApiError;
+pub use api_error::{ApiError, MAX_ERROR_MESSAGE_BYTES};
+pub(crate) use api_error::read_error_body;
 pub(crate) use api_error::snippet;
 
 /// Why a failure that the retry policy would retry was returned instead.

@@ -144,7 +144,7 @@ pub use config::{
     DEFAULT_TIMEOUT, USER_AGENT,
 };
 pub use download::Download;
-pub use error::{ApiError, Error, NotRetried};
+pub use error::{ApiError, Error, MAX_ERROR_MESSAGE_BYTES, NotRetried};
 pub use file_name::{MAX_FILE_NAME_BYTES, portable_file_name};
 pub use files::Files;
 pub use regular_file::open_regular_file;
