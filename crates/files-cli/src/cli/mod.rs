@@ -33,6 +33,7 @@ Exit codes:
   2  usage error or invalid input (bad flag, forbidden filename character, ...)
   3  network error: connection refused or lost, timeout, download cut short
   4  local I/O error: a file or directory could not be read or written
+  130, 143  interrupted by Ctrl-C (SIGINT) or SIGTERM; partial files removed
 
 Documentation: docs/CLI.md"
 );
