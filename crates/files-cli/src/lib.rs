@@ -28,6 +28,7 @@ pub mod exit_code;
 mod failure;
 mod format;
 mod interrupt;
+mod list_writer;
 mod local_store;
 mod log_writer;
 mod output;
