@@ -99,5 +99,8 @@ mod tests {
         }
         let yaml = to_text(&Document::String("gift\u{202E}txt.exe".into())).unwrap();
         assert_eq!(yaml, "\"gift\\u202Etxt.exe\"\n");
+        // C0 controls are the emitter's own escapes (docs/CLI.md quotes `"\e"`).
+        let yaml = to_text(&Document::String("\u{1b}[2J".into())).unwrap();
+        assert_eq!(yaml, "\"\\e[2J\"\n");
     }
 }
