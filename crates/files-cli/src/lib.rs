@@ -85,7 +85,14 @@ async fn run_against_backend(
     let mut output = Output::stdout(global.format, global.transform.clone(), global.raw_output);
     let files = backend.files();
     let interrupt = interrupt::Interrupt::listen();
-    let result = interrupt.run(run_command(global, command, &backend, files, &mut output, ui));
+    let result = interrupt.run(run_command(
+        global,
+        command,
+        &backend,
+        files,
+        &mut output,
+        ui,
+    ));
     let result = result.await;
     let flushed = output.finish();
     backend.close().await;
@@ -165,7 +172,10 @@ const MAX_SUMMARY_CHARS: usize = 300;
 /// `summary` cut to [`MAX_SUMMARY_CHARS`], saying where the rest is.
 fn one_line_summary(summary: String) -> String {
     match summary.char_indices().nth(MAX_SUMMARY_CHARS) {
-        Some((cut, _)) => format!("{}… (cut here: the whole message is below)", &summary[..cut]),
+        Some((cut, _)) => format!(
+            "{}… (cut here: the whole message is below)",
+            &summary[..cut]
+        ),
         None => summary,
     }
 }

@@ -216,6 +216,9 @@ mod tests {
         assert_eq!(lines.len(), TABLE_BATCH + 2);
         assert_eq!(lines[0], "ID      FILENAME  SIZE  MIME TYPE  CREATED AT");
         assert_eq!(lines[1], "file_1  f         1     m          t");
-        assert_eq!(lines[TABLE_BATCH + 1], "file_much_longer  f         1     m          t");
+        assert_eq!(
+            lines[TABLE_BATCH + 1],
+            "file_much_longer  f         1     m          t"
+        );
     }
 }

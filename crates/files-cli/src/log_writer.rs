@@ -31,7 +31,9 @@ impl Write for EscapingStderr {
     // The formatter hands over one whole event per call, so no character is
     // split between calls.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        io::stderr().lock().write_all(Self::escaped(buf).as_bytes())?;
+        io::stderr()
+            .lock()
+            .write_all(Self::escaped(buf).as_bytes())?;
         Ok(buf.len())
     }
 

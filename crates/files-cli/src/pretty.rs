@@ -90,7 +90,9 @@ impl Layout {
                     }
                 }
             }
-            keys.into_iter().map(|key| (key.to_uppercase(), key)).unzip()
+            keys.into_iter()
+                .map(|key| (key.to_uppercase(), key))
+                .unzip()
         };
         let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
         for object in &objects {

@@ -134,10 +134,7 @@ fn in_tree_link(path: PathBuf, root: &Path, dir: &Path) -> Found {
         return Found::Skipped(path, "a symbolic link to nothing".to_owned());
     };
     if !target.starts_with(root) {
-        let why = format!(
-            "a symbolic link out of {}: {not_followed}",
-            dir.display()
-        );
+        let why = format!("a symbolic link out of {}: {not_followed}", dir.display());
         return Found::Skipped(path, why);
     }
     match std::fs::metadata(&target) {
@@ -148,7 +145,10 @@ fn in_tree_link(path: PathBuf, root: &Path, dir: &Path) -> Found {
         ),
         Ok(meta) => Found::Skipped(
             path,
-            format!("a symbolic link to {}: not a regular file", kind(&meta.file_type())),
+            format!(
+                "a symbolic link to {}: not a regular file",
+                kind(&meta.file_type())
+            ),
         ),
         Err(err) => {
             let failure = Failure::io("cannot read", &path, err);
@@ -265,7 +265,10 @@ mod tests {
                 Found::Failed(p, f) => panic!("{p:?}: {f:?}"),
             }
         }
-        assert_eq!(files, [PathBuf::from("alias.txt"), PathBuf::from("real.txt")]);
+        assert_eq!(
+            files,
+            [PathBuf::from("alias.txt"), PathBuf::from("real.txt")]
+        );
         let names: Vec<&str> = skipped.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(names, ["broken", "innocent.txt", "linked", "pipe", "sock"]);
         assert!(skipped[1].1.contains("out of"), "{:?}", skipped[1]);
@@ -274,10 +277,10 @@ mod tests {
 
         let mut found = Vec::new();
         descend(dir, Links::Follow, &mut found);
-        let files = found
-            .iter()
-            .filter(|f| matches!(f, Found::File(_)))
-            .count();
-        assert_eq!(files, 4, "alias, real, innocent and linked/id_rsa: {found:?}");
+        let files = found.iter().filter(|f| matches!(f, Found::File(_))).count();
+        assert_eq!(
+            files, 4,
+            "alias, real, innocent and linked/id_rsa: {found:?}"
+        );
     }
 }

@@ -76,8 +76,14 @@ mod tests {
 
     fn round_trip(text: &str) {
         let mut map = serde_norway::Mapping::new();
-        map.insert(Document::String(text.to_owned()), Document::String(text.to_owned()));
-        let value = Document::Sequence(vec![Document::String(text.to_owned()), Document::Mapping(map)]);
+        map.insert(
+            Document::String(text.to_owned()),
+            Document::String(text.to_owned()),
+        );
+        let value = Document::Sequence(vec![
+            Document::String(text.to_owned()),
+            Document::Mapping(map),
+        ]);
         let yaml = to_text(&value).unwrap();
         assert!(!yaml.chars().any(|c| is_unsafe(c) && c != '\n'), "{yaml:?}");
         let back: Document = serde_norway::from_str(&yaml).unwrap();

@@ -38,7 +38,10 @@ fn a_private_ca_is_trusted_with_cacert_and_refused_without() {
     assert!(stderr.contains("TLS"), "{stderr}");
     // The cause, and what to do about it.
     assert!(stderr.contains("UnknownIssuer"), "{stderr}");
-    assert!(stderr.contains("trust its CA (the CLI's --cacert"), "{stderr}");
+    assert!(
+        stderr.contains("trust its CA (the CLI's --cacert"),
+        "{stderr}"
+    );
 
     let missing = server
         .cmd()
@@ -67,9 +70,8 @@ fn self_signed_ca_true(names: &[&str]) -> (String, String) {
 #[test]
 fn a_self_signed_ca_true_certificate_given_with_cacert_is_trusted_as_curl_does() {
     let (cert, key) = self_signed_ca_true(&["localhost", "127.0.0.1"]);
-    let server = TestServer::with_config(
-        ServerConfig::new().tls(TlsConfig::from_pem(cert.clone(), key)),
-    );
+    let server =
+        TestServer::with_config(ServerConfig::new().tls(TlsConfig::from_pem(cert.clone(), key)));
     let dir = tempfile::tempdir().unwrap();
     let pem = dir.path().join("cert.pem");
     std::fs::write(&pem, &cert).unwrap();
@@ -86,15 +88,17 @@ fn a_self_signed_ca_true_certificate_given_with_cacert_is_trusted_as_curl_does()
     let refused = server.cmd().arg("list").assert().code(3);
     let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
     assert!(stderr.contains("(CaUsedAsEndEntity)"), "{stderr}");
-    assert!(stderr.contains("trust that very certificate (the CLI's --cacert"), "{stderr}");
+    assert!(
+        stderr.contains("trust that very certificate (the CLI's --cacert"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn a_given_certificate_must_still_name_the_host() {
     let (cert, key) = self_signed_ca_true(&["other.example"]);
-    let server = TestServer::with_config(
-        ServerConfig::new().tls(TlsConfig::from_pem(cert.clone(), key)),
-    );
+    let server =
+        TestServer::with_config(ServerConfig::new().tls(TlsConfig::from_pem(cert.clone(), key)));
     let dir = tempfile::tempdir().unwrap();
     let pem = dir.path().join("cert.pem");
     std::fs::write(&pem, &cert).unwrap();

@@ -723,12 +723,27 @@ fn a_base_url_with_a_password_is_refused_and_never_printed() {
     let manifest = store.path().join("manifest.json");
     for args in [
         vec!["--debug", "list"],
-        vec!["--debug", "sync", tree.path().to_str().unwrap(), "--manifest", manifest.to_str().unwrap()],
+        vec![
+            "--debug",
+            "sync",
+            tree.path().to_str().unwrap(),
+            "--manifest",
+            manifest.to_str().unwrap(),
+        ],
     ] {
         // Bounded even when the refusal is missing: the peer never answers.
         let out = common::bare_cmd(store.path())
             .timeout(std::time::Duration::from_secs(30))
-            .args(["--base-url", &url, "--api-key", KEY, "--timeout", "2", "--max-retries", "0"])
+            .args([
+                "--base-url",
+                &url,
+                "--api-key",
+                KEY,
+                "--timeout",
+                "2",
+                "--max-retries",
+                "0",
+            ])
             .args(&args)
             .assert()
             .code(2);

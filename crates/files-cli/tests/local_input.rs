@@ -54,7 +54,9 @@ fn changing_server(
                 continue;
             };
             stream.set_nonblocking(false).unwrap();
-            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
             let complete = read_request(&mut stream);
             if served == 0 {
                 change(&file);
@@ -83,7 +85,14 @@ fn upload(change: fn(&Path)) -> (Option<i32>, String, usize) {
     let stop = Arc::new(AtomicBool::new(false));
     let (base_url, server) = changing_server(file.clone(), change, Arc::clone(&stop));
     let out = bare_cmd(dir.path())
-        .args(["--base-url", &base_url, "--api-key", KEY, "--max-retries", "2"])
+        .args([
+            "--base-url",
+            &base_url,
+            "--api-key",
+            KEY,
+            "--max-retries",
+            "2",
+        ])
         .arg("upload")
         .arg(&file)
         // Bounded whatever happens: a hung process is killed and fails the test.
@@ -102,9 +111,18 @@ fn a_file_that_grows_between_attempts_is_a_local_error_saying_it_changed() {
         f.write_all(b"more").unwrap();
     });
     assert_eq!(code, Some(4), "{stderr}");
-    assert!(stderr.contains("the file changed while it was being uploaded"), "{stderr}");
-    assert!(stderr.contains("100000 bytes when the upload started"), "{stderr}");
-    assert!(served <= 2, "not retried once the change was seen: {served}");
+    assert!(
+        stderr.contains("the file changed while it was being uploaded"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("100000 bytes when the upload started"),
+        "{stderr}"
+    );
+    assert!(
+        served <= 2,
+        "not retried once the change was seen: {served}"
+    );
 }
 
 #[test]
@@ -119,7 +137,10 @@ fn a_file_that_shrinks_between_attempts_is_a_local_error_saying_it_changed() {
 fn a_file_that_becomes_a_fifo_between_attempts_fails_and_the_process_exits() {
     let (code, stderr, _) = upload(|file| {
         std::fs::remove_file(file).unwrap();
-        let made = std::process::Command::new("mkfifo").arg(file).status().unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(file)
+            .status()
+            .unwrap();
         assert!(made.success());
     });
     assert_eq!(code, Some(4), "exited by itself: {stderr}");
@@ -151,7 +172,9 @@ fn long_listing(pages: usize) -> String {
                 continue;
             };
             stream.set_nonblocking(false).unwrap();
-            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
             while page <= pages && read_request(&mut stream) {
                 let more = page < pages;
                 let items: Vec<String> = (0..if more { 1000 } else { 0 })
@@ -169,7 +192,9 @@ fn long_listing(pages: usize) -> String {
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
                     body.len()
                 );
-                if stream.write_all(head.as_bytes()).is_err() || stream.write_all(body.as_bytes()).is_err() {
+                if stream.write_all(head.as_bytes()).is_err()
+                    || stream.write_all(body.as_bytes()).is_err()
+                {
                     break;
                 }
                 page += 1;
@@ -189,7 +214,15 @@ fn a_long_listing_is_written_as_it_arrives_in_bounded_memory() {
         let store = tempfile::tempdir().unwrap();
         let base_url = long_listing(60);
         let mut child = common::bare_std_cmd(store.path())
-            .args(["--base-url", &base_url, "--api-key", KEY, "--format", format, "list"])
+            .args([
+                "--base-url",
+                &base_url,
+                "--api-key",
+                KEY,
+                "--format",
+                format,
+                "list",
+            ])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()

@@ -324,7 +324,13 @@ fn debug_log_lines_escape_the_servers_text() {
     let server = Scripted::start(2, server_error);
     let out = bare_cmd(server.store.path())
         .args(["--base-url", &server.base_url, "--api-key", KEY])
-        .args(["--max-retries", "1", "--debug", "retrieve-metadata", "file_x"])
+        .args([
+            "--max-retries",
+            "1",
+            "--debug",
+            "retrieve-metadata",
+            "file_x",
+        ])
         .assert()
         .code(1);
     let stderr = text(&out.get_output().stderr);
@@ -387,17 +393,37 @@ fn a_huge_message(_head: &str) -> Answer {
 #[test]
 fn long_error_messages_are_bounded_cut_visibly_and_printed_once() {
     let server = Scripted::start(1, a_long_message);
-    let out = server.cmd().args(["retrieve-metadata", "file_x"]).assert().code(1);
+    let out = server
+        .cmd()
+        .args(["retrieve-metadata", "file_x"])
+        .assert()
+        .code(1);
     let stderr = text(&out.get_output().stderr);
     assert!(stderr.len() < 16 * 1024, "{} bytes", stderr.len());
     assert_eq!(stderr.matches("MARK").count(), 1, "{stderr}");
-    assert!(stderr.contains("[cut: the message was 103404 bytes]"), "{stderr}");
-    assert!(stderr.lines().next().unwrap().contains("the whole message is below"));
+    assert!(
+        stderr.contains("[cut: the message was 103404 bytes]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .next()
+            .unwrap()
+            .contains("the whole message is below")
+    );
 
     let server = Scripted::start(1, a_huge_message);
-    let out = server.cmd().args(["retrieve-metadata", "file_x"]).assert().code(1);
+    let out = server
+        .cmd()
+        .args(["retrieve-metadata", "file_x"])
+        .assert()
+        .code(1);
     let stderr = text(&out.get_output().stderr);
     assert!(stderr.len() < 16 * 1024, "{} bytes", stderr.len());
     assert!(stderr.contains("404"), "{stderr}");
-    assert!(stderr.contains("[cut: the error body was over 1048576 bytes]"), "{stderr}");
+    assert!(
+        stderr.contains("[cut: the error body was over 1048576 bytes]"),
+        "{stderr}"
+    );
 }

@@ -25,7 +25,9 @@ fn endless_download() -> String {
         let Ok((mut stream, _)) = listener.accept() else {
             return;
         };
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
         let mut head = Vec::new();
         let mut byte = [0u8; 1];
         while !head.ends_with(b"\r\n\r\n") && head.len() < 64 * 1024 {
@@ -100,7 +102,12 @@ fn interrupted_download(signal: &str) -> (Option<i32>, Vec<String>, String) {
         std::thread::sleep(Duration::from_millis(20));
     };
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     assert!(writing, "the download never started writing: {stderr}");
     (status.code(), names(dir.path()), stderr)
 }

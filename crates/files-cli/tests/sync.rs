@@ -381,14 +381,22 @@ fn links_out_of_the_tree_are_skipped_and_reported_unless_followed() {
         .assert()
         .success();
     let stderr = text(&out.get_output().stderr);
-    assert!(stderr.contains("innocent.txt: a symbolic link out of"), "{stderr}");
-    assert!(stderr.contains("pipe: a FIFO: not a regular file"), "{stderr}");
+    assert!(
+        stderr.contains("innocent.txt: a symbolic link out of"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("pipe: a FIFO: not a regular file"),
+        "{stderr}"
+    );
     let counts = fixture.server.filename_counts();
     assert_eq!(counts.get("innocent.txt"), None, "{counts:?}");
     assert_eq!(counts.get("id_rsa"), None, "{counts:?}");
 
     // Asked for: followed (the FIFO is still skipped, never opened).
-    fixture.server.cmd()
+    fixture
+        .server
+        .cmd()
         .args(["upload", "-R", "--follow-links"])
         .arg(fixture.dir())
         .timeout(Duration::from_secs(120))

@@ -72,10 +72,7 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field(
-                "base_url",
-                &self.base_url.as_deref().map(redact_userinfo),
-            )
+            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
             .field("credentials", &self.credentials)
             .field("generation", &self.generation)
             .finish_non_exhaustive()

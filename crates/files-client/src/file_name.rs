@@ -49,9 +49,7 @@ pub fn portable_file_name(name: &str) -> Option<String> {
         .filter(|&c| !is_disguising(c))
         .map(|c| if FORBIDDEN.contains(&c) { '_' } else { c })
         .collect();
-    let clean = clean
-        .trim_start_matches(' ')
-        .trim_end_matches([' ', '.']);
+    let clean = clean.trim_start_matches(' ').trim_end_matches([' ', '.']);
     if clean.is_empty() {
         return None;
     }
@@ -70,7 +68,11 @@ fn is_disguising(c: char) -> bool {
 /// Whether the part before the first dot (and any trailing spaces) is a
 /// reserved Windows device name.
 fn is_reserved(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or_default().trim_end_matches(' ');
+    let stem = name
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(' ');
     let upper = stem.to_uppercase();
     if RESERVED.contains(&upper.as_str()) {
         return true;
@@ -112,7 +114,10 @@ mod tests {
     #[test]
     fn only_the_last_component_of_either_separator_is_kept() {
         assert_eq!(portable("a/b/c.txt").as_deref(), Some("c.txt"));
-        assert_eq!(portable(r"C:\Users\x\evil.txt").as_deref(), Some("evil.txt"));
+        assert_eq!(
+            portable(r"C:\Users\x\evil.txt").as_deref(),
+            Some("evil.txt")
+        );
         assert_eq!(portable(r"..\..\x").as_deref(), Some("x"));
         assert_eq!(portable(r"\\server\share\y").as_deref(), Some("y"));
         assert_eq!(portable("dir/"), None);
@@ -125,7 +130,10 @@ mod tests {
     fn windows_drive_and_stream_colons_and_forbidden_characters_are_replaced() {
         assert_eq!(portable("C:x.txt").as_deref(), Some("C_x.txt"));
         assert_eq!(portable("c:").as_deref(), Some("c_"));
-        assert_eq!(portable("file.txt:stream").as_deref(), Some("file.txt_stream"));
+        assert_eq!(
+            portable("file.txt:stream").as_deref(),
+            Some("file.txt_stream")
+        );
         assert_eq!(portable("a<b>c\"d|e?f*g").as_deref(), Some("a_b_c_d_e_f_g"));
         // The fallback file id gets the same rule.
         assert_eq!(portable(r"file_01:..\..\x").as_deref(), Some("x"));
@@ -147,7 +155,14 @@ mod tests {
         ] {
             assert_eq!(portable(name).as_deref(), Some(want), "{name}");
         }
-        for fine in ["CONSOLE", "COM10", "LPT", "nullable.txt", "icon.png", "xCON"] {
+        for fine in [
+            "CONSOLE",
+            "COM10",
+            "LPT",
+            "nullable.txt",
+            "icon.png",
+            "xCON",
+        ] {
             assert_eq!(portable(fine).as_deref(), Some(fine), "{fine}");
         }
     }
@@ -168,7 +183,10 @@ mod tests {
             Some("[31mgifttxt.exe")
         );
         assert_eq!(portable("\u{2066}\u{2069}\u{9b}\u{7f}"), None);
-        assert_eq!(portable("a\u{200F}b é 文").as_deref(), Some("a\u{200F}b é 文"));
+        assert_eq!(
+            portable("a\u{200F}b é 文").as_deref(),
+            Some("a\u{200F}b é 文")
+        );
         // macOS: a `:` shows as `/` in Finder; it is replaced.
         assert_eq!(portable("a:b").as_deref(), Some("a_b"));
     }

@@ -147,7 +147,6 @@ pub use download::Download;
 pub use error::{ApiError, Error, MAX_ERROR_MESSAGE_BYTES, NotRetried};
 pub use file_name::{MAX_FILE_NAME_BYTES, portable_file_name};
 pub use files::Files;
-pub use regular_file::open_regular_file;
 pub use files_transport;
 pub use files_transport::{TimeoutPhase, Transport};
 pub use files_types;
@@ -158,4 +157,5 @@ pub use files_types::{
 pub use options::RequestOptions;
 pub use paging::{FilePage, ItemStream, PageStream};
 pub use progress::Progress;
+pub use regular_file::open_regular_file;
 pub use upload::FileUpload;

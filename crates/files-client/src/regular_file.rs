@@ -62,7 +62,11 @@ fn kind(meta: &Metadata) -> &'static str {
             return "a device";
         }
     }
-    if meta.is_dir() { "a directory" } else { "a special file" }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
 }
 
 /// A file's size and modification time when an upload started.

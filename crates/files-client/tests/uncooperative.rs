@@ -163,11 +163,21 @@ async fn a_timeout_too_large_for_the_clock_means_no_limit() {
 async fn a_redirect_to_another_origin_is_an_error_and_the_key_never_goes_there() {
     bounded(async {
         let elsewhere = peer::start(Behaviour::NeverAnswers);
-        let port: u16 = elsewhere.base_url.rsplit(':').next().unwrap().parse().unwrap();
+        let port: u16 = elsewhere
+            .base_url
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         for status in [301, 302, 303, 307, 308] {
             let peer = peer::start(Behaviour::Redirects { status, port });
             let client = client(&peer.base_url, Duration::from_secs(10), 2);
-            let err = client.files().retrieve_metadata("file_1").await.unwrap_err();
+            let err = client
+                .files()
+                .retrieve_metadata("file_1")
+                .await
+                .unwrap_err();
             let Error::Api(api) = &err else {
                 panic!("{err:?}")
             };

@@ -327,12 +327,16 @@ fn default_tls_config(
     }
     // Certificates given explicitly are trusted as curl trusts them, a
     // self-signed `CA:TRUE` server certificate included.
-    let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
-        .build()
-        .map_err(|err| {
-            TransportError::new(TransportErrorKind::Tls, "could not build the certificate verifier")
+    let webpki =
+        rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+            .build()
+            .map_err(|err| {
+                TransportError::new(
+                    TransportErrorKind::Tls,
+                    "could not build the certificate verifier",
+                )
                 .with_source(err)
-        })?;
+            })?;
     let verifier = verifier::GivenCertVerifier::new(webpki, extra_roots);
     Ok(builder
         .dangerous()

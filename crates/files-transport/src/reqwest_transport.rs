@@ -120,7 +120,6 @@ impl ReqwestTransport {
     /// let transport = ReqwestTransport::new(client);
     /// # Ok::<(), reqwest::Error>(())
     /// ```
-    #[must_use]
     pub fn client_builder() -> reqwest::ClientBuilder {
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none())
     }

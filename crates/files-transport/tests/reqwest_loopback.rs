@@ -191,7 +191,10 @@ async fn key_collector() -> (support::TestServer, Arc<std::sync::Mutex<Vec<Strin
     let keys = Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = Arc::clone(&keys);
     let server = support::serve(move |req| {
-        let key = req.headers().get("x-api-key").map(|v| v.to_str().unwrap().to_owned());
+        let key = req
+            .headers()
+            .get("x-api-key")
+            .map(|v| v.to_str().unwrap().to_owned());
         seen.lock().unwrap().extend(key);
         async { response(200, full("[]")) }
     })
@@ -219,7 +222,10 @@ async fn a_transport_from_a_builder_follows_no_redirect_and_the_key_stays_home()
                 .tls_backend_preconfigured(tls_config(&[]))
                 .redirect(reqwest::redirect::Policy::limited(10));
             let transport = ReqwestTransport::from_builder(builder).unwrap();
-            let answer = transport.send(with_key(origin.url("/v1/files"))).await.unwrap();
+            let answer = transport
+                .send(with_key(origin.url("/v1/files")))
+                .await
+                .unwrap();
             assert_eq!(answer.status().as_u16(), status);
             let built = ReqwestTransport::client_builder()
                 .tls_backend_preconfigured(tls_config(&[]))

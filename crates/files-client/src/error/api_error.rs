@@ -95,9 +95,10 @@ impl ApiError {
             api.message = bounded_message(std::mem::take(&mut api.message), true);
         }
         if status.is_redirection() {
-            let target = headers
-                .get(http::header::LOCATION)
-                .map_or_else(|| "nowhere (no Location header)".to_owned(), redirect_target);
+            let target = headers.get(http::header::LOCATION).map_or_else(
+                || "nowhere (no Location header)".to_owned(),
+                redirect_target,
+            );
             api.message = format!(
                 "the server redirected to {target}; redirects are not followed, \
                  so credentials stay with the configured origin"
@@ -121,7 +122,11 @@ fn redirect_target(location: &HeaderValue) -> String {
                 },
                 _ => String::new(),
             };
-            let same = if origin.is_empty() { " (same origin)" } else { "" };
+            let same = if origin.is_empty() {
+                " (same origin)"
+            } else {
+                ""
+            };
             format!("{origin}{}{same}", uri.path())
         }
         Err(_) => format!("an unreadable Location ({})", snippet(text.as_bytes())),

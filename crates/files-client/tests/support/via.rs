@@ -27,7 +27,8 @@ pub fn builder(via: Via) -> files_client::ClientBuilder {
             // (a second install is a no-op).
             let _ = files_transport::rustls::crypto::ring::default_provider().install_default();
             let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
-            Client::builder().transport(files_transport::ReqwestTransport::from_builder(http).unwrap())
+            Client::builder()
+                .transport(files_transport::ReqwestTransport::from_builder(http).unwrap())
         }
     }
 }

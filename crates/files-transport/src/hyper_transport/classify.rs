@@ -3,11 +3,11 @@
 use std::error::Error as StdError;
 use std::io;
 
+use super::tls_detail::tls_detail;
 use crate::cause::{causes, has_io_kind};
 use crate::classify::{
     connect_failure, exchange_failure, request_body_failure, response_body_failure,
 };
-use super::tls_detail::tls_detail;
 use crate::error::{TransportError, TransportErrorKind};
 
 /// Whether `err` is a failure of the TLS layer: a rustls error anywhere in

@@ -73,9 +73,9 @@ fn hint(err: &Error) -> Option<&'static str> {
             _ => None,
         },
         Error::InvalidMessage(_) | Error::InappropriateMessage { .. } => Some(NOT_TLS),
-        Error::AlertReceived(AlertDescription::HandshakeFailure | AlertDescription::ProtocolVersion) => {
-            Some("the server accepts none of the TLS versions or ciphers offered")
-        }
+        Error::AlertReceived(
+            AlertDescription::HandshakeFailure | AlertDescription::ProtocolVersion,
+        ) => Some("the server accepts none of the TLS versions or ciphers offered"),
         Error::AlertReceived(AlertDescription::CertificateRequired) => {
             Some("the server requires a client certificate")
         }
@@ -96,7 +96,10 @@ mod tests {
         let detail = tls_detail(&unknown);
         assert!(detail.contains("UnknownIssuer"), "{detail}");
         assert!(detail.contains("--cacert"), "{detail}");
-        let corrupt = io::Error::new(io::ErrorKind::InvalidData, "received corrupt message of type InvalidContentType");
+        let corrupt = io::Error::new(
+            io::ErrorKind::InvalidData,
+            "received corrupt message of type InvalidContentType",
+        );
         assert!(tls_detail(&corrupt).contains("http://"));
         assert_eq!(tls_detail(&io::Error::other("x")), "");
     }

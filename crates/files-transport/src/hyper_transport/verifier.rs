@@ -21,7 +21,10 @@ pub(super) struct GivenCertVerifier {
 }
 
 impl GivenCertVerifier {
-    pub(super) fn new(webpki: Arc<WebPkiServerVerifier>, given: Vec<CertificateDer<'static>>) -> Self {
+    pub(super) fn new(
+        webpki: Arc<WebPkiServerVerifier>,
+        given: Vec<CertificateDer<'static>>,
+    ) -> Self {
         Self { webpki, given }
     }
 }
@@ -55,7 +58,10 @@ impl ServerCertVerifier for GivenCertVerifier {
         ) {
             Err(err)
                 if is_ca_used_as_end_entity(&err)
-                    && self.given.iter().any(|given| given.as_ref() == end_entity.as_ref()) =>
+                    && self
+                        .given
+                        .iter()
+                        .any(|given| given.as_ref() == end_entity.as_ref()) =>
             {
                 let cert = ParsedCertificate::try_from(end_entity)?;
                 verify_server_name(&cert, server_name)?;
@@ -117,15 +123,21 @@ mod tests {
         let now = UnixTime::now();
         for name in ["localhost", "127.0.0.1"] {
             let name = ServerName::try_from(name).unwrap();
-            verifier.verify_server_cert(&cert, &[], &name, &[], now).unwrap();
+            verifier
+                .verify_server_cert(&cert, &[], &name, &[], now)
+                .unwrap();
         }
         let other = ServerName::try_from("other.example").unwrap();
-        let err = verifier.verify_server_cert(&cert, &[], &other, &[], now).unwrap_err();
+        let err = verifier
+            .verify_server_cert(&cert, &[], &other, &[], now)
+            .unwrap_err();
         assert!(err.to_string().contains("not valid for name"), "{err}");
         // A different certificate with the same names is not trusted.
         let stranger = self_signed(&["localhost"]);
         let name = ServerName::try_from("localhost").unwrap();
-        let err = verifier.verify_server_cert(&stranger, &[], &name, &[], now).unwrap_err();
+        let err = verifier
+            .verify_server_cert(&stranger, &[], &name, &[], now)
+            .unwrap_err();
         assert!(is_ca_used_as_end_entity(&err), "{err}");
     }
 }

@@ -134,9 +134,13 @@ mod tests {
         std::fs::create_dir(dir.path().join("sub")).unwrap();
         std::fs::write(dir.path().join("sub/a.txt"), "abc").unwrap();
         std::fs::write(dir.path().join("skip.json"), "{}").unwrap();
-        let scan = scan(dir.path().to_path_buf(), vec![dir.path().join("skip.json")], Links::InTree)
-            .await
-            .unwrap();
+        let scan = scan(
+            dir.path().to_path_buf(),
+            vec![dir.path().join("skip.json")],
+            Links::InTree,
+        )
+        .await
+        .unwrap();
         assert!(scan.failed.is_empty());
         assert_eq!(scan.files.len(), 1);
         let file = &scan.files[0];
@@ -155,7 +159,10 @@ mod tests {
     fn hashing_a_fifo_fails_at_once_instead_of_waiting_for_a_writer() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("pipe");
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
         assert!(made.success());
         let (done, result) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
