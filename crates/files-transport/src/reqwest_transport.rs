@@ -168,11 +168,15 @@ impl ReqwestTransport {
     /// use files_transport::{ReqwestTransport, Timeouts};
     ///
     /// let transport = ReqwestTransport::with_timeouts(
-    ///     reqwest::Client::new(),
+    ///     ReqwestTransport::client_builder().build()?,
     ///     Timeouts::uniform(Duration::from_secs(600)).with_pool(Some(Duration::from_secs(30))),
     /// );
     /// assert_eq!(transport.timeouts().pool, Some(Duration::from_secs(30)));
+    /// # Ok::<(), reqwest::Error>(())
     /// ```
+    ///
+    /// As with [`new`](Self::new), a client that follows redirects sends the
+    /// key where they point.
     #[must_use]
     pub fn with_timeouts(client: reqwest::Client, timeouts: Timeouts) -> Self {
         Self { client, timeouts }
