@@ -142,6 +142,8 @@ async fn unknown_ca_is_refused_with_tls_kind() {
         assert!(!err.is_retryable());
         assert!(err.has_source_of_type::<rustls::Error>(), "{err:?}");
         assert!(!format!("{err:?}").contains("secret"), "{err:?}");
+        // The message says why.
+        assert!(err.to_string().contains("UnknownIssuer"), "{err}");
     })
     .await;
 }
