@@ -157,9 +157,9 @@ fn peak_kib(pid: u32) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-/// Serves `pages` pages of 1000 files each on kept-alive connections, then
-/// a last empty page; stops after 60 s whatever happens.
-fn long_listing(pages: usize) -> String {
+/// Serves `pages` pages of `per_page` files each on kept-alive connections,
+/// then a last empty page; stops after 60 s whatever happens.
+fn long_listing(pages: usize, per_page: usize) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base_url = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
@@ -177,7 +177,7 @@ fn long_listing(pages: usize) -> String {
                 .unwrap();
             while page <= pages && read_request(&mut stream) {
                 let more = page < pages;
-                let items: Vec<String> = (0..if more { 1000 } else { 0 })
+                let items: Vec<String> = (0..if more { per_page } else { 0 })
                     .map(|i| {
                         format!(
                             r#"{{"type":"file","id":"file_{page}_{i}","filename":"f{i}.txt","mime_type":"text/plain","size_bytes":{i},"created_at":"2025-04-15T18:37:24.100435Z","downloadable":false}}"#
@@ -185,7 +185,7 @@ fn long_listing(pages: usize) -> String {
                     })
                     .collect();
                 let body = format!(
-                    r#"{{"data":[{}],"has_more":{more},"first_id":"file_{page}_0","last_id":"file_{page}_999"}}"#,
+                    r#"{{"data":[{}],"has_more":{more},"first_id":"file_{page}_0","last_id":"file_{page}_last"}}"#,
                     items.join(",")
                 );
                 let head = format!(
@@ -212,7 +212,7 @@ fn long_listing(pages: usize) -> String {
 fn a_long_listing_is_written_as_it_arrives_in_bounded_memory() {
     for format in ["json", "yaml", "pretty"] {
         let store = tempfile::tempdir().unwrap();
-        let base_url = long_listing(60);
+        let base_url = long_listing(60, 1000);
         let mut child = common::bare_std_cmd(store.path())
             .args([
                 "--base-url",
@@ -258,4 +258,46 @@ fn a_long_listing_is_written_as_it_arrives_in_bounded_memory() {
         assert!(peak < 64 * 1024, "{format}: peak {peak} KiB");
         eprintln!("{format}: {lines} lines, peak {peak} KiB");
     }
+}
+
+/// One 16 MiB page of small files (100,000 of them): held once by the
+/// client while it is read, never again per item by the CLI.
+#[cfg(target_os = "linux")]
+#[test]
+fn one_huge_page_is_written_in_bounded_memory() {
+    let store = tempfile::tempdir().unwrap();
+    let base_url = long_listing(1, 100_000);
+    let mut child = common::bare_std_cmd(store.path())
+        .args([
+            "--base-url",
+            &base_url,
+            "--api-key",
+            KEY,
+            "--format",
+            "json",
+            "list",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let started = Instant::now();
+    let mut peak = 0;
+    let status = loop {
+        peak = peak_kib(pid).unwrap_or(0).max(peak);
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            child.kill().unwrap();
+            panic!("list did not finish");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert!(status.success(), "{status:?}");
+    eprintln!("one page of 100000: peak {peak} KiB");
+    // About 70 MiB: the page's text and its parsed files; holding each file
+    // as a document too took over 300 MiB.
+    assert!(peak < 128 * 1024, "peak {peak} KiB");
 }
