@@ -24,9 +24,17 @@
 //!   source.
 //! * Redirects: reqwest follows up to 10 by default, and on a redirect to
 //!   another host it drops `Authorization` and cookies but *not* `x-api-key`.
-//!   The Files API does not redirect; build the client with
-//!   `redirect(reqwest::redirect::Policy::none())` to be sure a key never
-//!   follows one.
+//!   The Files API does not redirect. [`ReqwestTransport::from_builder`] and
+//!   [`ReqwestTransport::client_builder`] build the client with
+//!   `redirect::Policy::none()`: a redirect then reaches the SDK client as an
+//!   answer, which it reports as an error naming where it pointed, and no
+//!   request goes there. The policy of a client that is already built cannot
+//!   be read or changed: given one that follows redirects
+//!   ([`ReqwestTransport::new`] with `reqwest::Client::new()`), a redirect
+//!   still sends the request with its `x-api-key` where it points, *before*
+//!   this transport sees the answer. The transport then fails with
+//!   [`Redirected`](TransportErrorKind::Redirected) naming that origin
+//!   (loud, but after the fact).
 //! * Decompression (reqwest's `gzip`, `brotli`, ... features) changes what a
 //!   response body holds; downloads are meant to be byte-exact, so leave
 //!   those features off or send no `Accept-Encoding`.
@@ -80,13 +88,10 @@ use crate::transport::Transport;
 /// use std::time::Duration;
 /// use files_transport::{ReqwestTransport, RequestBody, Timeouts, Transport};
 ///
-/// // The host application's client, with its own settings.
-/// let client = reqwest::Client::builder()
-///     .connect_timeout(Duration::from_secs(5))
-///     .redirect(reqwest::redirect::Policy::none())
-///     .build()?;
-/// let transport =
-///     ReqwestTransport::with_timeouts(client, Timeouts::uniform(Duration::from_secs(600)));
+/// // The host application's client settings; the transport turns redirects off.
+/// let builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
+/// let transport = ReqwestTransport::from_builder(builder)?
+///     .with_default_timeouts(Timeouts::uniform(Duration::from_secs(600)));
 ///
 /// let request = http::Request::get(format!("{base}/v1/files"))
 ///     .body(RequestBody::empty())?;
@@ -104,8 +109,50 @@ pub struct ReqwestTransport {
 }
 
 impl ReqwestTransport {
+    /// A `reqwest::ClientBuilder` that follows no redirect, for the host to
+    /// add its own settings to (do not set another redirect policy).
+    ///
+    /// ```
+    /// # let _ = rustls::crypto::ring::default_provider().install_default();
+    /// use files_transport::ReqwestTransport;
+    ///
+    /// let client = ReqwestTransport::client_builder().user_agent("host-sdk/1.0").build()?;
+    /// let transport = ReqwestTransport::new(client);
+    /// # Ok::<(), reqwest::Error>(())
+    /// ```
+    pub fn client_builder() -> reqwest::ClientBuilder {
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none())
+    }
+
+    /// A transport over a client built from the host's `builder`, with
+    /// redirects turned off whatever the builder said: the safe way to share
+    /// the host's settings (see the [module docs](self) on redirects).
+    ///
+    /// # Errors
+    ///
+    /// What `reqwest::ClientBuilder::build` fails with (for example a TLS
+    /// backend that cannot be initialised).
+    pub fn from_builder(builder: reqwest::ClientBuilder) -> Result<Self, reqwest::Error> {
+        let client = builder
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(Self::new(client))
+    }
+
+    /// The same transport with default pool, write and read limits (as
+    /// [`with_timeouts`](Self::with_timeouts)).
+    #[must_use]
+    pub fn with_default_timeouts(self, timeouts: Timeouts) -> Self {
+        Self { timeouts, ..self }
+    }
+
     /// A transport sending through `client`, with no default phase timeouts
     /// (the SDK client sets them per request).
+    ///
+    /// A client that follows redirects (reqwest's default) sends a request
+    /// and its `x-api-key` wherever a redirect points before this transport
+    /// can refuse: build it with [`client_builder`](Self::client_builder) or
+    /// use [`from_builder`](Self::from_builder).
     #[must_use]
     pub fn new(client: reqwest::Client) -> Self {
         Self::with_timeouts(client, Timeouts::NONE)
@@ -121,11 +168,15 @@ impl ReqwestTransport {
     /// use files_transport::{ReqwestTransport, Timeouts};
     ///
     /// let transport = ReqwestTransport::with_timeouts(
-    ///     reqwest::Client::new(),
+    ///     ReqwestTransport::client_builder().build()?,
     ///     Timeouts::uniform(Duration::from_secs(600)).with_pool(Some(Duration::from_secs(30))),
     /// );
     /// assert_eq!(transport.timeouts().pool, Some(Duration::from_secs(30)));
+    /// # Ok::<(), reqwest::Error>(())
     /// ```
+    ///
+    /// As with [`new`](Self::new), a client that follows redirects sends the
+    /// key where they point.
     #[must_use]
     pub fn with_timeouts(client: reqwest::Client, timeouts: Timeouts) -> Self {
         Self { client, timeouts }
@@ -168,6 +219,7 @@ impl Transport for ReqwestTransport {
     ) -> Result<http::Response<ResponseBody>, TransportError> {
         let host = check_uri(request.uri())?;
         let over_tls = request.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
+        let sent_to = reqwest::Url::parse(&request.uri().to_string()).ok();
         send_with_timeouts(request, self.timeouts, |request| async move {
             let request = request.map(|body| reqwest::Body::wrap(SyncRequestBody::new(body)));
             let request = reqwest::Request::try_from(request).map_err(|err| {
@@ -183,6 +235,9 @@ impl Transport for ReqwestTransport {
                 .execute(request)
                 .await
                 .map_err(|err| classify::client_error(err, &host, over_tls))?;
+            if sent_to.as_ref() != Some(response.url()) {
+                return Err(followed_redirect(response.url(), &host));
+            }
             let response = http::Response::<reqwest::Body>::from(response);
             // Idle gaps are timed by `send_with_timeouts`.
             Ok(response.map(|body| {
@@ -193,6 +248,28 @@ impl Transport for ReqwestTransport {
         })
         .await
     }
+}
+
+/// The error for a redirect the host's client followed: it names the
+/// origin and path it ended at (never userinfo or query).
+fn followed_redirect(to: &reqwest::Url, host: &str) -> TransportError {
+    let port = to.port().map(|port| format!(":{port}")).unwrap_or_default();
+    let target = format!(
+        "{}://{}{port}{}",
+        to.scheme(),
+        to.host_str().unwrap_or(""),
+        to.path()
+    );
+    TransportError::new(
+        TransportErrorKind::Redirected,
+        format!(
+            "the reqwest client followed a redirect to {target}, and the request went there \
+             with its headers (x-api-key included); build it with \
+             ReqwestTransport::client_builder or ReqwestTransport::from_builder, \
+             which follow no redirect"
+        ),
+    )
+    .with_host(host.to_owned())
 }
 
 #[cfg(test)]
