@@ -21,6 +21,7 @@ mod bench;
 mod codegen;
 mod conformance;
 mod embedder;
+mod hostile;
 mod release;
 mod schemathesis;
 mod server;
@@ -41,6 +42,8 @@ commands:
   soak [--long]                    concurrent clients, kill -9, restart, verify nothing acknowledged was lost
   bench [--quick]                  benchmarks against curl and the Python SDK; writes docs/BENCHMARKS.md
   bench-rate                       bulk uploads under a rate limit and through faults; writes docs/BENCHMARKS.md
+  hostile [--quick]                issue 18's figures against a release files-server: half-open and slow
+                                   connections, stalled HTTP/2 streams, upload cost at a million files
   release <version> [--no-verify]  bump versions, date the changelog, cargo package in dependency order";
 
 fn main() -> ExitCode {
@@ -67,6 +70,8 @@ fn run(args: Vec<String>) -> Result<()> {
         ["bench"] => bench::run(&root, false),
         ["bench", "--quick"] => bench::run(&root, true),
         ["bench-rate"] => bench::rate::run(&root),
+        ["hostile"] => hostile::run(&root, false),
+        ["hostile", "--quick"] => hostile::run(&root, true),
         ["release", version] => release::release(&root, version, true),
         ["release", version, "--no-verify"] => release::release(&root, version, false),
         ["help" | "--help" | "-h"] | [] => {

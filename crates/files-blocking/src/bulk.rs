@@ -40,6 +40,12 @@ impl<T: Send + 'static> BulkIter<T> {
         self.map_stream(|stream| stream.on_progress(observer))
     }
 
+    /// Whether an item that failed transiently is tried once more at the end
+    /// (default `true`; see [`files_client::BulkStream::requeue`]).
+    pub fn requeue(self, yes: bool) -> Self {
+        self.map_stream(|stream| stream.requeue(yes))
+    }
+
     /// The batch's total size, when known ahead.
     pub fn expected_bytes(self, total: u64) -> Self {
         self.map_stream(|stream| stream.expected_bytes(total))

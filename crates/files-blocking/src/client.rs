@@ -180,7 +180,7 @@ impl ClientBuilder {
         Self(self.0.add_root_certificates_pem(pem))
     }
 
-    /// Paces requests: at most `n` a minute (see
+    /// A hard cap of `n` requests a minute on top of the adaptive rate (see
     /// [`files_client::ClientBuilder::max_requests_per_minute`]).
     pub fn max_requests_per_minute(self, n: u32) -> Self {
         Self(self.0.max_requests_per_minute(n))
@@ -189,6 +189,12 @@ impl ClientBuilder {
     /// How many times a failed request is retried (default 2).
     pub fn max_retries(self, max_retries: u32) -> Self {
         Self(self.0.max_retries(max_retries))
+    }
+
+    /// How long one request may keep being throttled before it fails (see
+    /// [`files_client::ClientBuilder::throttle_budget`]).
+    pub fn throttle_budget(self, budget: Duration) -> Self {
+        Self(self.0.throttle_budget(budget))
     }
 
     /// A header sent with every request.

@@ -227,6 +227,36 @@ fn many_uploads_and_deletes_as_iterators() {
     assert_eq!(count, 0);
 }
 
+#[test]
+fn a_beta_client_follows_ga_cursors_and_requeues_a_transient_failure() {
+    let server = Server::start(ServerConfig::new().ga_listings(true));
+    let files = server.client(ApiGeneration::Beta).files();
+    // Three 503s: every attempt of the first item (1 + 2 retries).
+    server
+        .handle()
+        .faults()
+        .push_times(FaultRoute::Upload, Fault::status(503), 3);
+    let uploads = (0..7).map(|i| FileUpload::bytes(format!("p{i}.txt"), "x"));
+    let results: Vec<_> = files.upload_many(uploads).concurrency(1).collect();
+    assert!(
+        results.iter().all(|item| item.result.is_ok()),
+        "{results:?}"
+    );
+    assert_eq!(
+        results.last().map(|item| (item.index, item.requeued)),
+        Some((0, true))
+    );
+    // Pages of 2 in GA shapes, asked for in beta.
+    let listed: Vec<String> = files
+        .list_items(ListParams::new().limit(2))
+        .map(|file| file.unwrap().filename)
+        .collect();
+    assert_eq!(listed.len(), 7, "{listed:?}");
+    let first = files.list(ListParams::new().limit(3)).unwrap();
+    assert!(first.raw().next_page.is_some());
+    assert_eq!(first.next_page().unwrap().unwrap().data().len(), 3);
+}
+
 /// The blocking client reports request ids on success the same way as the
 /// async one: the slot of `RequestOptions::response_into`, and each page and
 /// download's own.

@@ -14,3 +14,7 @@ pub const NETWORK: u8 = 3;
 /// A local file or directory could not be read or written (including stdout and
 /// the local store).
 pub const LOCAL_IO: u8 = 4;
+/// Interrupted by Ctrl-C (SIGINT): 128 + 2, as shells report it.
+pub const INTERRUPTED: u8 = 130;
+/// Ended by SIGTERM: 128 + 15.
+pub const TERMINATED: u8 = 143;

@@ -34,6 +34,13 @@ pub enum Failure {
         /// The exit code: the failures' own when they agree, else 1.
         code: u8,
     },
+    /// A signal ended the command; what it had started was cleaned up.
+    Interrupted {
+        /// `SIGINT`, `SIGTERM` or `Ctrl-C`.
+        signal: &'static str,
+        /// 130 or 143.
+        code: u8,
+    },
 }
 
 impl From<Error> for Failure {
@@ -73,7 +80,7 @@ impl Failure {
             Self::Client(err) => client_class(err).0,
             Self::Usage(_) => exit_code::USAGE,
             Self::LocalIo { .. } | Self::Store(_) => exit_code::LOCAL_IO,
-            Self::Batch { code, .. } => *code,
+            Self::Batch { code, .. } | Self::Interrupted { code, .. } => *code,
         }
     }
 
@@ -122,6 +129,7 @@ impl Failure {
             Self::Usage(_) => "invalid_request_error".to_owned(),
             Self::LocalIo { .. } | Self::Store(_) => "io_error".to_owned(),
             Self::Batch { .. } => "batch_error".to_owned(),
+            Self::Interrupted { .. } => "interrupted".to_owned(),
         }
     }
 
@@ -132,6 +140,9 @@ impl Failure {
             Self::Client(err) => err.to_string(),
             Self::Usage(message) | Self::Store(message) => message.clone(),
             Self::Batch { summary, .. } => summary.clone(),
+            Self::Interrupted { signal, .. } => {
+                format!("interrupted by {signal}: what the command had started was cleaned up")
+            }
             Self::LocalIo {
                 operation,
                 target,

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use crate::document::Document;
 use crate::escape;
 use crate::pretty;
+use crate::yaml;
 
 /// A value of `--format` or `--format-error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -100,7 +101,7 @@ impl Format {
                 other => write_json(out, other, false),
             },
             Self::Yaml => {
-                let text = serde_norway::to_string(value).map_err(io::Error::other)?;
+                let text = yaml::to_text(value)?;
                 out.write_all(text.as_bytes())?;
                 if !text.ends_with('\n') {
                     writeln!(out)?;

@@ -24,15 +24,19 @@ mod cli;
 mod commands;
 mod document;
 mod escape;
-mod exit_code;
+pub mod exit_code;
 mod failure;
 mod format;
+mod interrupt;
+mod list_writer;
 mod local_store;
+mod log_writer;
 mod output;
 mod pretty;
 mod transform;
 mod ui;
 mod walk;
+mod yaml;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -80,26 +84,47 @@ async fn run_against_backend(
     let backend = Backend::connect(global, ui).await?;
     let mut output = Output::stdout(global.format, global.transform.clone(), global.raw_output);
     let files = backend.files();
-    let result = match command {
-        Command::Upload(args) => commands::upload::run(files, args, &mut output, ui).await,
-        Command::List(args) => commands::list::run(files, args, &mut output).await,
+    let interrupt = interrupt::Interrupt::listen();
+    let result = interrupt.run(run_command(
+        global,
+        command,
+        &backend,
+        files,
+        &mut output,
+        ui,
+    ));
+    let result = result.await;
+    let flushed = output.finish();
+    backend.close().await;
+    result.and(flushed)
+}
+
+/// Runs a files command against `files`.
+async fn run_command(
+    global: &GlobalArgs,
+    command: &Command,
+    backend: &Backend,
+    files: &files_client::Files,
+    output: &mut Output,
+    ui: Ui,
+) -> Result<(), Failure> {
+    match command {
+        Command::Upload(args) => commands::upload::run(files, args, output, ui).await,
+        Command::List(args) => commands::list::run(files, args, output).await,
         Command::RetrieveMetadata(args) => {
-            commands::retrieve_metadata::run(files, args, &mut output).await
+            commands::retrieve_metadata::run(files, args, output).await
         }
-        Command::Download(args) => commands::download::run(files, args, &mut output, ui).await,
-        Command::Delete(args) => commands::delete::run(files, args, &mut output, ui).await,
+        Command::Download(args) => commands::download::run(files, args, output, ui).await,
+        Command::Delete(args) => commands::delete::run(files, args, output, ui).await,
         Command::Sync(args) => {
             let target = commands::sync::Target {
                 origin: backend.origin(),
                 workspace: global.workspace_id.as_deref(),
             };
-            commands::sync::run(files, target, args, &mut output, ui).await
+            commands::sync::run(files, target, args, output, ui).await
         }
         Command::Serve(_) | Command::Completions(_) => Ok(()),
-    };
-    let flushed = output.finish();
-    backend.close().await;
-    result.and(flushed)
+    }
 }
 
 /// `serve`: the files-server program's own loop.
@@ -160,11 +185,27 @@ fn init_logging(level: LogLevel) {
         .with_target("files_cli", cli)
         .with_target("files_server", server);
     let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(|| log_writer::EscapingStderr)
+        .with_ansi(false)
         .with_max_level(LevelFilter::TRACE)
         .finish()
         .with(targets)
         .try_init();
+}
+
+/// The longest summary line, in characters: a longer one is cut, and the
+/// error JSON after it carries the whole (bounded) message, printed once.
+const MAX_SUMMARY_CHARS: usize = 300;
+
+/// `summary` cut to [`MAX_SUMMARY_CHARS`], saying where the rest is.
+fn one_line_summary(summary: String) -> String {
+    match summary.char_indices().nth(MAX_SUMMARY_CHARS) {
+        Some((cut, _)) => format!(
+            "{}… (cut here: the whole message is below)",
+            &summary[..cut]
+        ),
+        None => summary,
+    }
 }
 
 /// Prints the failure on stderr: `anthropic-files: error: SUMMARY`, then the
@@ -176,10 +217,11 @@ fn report(global: &GlobalArgs, failure: &Failure) {
     if let Some(path) = &global.transform_error {
         json = transform::apply(&json, path);
     }
-    let summary = failure.summary();
+    let summary = one_line_summary(failure.summary());
     let mut text = format!("{PROGRAM}: error: {}\n", escape::for_terminal(&summary)).into_bytes();
-    if let Failure::Batch { .. } = failure {
-        // Each item's error was reported with its result.
+    if let Failure::Batch { .. } | Failure::Interrupted { .. } = failure {
+        // Each item's error was reported with its result; an interruption
+        // has nothing more to say.
         let _ = std::io::stderr().write_all(&text);
         return;
     }

@@ -5,6 +5,7 @@ use std::io::{BufWriter, IsTerminal, Stdout, Write};
 use crate::document::Document;
 use crate::failure::Failure;
 use crate::format::{Format, FormatChoice, Strings};
+use crate::list_writer::ListWriter;
 use crate::transform;
 
 /// Where a command's results go: stdout, through `--transform`, in `--format`,
@@ -82,6 +83,34 @@ impl Output {
     /// Whether listing items are written as they arrive rather than collected.
     pub fn streams_list_items(&self) -> bool {
         self.format == Format::Jsonl || self.strings.raw
+    }
+
+    /// A writer of a listing in this output's format, item by item (see
+    /// [`Output::list_item`]).
+    pub fn start_list(&self) -> ListWriter {
+        ListWriter::new(self.format, self.strings)
+    }
+
+    /// Writes one item of a listing started with [`Output::start_list`],
+    /// transformed; flushed at once in JSONL and with `-r`.
+    ///
+    /// # Errors
+    /// stdout cannot be written.
+    pub fn list_item(&mut self, list: &mut ListWriter, item: &Document) -> Result<(), Failure> {
+        let item = self.transformed(item);
+        list.item(&mut self.out, &item).map_err(stdout_failure)?;
+        if list.flushes_each_item() {
+            self.out.flush().map_err(stdout_failure)?;
+        }
+        Ok(())
+    }
+
+    /// Ends a listing started with [`Output::start_list`].
+    ///
+    /// # Errors
+    /// stdout cannot be written.
+    pub fn end_list(&mut self, list: ListWriter) -> Result<(), Failure> {
+        list.finish(&mut self.out).map_err(stdout_failure)
     }
 
     /// Writes a whole listing (items already transformed).

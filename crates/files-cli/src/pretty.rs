@@ -40,68 +40,112 @@ pub fn list(items: &[Document]) -> String {
     if items.is_empty() {
         return "No files.\n".to_owned();
     }
-    let objects: Option<Vec<&Object>> = items.iter().map(Document::as_mapping).collect();
-    let Some(objects) = objects else {
-        return items.iter().map(value).collect();
-    };
-    let is_file = |o: &&Object| o.contains_key("id") && o.contains_key("filename");
-    let columns: Vec<(String, String)> = if objects.iter().all(is_file) {
-        FILE_COLUMNS
-            .iter()
-            .map(|(header, key)| ((*header).to_owned(), (*key).to_owned()))
-            .collect()
-    } else {
-        let mut keys: Vec<String> = Vec::new();
-        for object in &objects {
-            for key in object.keys() {
-                let key = key_text(key);
-                if !keys.contains(&key) {
-                    keys.push(key);
-                }
-            }
-        }
-        keys.into_iter()
-            .map(|key| (key.to_uppercase(), key))
-            .collect()
-    };
-    let rows: Vec<Vec<String>> = objects
-        .iter()
-        .map(|object| {
-            columns
-                .iter()
-                .map(|(_, key)| {
-                    object
-                        .get(key.as_str())
-                        .map(scalar_text)
-                        .unwrap_or_default()
-                })
-                .collect()
-        })
-        .collect();
-    let headers: Vec<String> = columns.iter().map(|(header, _)| header.clone()).collect();
-    table(&headers, &rows)
-}
-
-/// Left-aligned columns separated by two spaces; no trailing spaces.
-fn table(headers: &[String], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[String]| {
-        let mut text = String::new();
-        for (cell, width) in cells.iter().zip(&widths) {
-            text.push_str(&format!("{cell:<width$}  "));
-        }
-        format!("{}\n", text.trim_end())
-    };
-    let mut out = line(headers);
-    for row in rows {
-        out.push_str(&line(row));
+    let layout = Layout::plan(items);
+    let mut out = layout.header();
+    for item in items {
+        out.push_str(&layout.render(item));
     }
     out
+}
+
+/// How a listing is laid out, planned from its first items (all of them for
+/// [`list`]; the first batch when streaming, whose widths the later rows then
+/// keep, a longer cell only pushing its own row wider).
+#[derive(Debug)]
+pub enum Layout {
+    /// One item after the other, as [`value`] writes each.
+    Lines,
+    /// A table: headers, the keys of the cells, and column widths.
+    Table {
+        /// The header of each column.
+        headers: Vec<String>,
+        /// The key each column shows.
+        keys: Vec<String>,
+        /// The width of each column, in characters.
+        widths: Vec<usize>,
+    },
+}
+
+impl Layout {
+    /// The layout of `items`: a table of files, a table of every key when
+    /// every item is an object, else lines.
+    pub fn plan(items: &[Document]) -> Self {
+        let objects: Option<Vec<&Object>> = items.iter().map(Document::as_mapping).collect();
+        let Some(objects) = objects.filter(|o| !o.is_empty()) else {
+            return Self::Lines;
+        };
+        let is_file = |o: &&Object| o.contains_key("id") && o.contains_key("filename");
+        let (headers, keys): (Vec<String>, Vec<String>) = if objects.iter().all(is_file) {
+            FILE_COLUMNS
+                .iter()
+                .map(|(header, key)| ((*header).to_owned(), (*key).to_owned()))
+                .unzip()
+        } else {
+            let mut keys: Vec<String> = Vec::new();
+            for object in &objects {
+                for key in object.keys() {
+                    let key = key_text(key);
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                }
+            }
+            keys.into_iter()
+                .map(|key| (key.to_uppercase(), key))
+                .unzip()
+        };
+        let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+        for object in &objects {
+            for (width, cell) in widths.iter_mut().zip(cells(&keys, object)) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        Self::Table {
+            headers,
+            keys,
+            widths,
+        }
+    }
+
+    /// The header line (empty for lines).
+    pub fn header(&self) -> String {
+        match self {
+            Self::Lines => String::new(),
+            Self::Table {
+                headers, widths, ..
+            } => line(headers, widths),
+        }
+    }
+
+    /// One item: its row of the table (an item that is not an object, as
+    /// [`value`] writes it).
+    pub fn render(&self, item: &Document) -> String {
+        match (self, item.as_mapping()) {
+            (Self::Table { keys, widths, .. }, Some(object)) => line(&cells(keys, object), widths),
+            _ => value(item),
+        }
+    }
+}
+
+/// The cells of `object` under `keys`.
+fn cells(keys: &[String], object: &Object) -> Vec<String> {
+    keys.iter()
+        .map(|key| {
+            object
+                .get(key.as_str())
+                .map(scalar_text)
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Left-aligned cells separated by two spaces; no trailing spaces.
+fn line(cells: &[String], widths: &[usize]) -> String {
+    let mut text = String::new();
+    for (cell, width) in cells.iter().zip(widths) {
+        text.push_str(&format!("{cell:<width$}  "));
+    }
+    format!("{}\n", text.trim_end())
 }
 
 /// Object entries as `(dotted key, text)` pairs, nested objects flattened.

@@ -793,3 +793,56 @@ fn the_client_side_upload_limit_is_a_flag() {
         .assert()
         .success();
 }
+
+/// A password in the base URL is refused before anything is sent or
+/// written, and never printed, not even by --debug.
+#[test]
+fn a_base_url_with_a_password_is_refused_and_never_printed() {
+    let store = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://user:PASS-w0rd@{}", listener.local_addr().unwrap());
+    let tree = tempfile::tempdir().unwrap();
+    std::fs::write(tree.path().join("a.txt"), b"a").unwrap();
+    let manifest = store.path().join("manifest.json");
+    for args in [
+        vec!["--debug", "list"],
+        vec![
+            "--debug",
+            "sync",
+            tree.path().to_str().unwrap(),
+            "--manifest",
+            manifest.to_str().unwrap(),
+        ],
+    ] {
+        // Bounded even when the refusal is missing: the peer never answers.
+        let out = common::bare_cmd(store.path())
+            .timeout(std::time::Duration::from_secs(30))
+            .args([
+                "--base-url",
+                &url,
+                "--api-key",
+                KEY,
+                "--timeout",
+                "2",
+                "--max-retries",
+                "0",
+            ])
+            .args(&args)
+            .assert()
+            .code(2);
+        let stderr = text(&out.get_output().stderr);
+        assert!(!stderr.contains("PASS-w0rd"), "{stderr}");
+        assert!(stderr.contains("http://***@127.0.0.1"), "{stderr}");
+        assert!(stderr.contains("credentials"), "{stderr}");
+    }
+    let env = common::bare_cmd(store.path())
+        .env("ANTHROPIC_BASE_URL", &url)
+        .timeout(std::time::Duration::from_secs(30))
+        .args(["--api-key", KEY, "--timeout", "2", "--debug", "list"])
+        .assert()
+        .code(2);
+    assert!(!text(&env.get_output().stderr).contains("PASS-w0rd"));
+    assert!(!manifest.exists(), "no manifest written");
+    assert!(listener.accept().is_err(), "nothing connected");
+}

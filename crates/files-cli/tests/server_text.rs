@@ -251,3 +251,179 @@ fn a_server_chosen_download_name_is_saved_and_reported_safely() {
         b"payload"
     );
 }
+
+/// `download --all-downloadable`: a listing of three files, then each one's
+/// content under a hostile name.
+fn many_downloads(head: &str) -> Answer {
+    let item = |id: &str| {
+        format!(
+            r#"{{"type":"file","id":"{id}","filename":"x","mime_type":"text/plain","size_bytes":7,"created_at":"2025-04-15T18:37:24.100435Z","downloadable":true}}"#
+        )
+    };
+    if !head.contains("/content") {
+        return json_answer(
+            200,
+            format!(
+                r#"{{"data":[{},{},{}],"has_more":false,"first_id":"file_1","last_id":"file_3"}}"#,
+                item("file_1"),
+                item("file_2"),
+                item("file_3")
+            ),
+        );
+    }
+    let name = if head.contains("file_1") {
+        "%1B%5B2J%C2%9Bgift%E2%80%AEtxt.exe"
+    } else if head.contains("file_2") {
+        "C%3Ax.txt"
+    } else {
+        "NUL.txt.%20."
+    };
+    let headers = vec![(
+        "content-disposition".to_owned(),
+        format!("attachment; filename*=UTF-8''{name}"),
+    )];
+    (200, headers, b"payload".to_vec())
+}
+
+#[test]
+fn download_all_saves_server_chosen_names_without_overrides_and_portable() {
+    let server = Scripted::start(4, many_downloads);
+    let dir = tempfile::tempdir().unwrap();
+    let out = server
+        .cmd()
+        .args(["download", "--all-downloadable", "--concurrency", "1", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let stderr = text(&out.get_output().stderr);
+    assert!(!has_raw_controls(&stderr), "{stderr:?}");
+    let stdout = text(&out.get_output().stdout);
+    assert!(!has_raw_controls(&stdout), "{stdout:?}");
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["C_x.txt", "[2Jgifttxt.exe", "_NUL.txt"]);
+}
+
+fn server_error(_head: &str) -> Answer {
+    json_answer(
+        500,
+        format!(
+            r#"{{"type":"error","error":{{"type":"api_error","message":"{}"}}}}"#,
+            nasty_json()
+        ),
+    )
+}
+
+/// `--debug`'s log lines ("retrying", "error answer", ...) carry the server's
+/// message: escaped like every other line, whatever the log formatter does.
+#[test]
+fn debug_log_lines_escape_the_servers_text() {
+    let server = Scripted::start(2, server_error);
+    let out = bare_cmd(server.store.path())
+        .args(["--base-url", &server.base_url, "--api-key", KEY])
+        .args([
+            "--max-retries",
+            "1",
+            "--debug",
+            "retrieve-metadata",
+            "file_x",
+        ])
+        .assert()
+        .code(1);
+    let stderr = text(&out.get_output().stderr);
+    assert!(stderr.contains("retrying"), "{stderr}");
+    assert!(
+        !has_raw_controls(&stderr),
+        "raw controls on stderr: {stderr:?}"
+    );
+    assert!(
+        stderr.contains(r"\u{1b}]0;pwned\u{7}\u{9b}31m\u{7f}gift\u{202e}fdp.exe"),
+        "{stderr}"
+    );
+}
+
+/// YAML output and YAML errors: C0 and C1 were escaped by the emitter, bidi
+/// overrides were not; all are now, and the values read back exactly.
+#[test]
+fn yaml_output_and_errors_escape_bidi_overrides_and_keep_exact_values() {
+    let server = Scripted::start(1, a_listing);
+    let out = server
+        .cmd()
+        .args(["list", "--format", "yaml"])
+        .assert()
+        .success();
+    let stdout = text(&out.get_output().stdout);
+    assert!(!has_raw_controls(&stdout), "{stdout:?}");
+    let back: serde_json::Value = serde_norway::from_str(&stdout).unwrap();
+    assert_eq!(back[0]["filename"], NASTY);
+
+    let server = Scripted::start(1, not_found);
+    let out = server
+        .cmd()
+        .args(["retrieve-metadata", "file_x", "--format-error", "yaml"])
+        .assert()
+        .code(1);
+    let stderr = text(&out.get_output().stderr);
+    assert!(!has_raw_controls(&stderr), "{stderr:?}");
+    assert!(stderr.contains(r"\u202E"), "{stderr}");
+}
+
+/// A 404 whose message is 100 KiB: past a marker at 1000 characters, the
+/// message is printed once (in the error JSON, cut at 4 KiB and saying so).
+fn a_long_message(_head: &str) -> Answer {
+    let message = format!("{}MARK{}", "a".repeat(1000), "x".repeat(100 * 1024));
+    json_answer(
+        404,
+        format!(r#"{{"type":"error","error":{{"type":"not_found_error","message":"{message}"}}}}"#),
+    )
+}
+
+/// A 404 of 15 MiB: read no further than 1 MiB, and said to be cut.
+fn a_huge_message(_head: &str) -> Answer {
+    let message = "x".repeat(15 * 1024 * 1024);
+    json_answer(
+        404,
+        format!(r#"{{"type":"error","error":{{"type":"not_found_error","message":"{message}"}}}}"#),
+    )
+}
+
+#[test]
+fn long_error_messages_are_bounded_cut_visibly_and_printed_once() {
+    let server = Scripted::start(1, a_long_message);
+    let out = server
+        .cmd()
+        .args(["retrieve-metadata", "file_x"])
+        .assert()
+        .code(1);
+    let stderr = text(&out.get_output().stderr);
+    assert!(stderr.len() < 16 * 1024, "{} bytes", stderr.len());
+    assert_eq!(stderr.matches("MARK").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("[cut: the message was 103404 bytes]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .next()
+            .unwrap()
+            .contains("the whole message is below")
+    );
+
+    let server = Scripted::start(1, a_huge_message);
+    let out = server
+        .cmd()
+        .args(["retrieve-metadata", "file_x"])
+        .assert()
+        .code(1);
+    let stderr = text(&out.get_output().stderr);
+    assert!(stderr.len() < 16 * 1024, "{} bytes", stderr.len());
+    assert!(stderr.contains("404"), "{stderr}");
+    assert!(
+        stderr.contains("[cut: the error body was over 1048576 bytes]"),
+        "{stderr}"
+    );
+}

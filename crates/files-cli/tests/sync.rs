@@ -386,3 +386,71 @@ fn no_adopt_uploads_every_file_the_manifest_does_not_know() {
     assert_eq!(with_action(&results, "upload").len(), 1, "{results:?}");
     assert_eq!(fixture.server.file_count(), 2);
 }
+
+/// A cloned repository with planted links: `sync` and `upload -R` upload
+/// neither the private key a link points at nor the directory a link leads
+/// to, say what they skipped (a FIFO too), and exit 0; `--follow-links`
+/// follows them.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_tree_are_skipped_and_reported_unless_followed() {
+    use std::os::unix::fs::symlink;
+    let fixture = Fixture::new();
+    let private = fixture.work.path().join("private");
+    std::fs::create_dir(&private).unwrap();
+    std::fs::write(private.join("id_rsa"), "PRIVATE KEY").unwrap();
+    fixture.write("readme.txt", "hello");
+    symlink(private.join("id_rsa"), fixture.dir().join("innocent.txt")).unwrap();
+    symlink(&private, fixture.dir().join("vendor")).unwrap();
+    symlink("readme.txt", fixture.dir().join("alias.txt")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(fixture.dir().join("pipe"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+
+    let (_results, stderr) = fixture.sync(&[], 0);
+    for skipped in ["innocent.txt", "vendor", "pipe"] {
+        assert!(stderr.contains(&format!("skipped {skipped}: ")), "{stderr}");
+    }
+    assert!(stderr.contains("--follow-links"), "{stderr}");
+    let counts = fixture.server.filename_counts();
+    assert_eq!(counts.get("readme.txt"), Some(&1), "{counts:?}");
+    assert_eq!(counts.get("alias.txt"), Some(&1), "{counts:?}");
+    assert_eq!(counts.get("innocent.txt"), None, "{counts:?}");
+    assert_eq!(counts.get("id_rsa"), None, "{counts:?}");
+
+    let out = fixture
+        .server
+        .cmd()
+        .args(["upload", "-R", "--format", "jsonl"])
+        .arg(fixture.dir())
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+    let stderr = text(&out.get_output().stderr);
+    assert!(
+        stderr.contains("innocent.txt: a symbolic link out of"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("pipe: a FIFO: not a regular file"),
+        "{stderr}"
+    );
+    let counts = fixture.server.filename_counts();
+    assert_eq!(counts.get("innocent.txt"), None, "{counts:?}");
+    assert_eq!(counts.get("id_rsa"), None, "{counts:?}");
+
+    // Asked for: followed (the FIFO is still skipped, never opened).
+    fixture
+        .server
+        .cmd()
+        .args(["upload", "-R", "--follow-links"])
+        .arg(fixture.dir())
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+    let counts = fixture.server.filename_counts();
+    assert_eq!(counts.get("innocent.txt"), Some(&1), "{counts:?}");
+    assert_eq!(counts.get("id_rsa"), Some(&1), "{counts:?}");
+}

@@ -32,13 +32,12 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    // The host's own client, configured as the host likes it. Redirects are
-    // off: reqwest would otherwise follow one to another host with the key.
+    // The host's own client settings. `from_builder` turns redirects off:
+    // reqwest would otherwise follow one to another host with the key.
     let http = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent("host-app/1.0")
-        .build()?;
+        .user_agent("host-app/1.0");
+    let transport = ReqwestTransport::from_builder(http)?;
 
     let key = std::env::var("ANTHROPIC_API_KEY")
         .ok()
@@ -47,7 +46,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         Some(_) => None,
         None => Some(FilesServer::start(ServerConfig::new(), "127.0.0.1:0".parse()?).await?),
     };
-    let mut builder = Client::builder().transport(ReqwestTransport::new(http));
+    let mut builder = Client::builder().transport(transport);
     builder = match &server {
         Some(server) => {
             println!(

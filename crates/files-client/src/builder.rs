@@ -9,6 +9,7 @@ use files_transport::{SharedTransport, Transport};
 use files_types::ApiGeneration;
 use http::{HeaderMap, HeaderName, HeaderValue};
 
+use self::base_url::{redact_userinfo, validate_base_url};
 use crate::config::{
     Config, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
     DEFAULT_THROTTLE_BUDGET, DEFAULT_TIMEOUT, USER_AGENT,
@@ -78,7 +79,7 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
             .field("credentials", &self.credentials)
             .field("generation", &self.generation)
             .finish_non_exhaustive()
@@ -93,6 +94,8 @@ impl ClientBuilder {
     }
 
     /// Sets the base URL (`http://` or `https://`; default `https://api.anthropic.com`).
+    /// A URL holding credentials (`user:password@host`) fails the build: they
+    /// would never be sent, and the error shows them redacted.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -387,30 +390,6 @@ fn default_transport(
     ))
 }
 
-/// `http://` or `https://` with a host; no query or fragment; trailing `/` removed.
-fn validate_base_url(url: &str) -> Result<String, Error> {
-    let url = url.trim();
-    let uri: http::Uri = url
-        .parse()
-        .map_err(|_| Error::config(format!("base URL {url:?} is not a URL")))?;
-    match uri.scheme_str() {
-        Some("http" | "https") => {}
-        _ => {
-            return Err(Error::config(format!(
-                "base URL {url:?} must start with http:// or https://"
-            )));
-        }
-    }
-    if uri.host().is_none_or(str::is_empty) {
-        return Err(Error::config(format!("base URL {url:?} has no host")));
-    }
-    if uri.query().is_some() || url.contains('#') {
-        return Err(Error::config(format!(
-            "base URL {url:?} must not have a query or fragment"
-        )));
-    }
-    Ok(url.trim_end_matches('/').to_owned())
-}
-
+mod base_url;
 #[cfg(test)]
 mod tests;

@@ -21,6 +21,7 @@ use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
 
+use crate::file_name::portable_file_name;
 use crate::{Error, FileUpload, Files};
 
 /// A file saved by [`Files::download_many`].
@@ -106,14 +107,14 @@ impl Counters {
 /// same work again when it can be repeated.
 type Job<T> = Box<dyn FnOnce(Arc<Counters>) -> BoxFuture<'static, Ran<T>> + Send>;
 
-/// The jobs set aside to be tried once more at the end, with their index.
-type Requeued<T> = Vec<(usize, Job<T>)>;
-
 /// What running a job gave.
 struct Ran<T> {
     result: Result<T, Error>,
     again: Option<Job<T>>,
 }
+
+/// The items waiting for their second try, with their input index.
+type Requeued<T> = Arc<std::sync::Mutex<Vec<(usize, Job<T>)>>>;
 
 /// What became of one item's first try.
 enum Outcome<T> {
@@ -205,7 +206,7 @@ impl<T: Send + 'static> BulkStream<T> {
                 }
             };
         let counters = Arc::new(counters);
-        let queue: Arc<std::sync::Mutex<Requeued<T>>> = Arc::default();
+        let queue: Requeued<T> = Arc::default();
         let first_counters = Arc::clone(&counters);
         let first = futures_util::stream::iter(jobs.enumerate())
             .map(move |(index, job)| {
@@ -388,8 +389,9 @@ impl Files {
     }
 
     /// Downloads many files into `dir`, at most [`BulkStream::concurrency`] at
-    /// a time: each under the name the server gives it (its last path
-    /// component only), else its id, written atomically (temporary file,
+    /// a time: each under the name the server gives it, else its id, both
+    /// made portable by [`portable_file_name`](crate::portable_file_name)
+    /// (else `download`), written atomically (temporary file,
     /// fsync, no-clobber move) and never over an existing file: a taken name
     /// becomes `name (1).ext`, `name (2).ext`, … A failed or cancelled item
     /// leaves nothing behind.
@@ -448,7 +450,10 @@ async fn download_one(
     counters: &Arc<Counters>,
 ) -> Result<SavedFile, Error> {
     let download = files.download(&file_id).await?;
-    let name = download.filename().unwrap_or_else(|| file_id.clone());
+    let name = download
+        .filename()
+        .or_else(|| portable_file_name(&file_id))
+        .unwrap_or_else(|| "download".to_owned());
     let observer = byte_observer(counters);
     let total = download.content_length();
     let (path, bytes) = download

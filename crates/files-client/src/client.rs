@@ -8,7 +8,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use files_transport::{
     RequestBody, ResponseBody, SharedTransport, TimeoutPhase, Timeouts, TransportError,
 };
@@ -18,7 +17,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::config::{Config, redacted_headers};
-use crate::error::{NotRetried, snippet};
+use crate::error::{NotRetried, read_error_body, snippet};
 use crate::local_failure::LocalFailure;
 use crate::rate::RateControl;
 use crate::retry::{retry_delay, server_delay, should_retry};
@@ -313,13 +312,9 @@ impl Client {
         }
         let (parts, body) = response.into_parts();
         // The status is what matters; a broken error body still has one. The
-        // transport's read limit bounds this read.
-        let bytes = body
-            .collect_capped(MAX_JSON_BYTES)
-            .await
-            .unwrap_or_else(|_| Bytes::new());
-        let api =
-            ApiError::from_response(parts.status, request_id(&parts.headers).as_deref(), &bytes);
+        // transport's read limit bounds this read, and its size is capped.
+        let (bytes, cut) = read_error_body(body).await;
+        let api = ApiError::from_cut_parts(parts.status, &parts.headers, &bytes, cut);
         let retry = should_retry(parts.status, &parts.headers);
         tracing::info!(
             status = parts.status.as_u16(),
@@ -361,12 +356,4 @@ impl Client {
         tracing::trace!(headers = ?redacted_headers(request.headers()), "request headers");
         Ok(request)
     }
-}
-
-/// The `request-id` header.
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
 }

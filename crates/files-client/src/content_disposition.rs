@@ -1,8 +1,10 @@
 //! The filename of a download, from its `Content-Disposition` header.
 
+use crate::file_name::portable_file_name;
+
 /// The filename a `Content-Disposition` value names (`filename*` in UTF-8 first,
-/// else `filename`), reduced to its last path component, so it can never point
-/// outside the directory it is saved in. `None` when there is no usable name.
+/// else `filename`), made portable by [`portable_file_name`], so it can never
+/// point outside the directory it is saved in, on any platform. `None` when there is no usable name.
 pub(crate) fn filename_from_content_disposition(value: &str) -> Option<String> {
     let mut plain = None;
     let mut extended = None;
@@ -16,7 +18,7 @@ pub(crate) fn filename_from_content_disposition(value: &str) -> Option<String> {
             _ => {}
         }
     }
-    sanitize(&extended.or(plain)?)
+    portable_file_name(&extended.or(plain)?)
 }
 
 /// Splits on `;` outside quoted strings.
@@ -97,17 +99,6 @@ fn percent_decode(input: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The last path component, without control characters; never empty, `.` or `..`.
-fn sanitize(name: &str) -> Option<String> {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = last.chars().filter(|c| !c.is_control()).collect();
-    let clean = clean.trim();
-    match clean {
-        "" | "." | ".." => None,
-        name => Some(name.to_owned()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,7 +107,8 @@ mod tests {
     fn quoted_semicolons_and_escapes() {
         assert_eq!(
             filename_from_content_disposition(r#"attachment; filename="a;b \"c\".txt""#).as_deref(),
-            Some("a;b \"c\".txt")
+            // Unquoted, then made portable: `"` is not allowed on Windows.
+            Some("a;b _c_.txt")
         );
         assert_eq!(
             filename_from_content_disposition("attachment; filename=plain.txt").as_deref(),

@@ -72,7 +72,8 @@ impl Download {
             .and_then(|v| v.to_str().ok())
     }
 
-    /// The filename from `Content-Disposition`: its last path component only.
+    /// The filename from `Content-Disposition`, made safe to join to a
+    /// directory on any platform by [`portable_file_name`](crate::portable_file_name).
     pub fn filename(&self) -> Option<String> {
         self.meta
             .headers()

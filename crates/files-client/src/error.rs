@@ -9,8 +9,9 @@ use http::StatusCode;
 
 mod api_error;
 
-pub use api_error::ApiError;
+pub(crate) use api_error::read_error_body;
 pub(crate) use api_error::snippet;
+pub use api_error::{ApiError, MAX_ERROR_MESSAGE_BYTES};
 
 /// Why a failure that the retry policy would retry was returned instead.
 ///

@@ -160,9 +160,11 @@ mod adaptive_rate;
 mod config;
 mod content_disposition;
 mod error;
+mod file_name;
 mod local_failure;
 mod progress;
 mod rate;
+mod regular_file;
 mod retry;
 mod save;
 
@@ -175,7 +177,8 @@ pub use config::{
 };
 pub use cursor_guard::MAX_CURSOR_BYTES;
 pub use download::Download;
-pub use error::{ApiError, Error, NotRetried};
+pub use error::{ApiError, Error, MAX_ERROR_MESSAGE_BYTES, NotRetried};
+pub use file_name::{MAX_FILE_NAME_BYTES, portable_file_name};
 pub use files::Files;
 pub use files_transport;
 pub use files_transport::{TimeoutPhase, Transport};
@@ -187,5 +190,6 @@ pub use files_types::{
 pub use options::RequestOptions;
 pub use paging::{FilePage, ItemStream, PageStream};
 pub use progress::Progress;
+pub use regular_file::open_regular_file;
 pub use response_meta::{ResponseMeta, ResponseSlot};
 pub use upload::FileUpload;

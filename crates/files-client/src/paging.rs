@@ -23,9 +23,32 @@ pub struct FilePage {
     list: FileList,
     meta: ResponseMeta,
     params: ListParams,
+    chain: Chain,
+}
+
+/// What a page shares with the pages of its listing, and its place in it.
+#[derive(Debug, Clone)]
+struct Chain {
     files: Files,
     guard: CursorGuard,
     depth: u64,
+}
+
+impl Chain {
+    /// Fetches the page `params` names as the one after this chain's page.
+    async fn fetch_next(&self, params: ListParams) -> Result<FilePage, Error> {
+        let (list, meta) = self.files.fetch_page(&params).await?;
+        Ok(FilePage {
+            list,
+            meta,
+            params,
+            chain: Self {
+                files: self.files.clone(),
+                guard: self.guard.clone(),
+                depth: self.depth + 1,
+            },
+        })
+    }
 }
 
 impl FilePage {
@@ -44,9 +67,11 @@ impl FilePage {
             list,
             meta,
             params,
-            files,
-            guard,
-            depth: 0,
+            chain: Chain {
+                files,
+                guard,
+                depth: 0,
+            },
         })
     }
 
@@ -56,22 +81,9 @@ impl FilePage {
             return Ok(None);
         };
         if let Some(cursor) = &next.cursor {
-            self.guard.admit(cursor, self.depth + 1)?;
+            self.chain.guard.admit(cursor, self.chain.depth + 1)?;
         }
         Ok(Some(next))
-    }
-
-    /// Fetches the page `params` names as the one after this, sharing the guard.
-    async fn fetch_next(&self, params: ListParams) -> Result<FilePage, Error> {
-        let (list, meta) = self.files.fetch_page(&params).await?;
-        Ok(Self {
-            list,
-            meta,
-            params,
-            files: self.files.clone(),
-            guard: self.guard.clone(),
-            depth: self.depth + 1,
-        })
     }
 
     /// The status, headers and request id of the answer this page came in.
@@ -118,7 +130,7 @@ impl FilePage {
     /// it is sent back as it came.
     pub async fn next_page(&self) -> Result<Option<FilePage>, Error> {
         match self.checked_next_params()? {
-            Some(params) => self.fetch_next(params).await.map(Some),
+            Some(params) => self.chain.fetch_next(params).await.map(Some),
             None => Ok(None),
         }
     }
@@ -127,7 +139,7 @@ impl FilePage {
 /// What a page stream does next.
 enum Next {
     First(Files, ListParams),
-    After(Box<FilePage>, ListParams),
+    After(Chain, ListParams),
     Failed(Error),
     Done,
 }
@@ -137,7 +149,7 @@ impl Next {
     /// still yields the page it came with).
     fn after(page: &FilePage) -> Self {
         match page.checked_next_params() {
-            Ok(Some(params)) => Self::After(Box::new(page.clone()), params),
+            Ok(Some(params)) => Self::After(page.chain.clone(), params),
             Ok(None) => Self::Done,
             Err(err) => Self::Failed(err),
         }
@@ -155,7 +167,7 @@ impl PageStream {
                 Next::Done => return None,
                 Next::Failed(err) => return Some((Err(err), Next::Done)),
                 Next::First(files, params) => files.list(params).await,
-                Next::After(page, params) => page.fetch_next(params).await,
+                Next::After(chain, params) => chain.fetch_next(params).await,
             };
             match fetched {
                 Err(err) => Some((Err(err), Next::Done)),

@@ -156,3 +156,41 @@ async fn a_timeout_too_large_for_the_clock_means_no_limit() {
     })
     .await;
 }
+
+/// A redirect to another origin is an error naming where it pointed (never
+/// its query), and nothing connects there, over every transport we ship.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_to_another_origin_is_an_error_and_the_key_never_goes_there() {
+    bounded(async {
+        let elsewhere = peer::start(Behaviour::NeverAnswers);
+        let port: u16 = elsewhere
+            .base_url
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        for status in [301, 302, 303, 307, 308] {
+            let peer = peer::start(Behaviour::Redirects { status, port });
+            let client = client(&peer.base_url, Duration::from_secs(10), 2);
+            let err = client
+                .files()
+                .retrieve_metadata("file_1")
+                .await
+                .unwrap_err();
+            let Error::Api(api) = &err else {
+                panic!("{err:?}")
+            };
+            assert_eq!(api.status.as_u16(), status);
+            let text = err.to_string();
+            assert!(
+                text.contains(&format!("redirected to http://127.0.0.1:{port}/elsewhere;")),
+                "{text}"
+            );
+            assert!(!text.contains("token"), "{text}");
+            assert_eq!(peer.accepted(), 1, "a redirect is not retried");
+        }
+        assert_eq!(elsewhere.accepted(), 0);
+    })
+    .await;
+}

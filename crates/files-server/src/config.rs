@@ -38,6 +38,39 @@ pub const DEFAULT_MAX_HEADERS: usize = 100;
 /// How often expired files are purged, by default.
 pub const DEFAULT_PURGE_INTERVAL: Duration = Duration::from_secs(60);
 
+/// The bytes that must stay free on the data directory's disk, by default:
+/// uploads that would leave less are refused (507 with `x-should-retry: false`),
+/// so that deletes, metadata and the uploads in progress always have room.
+pub const DEFAULT_MIN_FREE_SPACE: u64 = 256 * 1024 * 1024;
+
+/// The most HTTP/2 streams a connection may have open at once, by default
+/// (hyper's own default is 200): more are refused with `REFUSED_STREAM`.
+pub const DEFAULT_MAX_STREAMS_PER_CONNECTION: u32 = 32;
+
+/// The most uploads received at once (each holds a temporary file), by default:
+/// more get 503 with `retry-after`.
+pub const DEFAULT_MAX_UPLOADS: usize = 128;
+
+/// The most downloads sent at once (each holds an open file), by default: more
+/// get 503 with `retry-after`.
+pub const DEFAULT_MAX_DOWNLOADS: usize = 256;
+
+/// The memory listing answers waiting to be sent may hold in all, by default:
+/// more get 503 with `retry-after` (an answer the client does not read stays
+/// in memory until its stream or connection ends).
+pub const DEFAULT_MAX_ANSWER_MEMORY: usize = 16 * 1024 * 1024;
+
+/// How long a request body may take before it must keep up the minimum rate,
+/// by default (Apache mod_reqtimeout's `body=20`).
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The slowest a request body may arrive once its time is up, by default: each
+/// such many bytes earn one more second (Apache mod_reqtimeout's `MinRate=500`).
+pub const DEFAULT_BODY_MIN_RATE: u64 = 500;
+
+/// How many connections may wait in the listen backlog, by default.
+pub const DEFAULT_LISTEN_BACKLOG: u32 = 4096;
+
 /// The secret that opens the admin routes. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AdminToken(String);
@@ -134,6 +167,29 @@ pub struct ServerConfig {
     pub purge_interval: Duration,
     /// Serve HTTPS with this certificate and key (HTTP/2 by ALPN); plain HTTP when `None`.
     pub tls: Option<TlsConfig>,
+    /// Bytes that must stay free on the data directory's disk: an upload that
+    /// would leave less is refused with 507 `Insufficient Storage` and
+    /// `x-should-retry: false` (checked before the body is read and as it
+    /// streams). Deletes are always served.
+    pub min_free_space: u64,
+    /// The most HTTP/2 streams a connection may have open at once (more are
+    /// refused with `REFUSED_STREAM`); each stream's send buffer is 64 KiB.
+    pub max_streams_per_connection: u32,
+    /// The most uploads received at once, in all (503 with `retry-after` above).
+    pub max_uploads: usize,
+    /// The most downloads sent at once, in all (503 with `retry-after` above).
+    pub max_downloads: usize,
+    /// Bytes that listing answers waiting to be sent may hold in all (503
+    /// with `retry-after` above).
+    pub max_answer_memory: usize,
+    /// A request body must be complete within this time, extended by one
+    /// second for every `body_min_rate` bytes received; else 408 and the
+    /// connection closes. `None` turns the limit off.
+    pub body_timeout: Option<Duration>,
+    /// Bytes a second a body must keep up once `body_timeout` is spent.
+    pub body_min_rate: u64,
+    /// How many connections may wait in the listen backlog.
+    pub listen_backlog: u32,
     /// When another process owns the data directory, wait for it to let go
     /// instead of failing at once ([`ServerError::DataDirInUse`](crate::ServerError::DataDirInUse)).
     pub wait_for_data_dir: bool,
@@ -158,6 +214,14 @@ impl Default for ServerConfig {
             purge_interval: DEFAULT_PURGE_INTERVAL,
             tls: None,
             wait_for_data_dir: false,
+            min_free_space: DEFAULT_MIN_FREE_SPACE,
+            max_streams_per_connection: DEFAULT_MAX_STREAMS_PER_CONNECTION,
+            max_uploads: DEFAULT_MAX_UPLOADS,
+            max_downloads: DEFAULT_MAX_DOWNLOADS,
+            max_answer_memory: DEFAULT_MAX_ANSWER_MEMORY,
+            body_timeout: Some(DEFAULT_BODY_TIMEOUT),
+            body_min_rate: DEFAULT_BODY_MIN_RATE,
+            listen_backlog: DEFAULT_LISTEN_BACKLOG,
         }
     }
 }
@@ -260,6 +324,51 @@ impl ServerConfig {
     /// Serves HTTPS with `tls`.
     pub fn tls(mut self, tls: TlsConfig) -> Self {
         self.tls = Some(tls);
+        self
+    }
+
+    /// Sets the bytes that must stay free on the data directory's disk.
+    pub fn min_free_space(mut self, bytes: u64) -> Self {
+        self.min_free_space = bytes;
+        self
+    }
+
+    /// Sets the most HTTP/2 streams a connection may have open at once (at least 1).
+    pub fn max_streams_per_connection(mut self, streams: u32) -> Self {
+        self.max_streams_per_connection = streams.max(1);
+        self
+    }
+
+    /// Sets the most uploads received at once (at least 1).
+    pub fn max_uploads(mut self, uploads: usize) -> Self {
+        self.max_uploads = uploads.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+        self
+    }
+
+    /// Sets the most downloads sent at once (at least 1).
+    pub fn max_downloads(mut self, downloads: usize) -> Self {
+        self.max_downloads = downloads.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+        self
+    }
+
+    /// Sets the bytes listing answers waiting to be sent may hold in all (at
+    /// least 1 MiB).
+    pub fn max_answer_memory(mut self, bytes: usize) -> Self {
+        self.max_answer_memory = bytes.max(1024 * 1024);
+        self
+    }
+
+    /// Sets how long a request body may take before it must keep up
+    /// `min_rate` bytes a second (`None` turns the limit off).
+    pub fn body_timeout(mut self, timeout: impl Into<Option<Duration>>, min_rate: u64) -> Self {
+        self.body_timeout = timeout.into();
+        self.body_min_rate = min_rate.max(1);
+        self
+    }
+
+    /// Sets how many connections may wait in the listen backlog (at least 1).
+    pub fn listen_backlog(mut self, backlog: u32) -> Self {
+        self.listen_backlog = backlog.max(1);
         self
     }
 

@@ -120,7 +120,9 @@ async fn route(
         Ok(workspace) => workspace,
         Err(err) => {
             if fault_route == FaultRoute::Upload {
-                upload::discard_body(request.into_body()).await;
+                return Err(crate::routes::refuse_unread(state, request, err)
+                    .await
+                    .into());
             }
             return Err(err.into());
         }
@@ -129,10 +131,13 @@ async fn route(
     let fault = state.faults.take(fault_route);
     match &fault {
         Some(fault @ Fault::Status { .. }) => {
+            let err = status_fault(fault);
             if fault_route == FaultRoute::Upload {
-                upload::discard_body(request.into_body()).await;
+                return Err(crate::routes::refuse_unread(state, request, err)
+                    .await
+                    .into());
             }
-            return Err(status_fault(fault).into());
+            return Err(err.into());
         }
         Some(Fault::DropConnection) if fault_route != FaultRoute::Download => {
             return Err(Outcome::Drop);
@@ -145,7 +150,10 @@ async fn route(
 
     let response = match fault_route {
         FaultRoute::Upload => upload::upload(state, request, generation, workspace).await?,
-        FaultRoute::List => list::list(state, &request, generation, workspace).await?,
+        FaultRoute::List => {
+            let page = list::list(state, &request, generation, workspace).await?;
+            state.hold_answer(page)?
+        }
         FaultRoute::Retrieve => {
             file::retrieve(state, &id.unwrap_or_default(), generation, workspace).await?
         }

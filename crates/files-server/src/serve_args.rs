@@ -88,7 +88,33 @@ pub struct ServeArgs {
     /// The private key of --tls-cert (PEM).
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
-    /// Log each request to stderr.
+    /// Bytes that must stay free on the data directory's disk: uploads that
+    /// would leave less get 507 (not retried); deletes always work.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_MIN_FREE_SPACE)]
+    pub min_free_space: u64,
+    /// HTTP/2 streams a connection may have open at once (more are refused).
+    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_MAX_STREAMS_PER_CONNECTION)]
+    pub max_streams_per_connection: u32,
+    /// Uploads received at once, in all; more get 503 with retry-after.
+    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_MAX_UPLOADS)]
+    pub max_uploads: usize,
+    /// Downloads sent at once, in all; more get 503 with retry-after.
+    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_MAX_DOWNLOADS)]
+    pub max_downloads: usize,
+    /// Bytes listing answers waiting to be sent may hold in all; more get 503.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_MAX_ANSWER_MEMORY)]
+    pub max_answer_memory: usize,
+    /// Seconds a request body may take before it must keep up --body-min-rate
+    /// (408 otherwise); 0 turns it off; at most 86400.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_BODY_TIMEOUT.as_secs(), value_parser = timeout_seconds())]
+    pub body_timeout: u64,
+    /// Bytes a second a request body must keep up once --body-timeout is spent.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_BODY_MIN_RATE)]
+    pub body_min_rate: u64,
+    /// Connections that may wait in the listen backlog.
+    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_LISTEN_BACKLOG)]
+    pub listen_backlog: u32,
+    /// Log each request to stderr (warnings and errors always go there).
     #[arg(long)]
     pub log: bool,
 }
@@ -122,7 +148,14 @@ impl ServeArgs {
             .header_read_timeout(seconds(self.header_read_timeout))
             .idle_timeout(seconds(self.idle_timeout))
             .max_connections(self.max_connections)
-            .max_header_bytes(self.max_header_bytes);
+            .max_header_bytes(self.max_header_bytes)
+            .min_free_space(self.min_free_space)
+            .max_streams_per_connection(self.max_streams_per_connection)
+            .max_uploads(self.max_uploads)
+            .max_downloads(self.max_downloads)
+            .max_answer_memory(self.max_answer_memory)
+            .body_timeout(seconds(self.body_timeout), self.body_min_rate)
+            .listen_backlog(self.listen_backlog);
         config.admin_token.clone_from(&self.admin_token);
         if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
             let tls = crate::TlsConfig::from_pem_files(cert, key)
@@ -151,15 +184,19 @@ impl ServeArgs {
         Ok(config)
     }
 
-    /// With `--log`, sends each request's log line to stderr (a `tracing`
-    /// subscriber at level INFO). Does nothing if a subscriber is already set.
+    /// Sends warnings and errors (a full disk, a failed commit) to stderr, and
+    /// with `--log` each request's log line too (a `tracing` subscriber at level
+    /// WARN, or INFO). Does nothing if a subscriber is already set.
     pub fn init_logging(&self) {
-        if self.log {
-            let _ = tracing_subscriber::fmt()
-                .with_writer(std::io::stderr)
-                .with_max_level(tracing::Level::INFO)
-                .try_init();
-        }
+        let level = if self.log {
+            tracing::Level::INFO
+        } else {
+            tracing::Level::WARN
+        };
+        let _ = tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_max_level(level)
+            .try_init();
     }
 }
 
@@ -188,6 +225,7 @@ pub async fn serve(args: &ServeArgs, program: &str) -> Result<(), ServeError> {
         eprintln!("{program}: no --data-dir: using a temporary store, removed on exit");
     }
     let config = args.config().map_err(ServeError::Config)?;
+    raise_open_file_limit(&config, program);
     let server = FilesServer::start(config, args.listen).await?;
     println!("listening on {}", server.base_url());
     let _ = std::io::stdout().flush();
@@ -195,6 +233,35 @@ pub async fn serve(args: &ServeArgs, program: &str) -> Result<(), ServeError> {
     eprintln!("{program}: shutting down");
     server.shutdown().await;
     Ok(())
+}
+
+/// Raises the soft limit of open files to the hard one (as Go programs and
+/// nginx's `worker_rlimit_nofile` do): the default connection cap alone is
+/// 1,024 descriptors, the common soft limit. Says on stderr when even the hard
+/// limit is below what the configured limits may hold at once.
+fn raise_open_file_limit(config: &ServerConfig, program: &str) {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, getrlimit, setrlimit};
+        let mut limit = getrlimit(Resource::Nofile);
+        if let (Some(current), Some(maximum)) = (limit.current, limit.maximum)
+            && current < maximum
+        {
+            limit.current = Some(maximum);
+            let _ = setrlimit(Resource::Nofile, limit);
+        }
+        let need = (config.max_connections + config.max_uploads + config.max_downloads + 64) as u64;
+        if let Some(current) = getrlimit(Resource::Nofile).current
+            && current < need
+        {
+            eprintln!(
+                "{program}: the open-file limit is {current}, below the {need} the connection, \
+                 upload and download limits may hold at once; lower --max-connections or raise the limit"
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (config, program);
 }
 
 /// Waits for ctrl-c (SIGINT) or, on Unix, SIGTERM.

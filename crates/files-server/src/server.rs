@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use files_types::{ApiGeneration, FileMetadata};
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -94,9 +93,11 @@ impl FilesServer {
         let store = {
             let dir = data_dir.clone();
             let wait = config.wait_for_data_dir;
+            let min_free = config.min_free_space;
             let clock_now = crate::clock::Clock::default().now_ms();
             tokio::task::spawn_blocking(move || {
                 let store = Store::open(&dir, wait)?;
+                store.disk().set_min_free(min_free);
                 let purged = store.purge_expired(clock_now)?;
                 if purged > 0 {
                     tracing::info!(purged, "purged expired files");
@@ -110,12 +111,19 @@ impl FilesServer {
                 other => ServerError::Store(other.to_string()),
             })?
         };
-        let listener = TcpListener::bind(addr)
-            .await
+        let listener = crate::connection::listen(addr, config.listen_backlog)
             .map_err(|source| ServerError::Bind { addr, source })?;
         let local_addr = listener
             .local_addr()
             .map_err(|source| ServerError::Bind { addr, source })?;
+        let max_uploads = config
+            .max_uploads
+            .clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+        let max_downloads = config
+            .max_downloads
+            .clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+        let answer_kib =
+            (config.max_answer_memory / 1024).clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
         let limiter = config
             .rate_limit
             .map(crate::rate_limit::WorkspaceLimiter::new);
@@ -127,6 +135,9 @@ impl FilesServer {
             faults: FaultQueue::default(),
             connections: std::sync::atomic::AtomicU64::new(0),
             limiter,
+            uploads: Arc::new(tokio::sync::Semaphore::new(max_uploads)),
+            downloads: Arc::new(tokio::sync::Semaphore::new(max_downloads)),
+            answer_kib: Arc::new(tokio::sync::Semaphore::new(answer_kib)),
         });
         let (stop, stopped) = watch::channel(false);
         let purge = tokio::spawn(purge_periodically(Arc::clone(&state), stopped.clone()));
@@ -265,6 +276,13 @@ async fn purge_periodically(state: Arc<State>, mut stopped: watch::Receiver<bool
             _ = stopped.changed() => return,
         }
         let now_ms = state.clock.now_ms();
+        // Space may have come back: make the reserve's ballast again if it went.
+        let _ = state
+            .store(|s| {
+                s.disk().ensure_ballast();
+                Ok(())
+            })
+            .await;
         match state.store(move |s| s.purge_expired(now_ms)).await {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "purged expired files"),

@@ -17,6 +17,61 @@ pub(crate) struct State {
     pub connections: std::sync::atomic::AtomicU64,
     /// The per-workspace rate limit, when one is set.
     pub limiter: Option<crate::rate_limit::WorkspaceLimiter>,
+    /// Uploads being received: one permit each.
+    pub uploads: Arc<tokio::sync::Semaphore>,
+    /// Downloads being sent: one permit each, held until the body is done.
+    pub downloads: Arc<tokio::sync::Semaphore>,
+    /// Listing answers waiting to be sent, in KiB: a permit per KiB, held
+    /// until the body is sent or dropped.
+    pub answer_kib: Arc<tokio::sync::Semaphore>,
+}
+
+impl State {
+    /// Holds an answer built in memory (a listing) against the budget of
+    /// answers waiting to be sent, until its body is sent or dropped; 503 when
+    /// the budget is spent (clients that do not read their answers hold it).
+    pub(crate) fn hold_answer(
+        &self,
+        response: http::Response<crate::wire::Body>,
+    ) -> Result<http::Response<crate::wire::Body>, ApiError> {
+        use http_body::Body as _;
+        use http_body_util::BodyExt as _;
+        let bytes = response.body().size_hint().exact().unwrap_or(0);
+        let kib = u32::try_from(bytes.div_ceil(1024))
+            .unwrap_or(u32::MAX)
+            .max(1);
+        let limit = self.config.max_answer_memory;
+        let permit = Arc::clone(&self.answer_kib)
+            .try_acquire_many_owned(kib)
+            .map_err(|_| {
+                tracing::warn!(limit, "refused: answers waiting to be sent fill their budget");
+                ApiError::overloaded(format!(
+                    "The server is busy: answers waiting to be sent hold {limit} bytes (its limit); retry shortly"
+                ))
+            })?;
+        Ok(response.map(|body| {
+            body.map_frame(move |frame| {
+                let _held = &permit;
+                frame
+            })
+            .boxed()
+        }))
+    }
+
+    /// A permit from `slots`, or 503 `overloaded_error` (with `retry-after: 1`)
+    /// naming what is at its limit.
+    pub(crate) fn admit(
+        slots: &Arc<tokio::sync::Semaphore>,
+        what: &str,
+        limit: usize,
+    ) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        Arc::clone(slots).try_acquire_owned().map_err(|_| {
+            tracing::warn!(what, limit, "refused: at the limit of {what} in progress");
+            ApiError::overloaded(format!(
+                "The server is busy: {limit} {what} are in progress (its limit); retry shortly"
+            ))
+        })
+    }
 }
 
 impl State {
@@ -29,6 +84,10 @@ impl State {
         let store = Arc::clone(&self.store);
         match tokio::task::spawn_blocking(move || op(&store)).await {
             Ok(Ok(value)) => Ok(value),
+            Ok(Err(err)) if err.is_disk_full() => {
+                tracing::error!(error = %err, "store operation failed: the disk is full");
+                Err(ApiError::disk_full())
+            }
             Ok(Err(err)) => {
                 tracing::error!(error = %err, "store operation failed");
                 Err(ApiError::internal("Internal server error"))

@@ -22,18 +22,23 @@
 //! Expired files are purged the same way (metadata, then bytes).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::ids;
 
 mod dir_lock;
+pub(crate) mod disk;
+mod readers;
+mod reads;
 mod records;
+mod schema;
 
 use dir_lock::lock_dir;
-use records::{COLUMNS, record};
+use disk::Disk;
+use readers::Readers;
+use records::COLUMNS;
 pub(crate) use records::{FileRecord, NewFile, Start};
 
 /// Why storing failed.
@@ -55,6 +60,17 @@ pub(crate) enum StoreError {
     },
 }
 
+impl StoreError {
+    /// Whether the error says the disk is full (an answer of its own, not a 500).
+    pub(crate) fn is_disk_full(&self) -> bool {
+        match self {
+            Self::Io { source, .. } => disk::is_full(source),
+            Self::Db(err) => disk::is_db_full(err),
+            _ => false,
+        }
+    }
+}
+
 fn io_err(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
     let path = path.to_path_buf();
     move |source| StoreError::Io { what, path, source }
@@ -64,10 +80,24 @@ pub(crate) struct Store {
     /// The exclusive lock on the data directory, held while the store lives
     /// (or until [`Store::release_lock`]).
     lock: Mutex<Option<std::fs::File>>,
-    conn: Mutex<Connection>,
+    /// The one connection that writes, and the counters it keeps.
+    writer: Mutex<Writer>,
+    /// Connections that only read, so reads never wait for a commit.
+    readers: Readers,
+    disk: Disk,
     blobs: PathBuf,
     tmp: PathBuf,
-    next_seq: AtomicU64,
+}
+
+/// The writing connection and, under the same lock, the counters as committed.
+struct Writer {
+    conn: Connection,
+    /// The next sequence number: never given twice, even after the newest file
+    /// was deleted and the server restarted.
+    next_seq: u64,
+    /// The newest `created_ms` given: a later file never gets an earlier one
+    /// (while the process runs; at start it is at most the wall clock).
+    last_created_ms: i64,
 }
 
 impl std::fmt::Debug for Store {
@@ -90,36 +120,35 @@ impl Store {
         }
         std::fs::create_dir_all(&tmp).map_err(io_err("cannot create", &tmp))?;
 
-        let conn = Connection::open(dir.join("files.sqlite3"))?;
+        let db = dir.join("files.sqlite3");
+        let mut conn = Connection::open(&db)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS files (
-                seq INTEGER PRIMARY KEY,
-                id TEXT NOT NULL UNIQUE,
-                workspace TEXT NOT NULL,
-                filename TEXT NOT NULL,
-                mime_type TEXT NOT NULL,
-                size_bytes INTEGER NOT NULL,
-                created_ms INTEGER NOT NULL,
-                downloadable INTEGER NOT NULL,
-                scope_id TEXT,
-                expires_ms INTEGER
-            );
-            CREATE INDEX IF NOT EXISTS files_by_workspace ON files(workspace, seq);
-            CREATE INDEX IF NOT EXISTS files_by_scope ON files(workspace, scope_id, seq);",
-        )?;
-        let max_seq: Option<i64> =
-            conn.query_row("SELECT MAX(seq) FROM files", [], |r| r.get(0))?;
+        schema::create(&mut conn)?;
+        let next_seq = schema::counter(&conn, schema::NEXT_SEQ)?
+            .unwrap_or(1)
+            .max(1);
+        // A newest timestamp ahead of the wall clock (a clock that was wrong, a
+        // test clock moved ahead) would hold every later one back: at most now.
+        let last_created_ms = schema::counter(&conn, schema::LAST_CREATED_MS)?
+            .unwrap_or(0)
+            .min(crate::clock::to_ms(std::time::SystemTime::now()));
+        let readers = Readers::open(&db)?;
         let store = Self {
             lock: Mutex::new(Some(lock)),
-            conn: Mutex::new(conn),
+            writer: Mutex::new(Writer {
+                conn,
+                next_seq: next_seq.cast_unsigned(),
+                last_created_ms,
+            }),
+            readers,
+            disk: Disk::new(dir),
             blobs,
             tmp,
-            next_seq: AtomicU64::new(max_seq.map_or(1, |s| s.cast_unsigned() + 1)),
         };
         store.remove_orphan_blobs()?;
+        store.disk.ensure_ballast();
         Ok(store)
     }
 
@@ -132,18 +161,22 @@ impl Store {
             .take();
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+    fn writer(&self) -> MutexGuard<'_, Writer> {
         // A panic while holding the lock cannot leave SQLite inconsistent (every
-        // change is a transaction), so a poisoned lock is still usable.
-        self.conn
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        // change is a transaction, and the counters change only after a commit),
+        // so a poisoned lock is still usable.
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A read connection: reads never wait for the writer.
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.readers.get()
     }
 
     fn remove_orphan_blobs(&self) -> Result<(), StoreError> {
         let entries = std::fs::read_dir(&self.blobs).map_err(io_err("cannot read", &self.blobs))?;
-        let conn = self.conn();
-        let mut known = conn.prepare("SELECT 1 FROM files WHERE id = ?1")?;
+        let writer = self.writer();
+        let mut known = writer.conn.prepare("SELECT 1 FROM files WHERE id = ?1")?;
         for entry in entries {
             let entry = entry.map_err(io_err("cannot read", &self.blobs))?;
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -154,6 +187,11 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// The data directory's disk: free space, the reserve, the ballast.
+    pub(crate) fn disk(&self) -> &Disk {
+        &self.disk
     }
 
     /// A fresh path for an upload in progress.
@@ -170,33 +208,36 @@ impl Store {
         self.blobs.join(id)
     }
 
-    /// Bytes stored by `workspace` in files that have not expired.
-    pub(crate) fn usage(&self, workspace: &str, now_ms: i64) -> Result<u64, StoreError> {
-        usage(&self.conn(), workspace, now_ms)
-    }
-
     /// Moves a complete, fsynced temporary file into the store and commits its
-    /// metadata, unless it would take `workspace` over `quota`.
+    /// metadata, unless it would take `workspace` over `quota`. The time (`now`)
+    /// is read and the sequence number given inside the transaction, so a newer
+    /// file never has an earlier `created_ms`.
     pub(crate) fn commit(
         &self,
         temp: &Path,
         file: NewFile,
         quota: u64,
-        now_ms: i64,
+        now: impl FnOnce() -> i64,
     ) -> Result<FileRecord, StoreError> {
-        let mut conn = self.conn();
+        let mut writer = self.writer();
+        let Writer {
+            conn,
+            next_seq,
+            last_created_ms,
+        } = &mut *writer;
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let used = usage(&tx, &file.workspace, now_ms)?;
+        let created_ms = now().max(*last_created_ms);
+        let used = schema::usage(&tx, &file.workspace, created_ms)?;
         if used.saturating_add(file.size_bytes) > quota {
             return Err(StoreError::QuotaExceeded { quota, used });
         }
-        let expires_ms = file.expires_in_ms.map(|ms| now_ms.saturating_add(ms));
-        for ms in std::iter::once(now_ms).chain(expires_ms) {
+        let expires_ms = file.expires_in_ms.map(|ms| created_ms.saturating_add(ms));
+        for ms in std::iter::once(created_ms).chain(expires_ms) {
             if !crate::clock::in_range(ms) {
                 return Err(StoreError::TimestampOutOfRange { ms });
             }
         }
-        let seq = self.next_seq.fetch_add(1, Ordering::Relaxed);
+        let seq = *next_seq;
         let record = FileRecord {
             seq,
             id: ids::file_id(seq),
@@ -204,7 +245,7 @@ impl Store {
             filename: file.filename,
             mime_type: file.mime_type,
             size_bytes: file.size_bytes,
-            created_ms: now_ms,
+            created_ms,
             downloadable: file.downloadable,
             scope_id: file.scope_id,
             expires_ms,
@@ -216,115 +257,69 @@ impl Store {
             remove_blob(&blob);
             return Err(err);
         }
-        let inserted = tx.execute(
-            &format!(
-                "INSERT INTO files ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-            ),
-            params![
-                record.seq.cast_signed(),
-                record.id,
-                record.workspace,
-                record.filename,
-                record.mime_type,
-                record.size_bytes.cast_signed(),
-                record.created_ms,
-                record.downloadable,
-                record.scope_id,
-                record.expires_ms,
-            ],
-        );
-        match inserted.and_then(|_| tx.commit()) {
-            Ok(()) => Ok(record),
+        let inserted = insert(&tx, &record)
+            .and_then(|()| {
+                schema::add_usage(&tx, &record.workspace, record.size_bytes.cast_signed())
+            })
+            .and_then(|()| schema::set_counter(&tx, schema::NEXT_SEQ, (seq + 1).cast_signed()))
+            .and_then(|()| schema::set_counter(&tx, schema::LAST_CREATED_MS, created_ms))
+            .and_then(|()| tx.commit().map_err(StoreError::from));
+        match inserted {
+            Ok(()) => {
+                *next_seq = seq + 1;
+                *last_created_ms = created_ms;
+                Ok(record)
+            }
             Err(err) => {
                 remove_blob(&blob);
-                Err(err.into())
+                Err(err)
             }
         }
-    }
-
-    /// The record of `id` in `workspace`, expired or not.
-    pub(crate) fn get(&self, workspace: &str, id: &str) -> Result<Option<FileRecord>, StoreError> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM files WHERE id = ?1 AND workspace = ?2"),
-                params![id, workspace],
-                record,
-            )
-            .optional()?)
-    }
-
-    /// Up to `limit` live files of `workspace` (and `scope_id`), newest first, from `start`.
-    pub(crate) fn list(
-        &self,
-        workspace: &str,
-        scope_id: Option<&str>,
-        start: Start,
-        limit: usize,
-        now_ms: i64,
-    ) -> Result<Vec<FileRecord>, StoreError> {
-        let (bound, order, seq) = match start {
-            Start::Newest => ("", "DESC", i64::MAX),
-            Start::OlderThan(seq) => ("AND seq < ?3", "DESC", seq.cast_signed()),
-            Start::NewerThan(seq) => ("AND seq > ?3", "ASC", seq.cast_signed()),
-        };
-        let sql = format!(
-            "SELECT {COLUMNS} FROM files
-             WHERE workspace = ?1 AND (?2 IS NULL OR scope_id = ?2) {bound}
-               AND (expires_ms IS NULL OR expires_ms > ?4)
-             ORDER BY seq {order} LIMIT ?5"
-        );
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        // SQLite numbers parameters by their largest index: ?3 is bound even when
-        // the query does not use it.
-        let rows = stmt.query_map(params![workspace, scope_id, seq, now_ms, limit], record)?;
-        let mut files = rows.collect::<Result<Vec<_>, _>>()?;
-        if matches!(start, Start::NewerThan(_)) {
-            files.reverse();
-        }
-        Ok(files)
-    }
-
-    /// The live files of `workspace` among `ids`, newest first; others are left out.
-    pub(crate) fn by_ids(
-        &self,
-        workspace: &str,
-        ids: &[String],
-        now_ms: i64,
-    ) -> Result<Vec<FileRecord>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM files WHERE id = ?1 AND workspace = ?2 AND (expires_ms IS NULL OR expires_ms > ?3)"
-        ))?;
-        let mut files = Vec::new();
-        for id in ids {
-            if let Some(file) = stmt
-                .query_row(params![id, workspace, now_ms], record)
-                .optional()?
-                && !files.iter().any(|f: &FileRecord| f.seq == file.seq)
-            {
-                files.push(file);
-            }
-        }
-        files.sort_by_key(|f| std::cmp::Reverse(f.seq));
-        Ok(files)
     }
 
     /// Deletes `id` from `workspace`: the metadata is committed first, then the bytes
     /// go. Returns whether there was such a file. Once the metadata is gone the
     /// delete has happened: a blob that cannot be removed is logged (and removed
     /// as an orphan at the next start), not an error.
+    ///
+    /// On a full disk the reserve's ballast is given up and the delete tried
+    /// again, so that clients can always free space.
     pub(crate) fn delete(&self, workspace: &str, id: &str) -> Result<bool, StoreError> {
-        let deleted = self.conn().execute(
-            "DELETE FROM files WHERE id = ?1 AND workspace = ?2",
-            params![id, workspace],
-        )?;
-        if deleted > 0 {
+        let deleted = match self.delete_row(workspace, id) {
+            Err(err) if err.is_disk_full() && self.disk.release_ballast() => {
+                self.delete_row(workspace, id)?
+            }
+            other => other?,
+        };
+        if deleted {
             remove_blob(&self.blob_path(id));
         }
-        Ok(deleted > 0)
+        Ok(deleted)
+    }
+
+    fn delete_row(&self, workspace: &str, id: &str) -> Result<bool, StoreError> {
+        #[cfg(test)]
+        if tests::DELETE_DISK_FULL_ONCE.with(|f| f.replace(false)) {
+            return Err(StoreError::Db(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+                None,
+            )));
+        }
+        let mut writer = self.writer();
+        let tx = writer
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let size: Option<i64> = tx
+            .prepare_cached(
+                "DELETE FROM files WHERE id = ?1 AND workspace = ?2 RETURNING size_bytes",
+            )?
+            .query_row(params![id, workspace], |r| r.get(0))
+            .optional()?;
+        if let Some(size) = size {
+            schema::add_usage(&tx, workspace, -size)?;
+        }
+        tx.commit()?;
+        Ok(size.is_some())
     }
 
     /// Removes every file expired at `now_ms`, in every workspace: metadata
@@ -334,9 +329,10 @@ impl Store {
         let mut purged = 0;
         loop {
             let ids: Vec<String> = {
-                let mut conn = self.conn();
-                let tx =
-                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let mut writer = self.writer();
+                let tx = writer
+                    .conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                 let ids = {
                     let mut stmt = tx.prepare_cached(
                         "SELECT id FROM files WHERE expires_ms IS NOT NULL AND expires_ms <= ?1 LIMIT ?2",
@@ -345,9 +341,13 @@ impl Store {
                         .collect::<Result<Vec<_>, _>>()?
                 };
                 {
-                    let mut delete = tx.prepare_cached("DELETE FROM files WHERE id = ?1")?;
+                    let mut delete = tx.prepare_cached(
+                        "DELETE FROM files WHERE id = ?1 RETURNING workspace, size_bytes",
+                    )?;
                     for id in &ids {
-                        delete.execute([id])?;
+                        let (workspace, size): (String, i64) =
+                            delete.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                        schema::add_usage(&tx, &workspace, -size)?;
                     }
                 }
                 tx.commit()?;
@@ -373,23 +373,25 @@ impl Store {
         }
         sync_dir(&self.blobs)
     }
-
-    /// How many files the store holds, in every workspace (for tests and logs).
-    pub(crate) fn count(&self) -> Result<u64, StoreError> {
-        let n: i64 = self
-            .conn()
-            .query_row("SELECT COUNT(*) FROM files", [], |r| r.get(0))?;
-        Ok(n.cast_unsigned())
-    }
 }
 
-fn usage(conn: &Connection, workspace: &str, now_ms: i64) -> Result<u64, StoreError> {
-    let used: i64 = conn.query_row(
-        "SELECT COALESCE(SUM(size_bytes), 0) FROM files WHERE workspace = ?1 AND (expires_ms IS NULL OR expires_ms > ?2)",
-        params![workspace, now_ms],
-        |r| r.get(0),
-    )?;
-    Ok(used.cast_unsigned())
+fn insert(conn: &Connection, record: &FileRecord) -> Result<(), StoreError> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO files ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+    ))?
+    .execute(params![
+        record.seq.cast_signed(),
+        record.id,
+        record.workspace,
+        record.filename,
+        record.mime_type,
+        record.size_bytes.cast_signed(),
+        record.created_ms,
+        record.downloadable,
+        record.scope_id,
+        record.expires_ms,
+    ])?;
+    Ok(())
 }
 
 /// Removes a blob whose metadata is gone; a failure is logged, never an error
@@ -420,3 +422,7 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
 #[cfg(test)]
 #[path = "store_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "store/counter_tests.rs"]
+mod counter_tests;

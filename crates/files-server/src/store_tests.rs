@@ -7,6 +7,8 @@ use super::*;
 thread_local! {
     /// Makes the directory fsync after a rename fail, on this thread.
     pub(super) static FAIL_DIR_SYNC: Cell<bool> = const { Cell::new(false) };
+    /// Makes the next delete on this thread fail as on a full disk.
+    pub(super) static DELETE_DISK_FULL_ONCE: Cell<bool> = const { Cell::new(false) };
 }
 
 fn new_file(workspace: &str, size: u64) -> NewFile {
@@ -24,7 +26,12 @@ fn new_file(workspace: &str, size: u64) -> NewFile {
 fn put(store: &Store, workspace: &str, bytes: &[u8], quota: u64) -> Result<FileRecord, StoreError> {
     let temp = store.temp_path();
     std::fs::write(&temp, bytes).unwrap();
-    store.commit(&temp, new_file(workspace, bytes.len() as u64), quota, 1_000)
+    store.commit(
+        &temp,
+        new_file(workspace, bytes.len() as u64),
+        quota,
+        || 1_000,
+    )
 }
 
 #[test]
@@ -169,7 +176,7 @@ fn expired_files_are_purged_row_and_blob() {
         std::fs::write(&temp, [i]).unwrap();
         let mut new = new_file("w", 1);
         new.expires_in_ms = Some(1_000);
-        expiring.push(store.commit(&temp, new, u64::MAX, 1_000).unwrap());
+        expiring.push(store.commit(&temp, new, u64::MAX, || 1_000).unwrap());
     }
     let kept = put(&store, "w", b"kept", u64::MAX).unwrap();
     assert_eq!(store.purge_expired(1_999).unwrap(), 0, "not expired yet");
@@ -191,11 +198,26 @@ fn out_of_range_timestamps_are_refused_when_made() {
     let mut new = new_file("w", 1);
     new.expires_in_ms = Some(i64::MAX / 2);
     let err = store
-        .commit(&temp, new, u64::MAX, crate::clock::MAX_TIMESTAMP_MS - 10)
+        .commit(&temp, new, u64::MAX, || crate::clock::MAX_TIMESTAMP_MS - 10)
         .unwrap_err();
     assert!(
         matches!(err, StoreError::TimestampOutOfRange { .. }),
         "{err}"
     );
     assert_eq!(store.count().unwrap(), 0);
+}
+
+#[test]
+fn a_delete_on_a_full_disk_gives_up_the_ballast_and_goes_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), false).unwrap();
+    let file = put(&store, "w", b"bytes", u64::MAX).unwrap();
+    let ballast = dir.path().join("reserve.ballast");
+    assert!(ballast.exists(), "the ballast is made at start");
+    DELETE_DISK_FULL_ONCE.with(|f| f.set(true));
+    assert!(store.delete("w", &file.id).unwrap());
+    assert_eq!(store.get("w", &file.id).unwrap(), None);
+    assert!(!ballast.exists(), "given up to let the delete through");
+    store.disk().ensure_ballast();
+    assert!(ballast.exists(), "made again once there is room");
 }

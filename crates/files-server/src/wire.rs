@@ -79,6 +79,50 @@ impl ApiError {
         )
     }
 
+    /// The disk has too little room: 507 `Insufficient Storage` with
+    /// `x-should-retry: false`. 507 says exactly what happened (RFC 4918: the
+    /// server cannot store the representation); the header stops the official
+    /// clients (and this SDK) from re-sending the whole upload, which they would
+    /// do for a bare 5xx, since space does not come back by waiting a second.
+    pub(crate) fn disk_full() -> Self {
+        let mut err = Self::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            ErrorType::ApiError,
+            "The server's disk is full: uploads are refused until space is freed (deleting files works)",
+        );
+        err.headers.push((
+            HeaderName::from_static("x-should-retry"),
+            HeaderValue::from_static("false"),
+        ));
+        err
+    }
+
+    /// A limit of work in progress is reached: 503 with `retry-after: 1`, a
+    /// transient condition worth retrying.
+    pub(crate) fn overloaded(message: impl Into<String>) -> Self {
+        let mut err = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorType::OverloadedError,
+            message,
+        );
+        err.headers
+            .push((http::header::RETRY_AFTER, HeaderValue::from_static("1")));
+        err
+    }
+
+    /// A request body too slow to keep up the minimum rate: 408, and the
+    /// connection closes (the rest of the body will not be read).
+    pub(crate) fn body_too_slow(message: impl Into<String>) -> Self {
+        let mut err = Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            ErrorType::TimeoutError,
+            message,
+        );
+        err.headers
+            .push((http::header::CONNECTION, HeaderValue::from_static("close")));
+        err
+    }
+
     pub(crate) fn with_code(mut self, code: ErrorCode) -> Self {
         self.code = Some(code);
         self

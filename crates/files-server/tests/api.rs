@@ -140,6 +140,17 @@ async fn ga_filename_rules() {
     assert_eq!(unnamed.json()["filename"], "unnamed.pdf");
     let trailing = peer.upload("a/b/", Some("application/pdf"), b"x").await;
     assert_eq!(trailing.json()["filename"], "unnamed.pdf");
+    // Each MIME type's customary extension, not the alphabetically first one.
+    for (mime, name) in [
+        ("text/plain", "unnamed.txt"),
+        ("application/octet-stream", "unnamed.bin"),
+        ("image/jpeg", "unnamed.jpg"),
+        ("text/markdown", "unnamed.md"),
+        ("application/xml", "unnamed.xml"),
+    ] {
+        let answer = peer.upload("", Some(mime), b"x").await;
+        assert_eq!(answer.json()["filename"], name, "{mime}");
+    }
     assert_eq!(peer.upload("a|b.txt", None, b"x").await.status, 400);
     let guessed = peer.upload("photo.png", None, b"x").await;
     assert_eq!(
@@ -503,4 +514,125 @@ async fn every_answer_carries_its_request_id() {
         404,
         "admin routes are off by default"
     );
+}
+
+/// Uploads one file part whose Content-Disposition is exactly `disposition`.
+async fn upload_disposed(peer: &Peer, disposition: &str) -> Answer {
+    let body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\nContent-Type: text/plain\r\n\r\nhi\r\n--{BOUNDARY}--\r\n"
+    );
+    peer.send(
+        Method::POST,
+        "/v1/files",
+        Some(&format!("multipart/form-data; boundary={BOUNDARY}")),
+        Bytes::from(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn content_disposition_is_read_as_rfc_7578_says() {
+    let server = start(ServerConfig::new()).await;
+    let peer = Peer::new(&server, Gen::Beta);
+    for (disposition, filename) in [
+        (
+            r#"form-data; name="file"; filename*=UTF-8''%E2%82%AC%20rates.txt; filename="rates.txt""#,
+            "€ rates.txt",
+        ),
+        (
+            r#"Form-Data; NAME="file"; FILENAME="upper.txt""#,
+            "upper.txt",
+        ),
+        (
+            r#"form-data; filename="x; name=y.txt"; name="file""#,
+            "x; name=y.txt",
+        ),
+    ] {
+        let answer = upload_disposed(&peer, disposition).await;
+        assert_eq!(answer.status, 200, "{disposition}: {:?}", answer.body);
+        assert_eq!(answer.json()["filename"], filename, "{disposition}");
+    }
+    // A part named "file" only inside a quoted filename is not the file part.
+    let answer =
+        upload_disposed(&peer, r#"form-data; filename="a; name=file"; name="other""#).await;
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("file: Field required")
+    );
+}
+
+#[tokio::test]
+async fn created_at_never_increases_down_a_listing_of_concurrent_uploads() {
+    let server = start(ServerConfig::new()).await;
+    let mut uploaders = Vec::new();
+    for u in 0..8 {
+        let peer = Peer::new(&server, Gen::Beta);
+        uploaders.push(tokio::spawn(async move {
+            for i in 0..30 {
+                peer.put(&format!("{u}-{i}.txt"), b"x").await;
+            }
+        }));
+    }
+    for uploader in uploaders {
+        uploader.await.unwrap();
+    }
+    let peer = Peer::new(&server, Gen::Beta);
+    let page = peer.get("/v1/files?limit=1000").await.json();
+    let created: Vec<String> = page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["created_at"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(created.len(), 240);
+    // RFC 3339 in UTC with a fixed width: text order is time order.
+    let inversions = created.windows(2).filter(|w| w[0] < w[1]).count();
+    assert_eq!(
+        inversions, 0,
+        "newest first by id, yet {inversions} times older first"
+    );
+}
+
+/// A beta cursor id carrying `seq` (22 base62 digits of `seq << 64 | salt`).
+fn cursor_id(seq: u64) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut n = u128::from(seq) << 64 | 7;
+    let mut digits = [b'0'; 22];
+    for slot in digits.iter_mut().rev() {
+        *slot = ALPHABET[(n % 62) as usize];
+        n /= 62;
+    }
+    format!("file_{}", String::from_utf8(digits.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn a_cursor_past_every_sequence_number_gives_an_empty_before_page() {
+    let server = start(ServerConfig::new()).await;
+    let peer = Peer::new(&server, Gen::Beta);
+    let newest = {
+        peer.put("a.txt", b"a").await;
+        peer.put("b.txt", b"b").await
+    };
+    for seq in [1 << 63, u64::MAX] {
+        let before = peer
+            .get(&format!("/v1/files?before_id={}", cursor_id(seq)))
+            .await;
+        assert_eq!(before.status, 200);
+        assert_eq!(
+            ids(&before.json()),
+            Vec::<String>::new(),
+            "nothing is newer than {seq}"
+        );
+        let after = peer
+            .get(&format!("/v1/files?after_id={}&limit=1", cursor_id(seq)))
+            .await;
+        assert_eq!(
+            ids(&after.json()),
+            std::slice::from_ref(&newest),
+            "everything is older than {seq}"
+        );
+    }
 }

@@ -305,3 +305,40 @@ async fn many_half_sent_headers_do_not_lock_out_real_clients() {
     assert!(id.starts_with("file_"));
     drop(hostile);
 }
+
+/// Sends an upload's header with `Expect: 100-continue` and no body; the answer
+/// as far as the server sends it.
+async fn expect_continue(
+    server: &files_server::ServerHandle,
+    key: Option<&str>,
+    length: u64,
+) -> Vec<u8> {
+    let addr = server.base_url().trim_start_matches("http://").to_owned();
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let key = key
+        .map(|k| format!("x-api-key: {k}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "POST /v1/files HTTP/1.1\r\nhost: x\r\n{key}expect: 100-continue\r\n\
+         content-type: multipart/form-data; boundary={BOUNDARY}\r\ncontent-length: {length}\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // The body is never sent: a server that invites it would wait for it.
+    read_to_close(&mut stream).await
+}
+
+#[tokio::test]
+async fn a_refused_upload_that_expects_100_continue_is_refused_before_the_body_is_invited() {
+    let server = start(ServerConfig::new().max_file_size(1024)).await;
+    let unauthenticated = expect_continue(&server, None, 600_000_000_000).await;
+    assert_eq!(status_line(&unauthenticated), "HTTP/1.1 401 Unauthorized");
+    let too_large = expect_continue(&server, Some("k"), 600_000_000_000).await;
+    assert_eq!(status_line(&too_large), "HTTP/1.1 413 Payload Too Large");
+    for answer in [&unauthenticated, &too_large] {
+        let text = String::from_utf8_lossy(answer);
+        assert!(!text.contains("100 Continue"), "{text}");
+        assert!(text.contains("connection: close"), "{text}");
+    }
+    still_answers(&server).await;
+    server.shutdown().await;
+}

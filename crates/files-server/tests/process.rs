@@ -200,3 +200,105 @@ fn the_log_says_why_a_request_was_refused() {
     );
     assert!(refused.contains("path=/v1/files"), "{refused}");
 }
+
+/// Sends `request` on a new connection and reads the whole answer.
+fn exchange(addr: &str, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(BOUND)).unwrap();
+    stream.write_all(request).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+}
+
+fn upload_request(content: &str) -> Vec<u8> {
+    let body = format!(
+        "--b\r\ncontent-disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\
+         content-type: text/plain\r\n\r\n{content}\r\n--b--\r\n"
+    );
+    format!(
+        "POST /v1/files HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\nconnection: close\r\n\
+         content-type: multipart/form-data; boundary=b\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_full_disk_refuses_uploads_not_to_be_retried_says_so_on_stderr_and_deletes_still_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let id = {
+        let server = spawn(&["--data-dir", data]);
+        let answer = exchange(&server.addr, &upload_request("kept"));
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        let at = answer.find("\"id\":\"").unwrap() + 6;
+        answer[at..at + 27].to_owned()
+    };
+    // A reserve larger than any disk: the disk is "full" for uploads.
+    let mut server = spawn(&[
+        "--data-dir",
+        data,
+        "--min-free-space",
+        &u64::MAX.to_string(),
+    ]);
+    let refused = exchange(&server.addr, &upload_request("more"));
+    assert!(refused.starts_with("HTTP/1.1 507"), "{refused}");
+    assert!(refused.contains("x-should-retry: false"), "{refused}");
+    assert!(refused.contains("disk is full"), "{refused}");
+    let deleted = exchange(
+        &server.addr,
+        format!(
+            "DELETE /v1/files/{id} HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\nconnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    assert!(deleted.starts_with("HTTP/1.1 200"), "{deleted}");
+    // No --log: the refusal still reaches stderr.
+    let _ = server.child.kill();
+    let mut log = String::new();
+    server
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(log.contains("reserve"), "nothing on stderr: {log:?}");
+}
+
+#[test]
+fn the_open_file_limit_is_raised_to_the_hard_one() {
+    // prlimit (util-linux) starts the program with a low soft limit.
+    let Ok(status) = Command::new("prlimit").arg("--version").output() else {
+        eprintln!("no prlimit here: skipped");
+        return;
+    };
+    assert!(status.status.success());
+    let mut child = Command::new("prlimit")
+        .args(["--nofile=256:4096", env!("CARGO_BIN_EXE_files-server")])
+        .args(["--listen", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = send.send(line);
+    });
+    let line = receive.recv_timeout(BOUND).unwrap();
+    assert!(line.starts_with("listening on"), "{line:?}");
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let soft = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .unwrap();
+    assert_eq!(soft, "4096", "{limits}");
+}

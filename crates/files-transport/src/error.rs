@@ -100,6 +100,11 @@ pub enum TransportErrorKind {
     /// [`ResponseBody::collect_capped`](crate::ResponseBody::collect_capped).
     /// Not retryable: the server would send the same body again.
     BodyTooLarge,
+    /// The host's HTTP client followed a redirect on its own, so the request,
+    /// its headers included, went where the redirect pointed; the message
+    /// names that origin and path. Only a `reqwest::Client` built to follow
+    /// redirects does this (see `ReqwestTransport`). Not retryable.
+    Redirected,
     /// Anything else (for example a malformed response from the server).
     /// Not retryable.
     Other,
@@ -109,7 +114,7 @@ impl TransportErrorKind {
     /// Whether a request that failed with this kind of error may be retried.
     ///
     /// `Connect`, `Timeout` and `Io` are retryable; `Tls`, `InvalidRequest`,
-    /// `BodyTooLarge` and `Other` are not. A retry is only possible when the
+    /// `BodyTooLarge`, `Redirected` and `Other` are not. A retry is only possible when the
     /// request body can be sent again: the client must check that too.
     ///
     /// ```
@@ -140,6 +145,7 @@ impl TransportErrorKind {
             Self::InvalidRequest => "invalid request",
             Self::RequestBody => "request body",
             Self::BodyTooLarge => "body too large",
+            Self::Redirected => "redirect",
             Self::Other => "transport",
         }
     }

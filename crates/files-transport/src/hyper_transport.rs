@@ -3,6 +3,8 @@
 
 mod classify;
 mod connector;
+mod tls_detail;
+mod verifier;
 
 use std::fmt;
 use std::sync::Arc;
@@ -213,7 +215,10 @@ impl HyperTransportBuilder {
     }
 
     /// Also trusts this root certificate (DER), in addition to the roots
-    /// enabled by features.
+    /// enabled by features. As curl and OpenSSL do, a server presenting this
+    /// very certificate is trusted too, even when it is marked `CA:TRUE`
+    /// (the self-signed certificate `openssl req -x509` makes), which WebPKI
+    /// alone refuses; its host names and validity dates are still checked.
     pub fn add_root_certificate(mut self, der: impl Into<CertificateDer<'static>>) -> Self {
         self.extra_roots.push(der.into());
         self
@@ -301,14 +306,14 @@ fn default_tls_config(
         let native = rustls_native_certs::load_native_certs();
         roots.add_parsable_certificates(native.certs);
     }
-    for der in extra_roots {
-        roots.add(der).map_err(|err| {
+    for der in &extra_roots {
+        roots.add(der.clone()).map_err(|err| {
             TransportError::new(TransportErrorKind::Tls, "invalid root certificate")
                 .with_source(err)
         })?;
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = ClientConfig::builder_with_provider(provider)
+    let builder = ClientConfig::builder_with_provider(Arc::clone(&provider))
         .with_safe_default_protocol_versions()
         .map_err(|err| {
             TransportError::new(
@@ -316,10 +321,27 @@ fn default_tls_config(
                 "could not configure TLS protocol versions",
             )
             .with_source(err)
-        })?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(config)
+        })?;
+    if extra_roots.is_empty() {
+        return Ok(builder.with_root_certificates(roots).with_no_client_auth());
+    }
+    // Certificates given explicitly are trusted as curl trusts them, a
+    // self-signed `CA:TRUE` server certificate included.
+    let webpki =
+        rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+            .build()
+            .map_err(|err| {
+                TransportError::new(
+                    TransportErrorKind::Tls,
+                    "could not build the certificate verifier",
+                )
+                .with_source(err)
+            })?;
+    let verifier = verifier::GivenCertVerifier::new(webpki, extra_roots);
+    Ok(builder
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth())
 }
 
 #[cfg(test)]

@@ -32,12 +32,10 @@
 //! // writes `reqwest::Client`.
 //! use reqwest012 as reqwest;
 //!
-//! let client = reqwest::Client::builder()
-//!     .connect_timeout(Duration::from_secs(5))
-//!     .redirect(reqwest::redirect::Policy::none())
-//!     .build()?;
-//! let transport =
-//!     Reqwest012Transport::with_timeouts(client, Timeouts::uniform(Duration::from_secs(600)));
+//! // The host's settings; the transport turns redirects off.
+//! let builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
+//! let transport = Reqwest012Transport::from_builder(builder)?
+//!     .with_default_timeouts(Timeouts::uniform(Duration::from_secs(600)));
 //!
 //! let request = http::Request::get(format!("{base}/v1/files"))
 //!     .body(RequestBody::empty())?;

@@ -28,9 +28,17 @@
 //!   source.
 //! * Redirects: reqwest follows up to 10 by default, and on a redirect to
 //!   another host it drops `Authorization` and cookies but *not* `x-api-key`.
-//!   The Files API does not redirect; build the client with
-//!   `redirect(reqwest::redirect::Policy::none())` to be sure a key never
-//!   follows one.
+//!   The Files API does not redirect. [`ReqwestTransport::from_builder`] and
+//!   [`ReqwestTransport::client_builder`] build the client with
+//!   `redirect::Policy::none()`: a redirect then reaches the SDK client as an
+//!   answer, which it reports as an error naming where it pointed, and no
+//!   request goes there. The policy of a client that is already built cannot
+//!   be read or changed: given one that follows redirects
+//!   ([`ReqwestTransport::new`] with `reqwest::Client::new()`), a redirect
+//!   still sends the request with its `x-api-key` where it points, *before*
+//!   this transport sees the answer. The transport then fails with
+//!   [`Redirected`](crate::TransportErrorKind::Redirected) naming that origin
+//!   (loud, but after the fact).
 //! * Decompression (reqwest's `gzip`, `brotli`, ... features) changes what a
 //!   response body holds; downloads are meant to be byte-exact, so leave
 //!   those features off or send no `Accept-Encoding`.
@@ -58,15 +66,12 @@
 //! use std::time::Duration;
 //! use files_transport::{ReqwestTransport, RequestBody, Timeouts, Transport};
 //!
-//! // The host application's client, with its own settings.
-//! let client = reqwest::Client::builder()
-//!     .connect_timeout(Duration::from_secs(5))
-//!     .redirect(reqwest::redirect::Policy::none())
-//!     .build()?;
+//! // The host application's client settings; the transport turns redirects off.
+//! let builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
 //! // Default pool, write and read limits; a `Timeouts` extension on a
 //! // request wins over them, phase by phase.
-//! let transport =
-//!     ReqwestTransport::with_timeouts(client, Timeouts::uniform(Duration::from_secs(600)));
+//! let transport = ReqwestTransport::from_builder(builder)?
+//!     .with_default_timeouts(Timeouts::uniform(Duration::from_secs(600)));
 //!
 //! let request = http::Request::get(format!("{base}/v1/files"))
 //!     .body(RequestBody::empty())?;

@@ -13,6 +13,7 @@
 mod cases;
 mod support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use files_transport::{RequestBody, TimeoutPhase, Timeouts, Transport, TransportErrorKind};
@@ -45,8 +46,6 @@ fn get(url: String) -> http::Request<RequestBody> {
 /// builder method taking a rustls configuration (renamed in 0.13).
 macro_rules! host_suite {
     ($reqwest:ident, $transport:ty, $preconfigured_tls:ident) => {
-        use std::sync::Arc;
-
         use files_transport::SharedTransport;
         use $reqwest as reqwest;
 
@@ -158,6 +157,8 @@ macro_rules! host_suite {
                 assert!(!err.is_retryable());
                 assert!(err.has_source_of_type::<rustls::Error>(), "{err:?}");
                 assert!(!format!("{err:?}").contains("secret"), "{err:?}");
+                // The message says why.
+                assert!(err.to_string().contains("UnknownIssuer"), "{err}");
             })
             .await;
         }
@@ -186,6 +187,65 @@ macro_rules! host_suite {
             })
             .await;
         }
+
+        /// The safe constructor: whatever redirect status, the answer comes back
+        /// as it is and nothing reaches the other origin.
+        #[tokio::test]
+        async fn a_transport_from_a_builder_follows_no_redirect_and_the_key_stays_home() {
+            bounded(async {
+                let (elsewhere, keys) = key_collector().await;
+                for status in [301, 302, 303, 307, 308] {
+                    let origin = redirecting_to(status, elsewhere.url("/stolen?token=t")).await;
+                    // The host's builder asks to follow redirects: the transport wins.
+                    let builder = reqwest::Client::builder()
+                        .$preconfigured_tls(tls_config(&[]))
+                        .redirect(reqwest::redirect::Policy::limited(10));
+                    let transport = ReqwestTransport::from_builder(builder).unwrap();
+                    let answer = transport
+                        .send(with_key(origin.url("/v1/files")))
+                        .await
+                        .unwrap();
+                    assert_eq!(answer.status().as_u16(), status);
+                    let built = ReqwestTransport::client_builder()
+                        .$preconfigured_tls(tls_config(&[]))
+                        .build()
+                        .unwrap();
+                    let answer = ReqwestTransport::new(built)
+                        .send(with_key(origin.url("/v1/files")))
+                        .await
+                        .unwrap();
+                    assert_eq!(answer.status().as_u16(), status);
+                }
+                assert_eq!(elsewhere.accepted(), 0);
+                assert!(keys.lock().unwrap().is_empty());
+            })
+            .await;
+        }
+
+        /// What remains possible with a client built to follow redirects: the
+        /// request goes, and the transport fails loudly, naming where it went.
+        #[tokio::test]
+        async fn a_client_that_follows_a_redirect_fails_loudly_naming_where_it_pointed() {
+            bounded(async {
+                let (elsewhere, _keys) = key_collector().await;
+                let origin = redirecting_to(307, elsewhere.url("/stolen?token=t")).await;
+                let client = reqwest::Client::builder()
+                    .$preconfigured_tls(tls_config(&[]))
+                    .build()
+                    .unwrap();
+                let err = ReqwestTransport::new(client)
+                    .send(with_key(origin.url("/v1/files")))
+                    .await
+                    .unwrap_err();
+                assert_eq!(err.kind(), TransportErrorKind::Redirected, "{err:?}");
+                assert!(!err.is_retryable());
+                let text = err.to_string();
+                assert!(text.contains(&elsewhere.url("/stolen")), "{text}");
+                assert!(!text.contains("token"), "{text}");
+                assert!(text.contains("client_builder"), "{text}");
+            })
+            .await;
+        }
     };
 }
 
@@ -205,4 +265,42 @@ mod over_reqwest_0_12 {
         files_transport::Reqwest012Transport,
         use_preconfigured_tls
     );
+}
+
+/// A server answering every request with a redirect to `to`.
+async fn redirecting_to(status: u16, to: String) -> support::TestServer {
+    support::serve(move |_req| {
+        let to = to.clone();
+        async move {
+            let mut answer = response(status, full(""));
+            answer
+                .headers_mut()
+                .insert(http::header::LOCATION, to.parse().unwrap());
+            answer
+        }
+    })
+    .await
+}
+
+/// A server recording the `x-api-key` of every request it gets.
+async fn key_collector() -> (support::TestServer, Arc<std::sync::Mutex<Vec<String>>>) {
+    let keys = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&keys);
+    let server = support::serve(move |req| {
+        let key = req
+            .headers()
+            .get("x-api-key")
+            .map(|v| v.to_str().unwrap().to_owned());
+        seen.lock().unwrap().extend(key);
+        async { response(200, full("[]")) }
+    })
+    .await;
+    (server, keys)
+}
+
+fn with_key(url: String) -> http::Request<RequestBody> {
+    http::Request::get(url)
+        .header("x-api-key", "sk-ant-secret")
+        .body(RequestBody::empty())
+        .unwrap()
 }

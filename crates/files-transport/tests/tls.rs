@@ -77,6 +77,10 @@ async fn unknown_ca_is_refused_with_tls_kind() {
         assert!(!err.is_retryable());
         assert!(err.has_source_of_type::<rustls::Error>(), "{err:?}");
         assert!(!err.to_string().contains("secret"), "{err}");
+        // Why, and what to do about it.
+        let text = err.to_string();
+        assert!(text.contains("UnknownIssuer"), "{text}");
+        assert!(text.contains("trust its CA"), "{text}");
     })
     .await;
 }

@@ -32,6 +32,11 @@ pub struct UploadArgs {
     /// Descend into directories (a directory without it is an error for that path).
     #[arg(short = 'R', long)]
     pub recursive: bool,
+    /// Below a directory, follow symbolic links wherever they point. Without
+    /// it, a link is followed only to a regular file inside the directory;
+    /// others are skipped and reported.
+    #[arg(short = 'L', long)]
+    pub follow_links: bool,
     /// Files uploaded at once, when uploading several.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY, value_parser = concurrency)]
     pub concurrency: usize,
@@ -189,6 +194,11 @@ pub struct SyncArgs {
     /// it was last modified (see docs/CLI.md).
     #[arg(long)]
     pub no_adopt: bool,
+    /// Follow symbolic links wherever they point. Without it, a link is
+    /// followed only to a regular file inside DIR; others are skipped and
+    /// reported.
+    #[arg(short = 'L', long)]
+    pub follow_links: bool,
     /// The manifest file (default: in the user's data directory, keyed by the
     /// base URL, the workspace and the directory; see docs/CLI.md).
     #[arg(long, value_name = "PATH")]

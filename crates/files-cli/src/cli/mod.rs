@@ -35,6 +35,7 @@ Exit codes:
   2  usage error or invalid input (bad flag, forbidden filename character, ...)
   3  network error: connection refused or lost, timeout, download cut short
   4  local I/O error: a file or directory could not be read or written
+  130, 143  interrupted by Ctrl-C (SIGINT) or SIGTERM; partial files removed
 
 Documentation: docs/CLI.md"
 );
@@ -113,8 +114,9 @@ pub struct GlobalArgs {
     /// its own 5 s). A steady transfer of any length never times out.
     #[arg(long, global = true, value_name = "SECONDS")]
     pub timeout: Option<u64>,
-    /// Also trust the CA certificates in this PEM file, like curl's --cacert
-    /// (an unknown CA is still refused).
+    /// Also trust the certificates in this PEM file, like curl's --cacert: a
+    /// CA, or the server's own self-signed certificate (host names are still
+    /// checked).
     #[arg(long, global = true, value_name = "PATH")]
     pub cacert: Option<std::path::PathBuf>,
     /// Send at most N requests a minute, shared by every transfer (the API

@@ -4,11 +4,10 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use files_client::{Download, Error, Files};
+use files_client::{Download, Error, Files, portable_file_name};
 use futures_util::StreamExt;
 
 use crate::cli::DownloadArgs;
-use crate::escape;
 use crate::failure::Failure;
 use crate::output::stdout_failure;
 use crate::ui::Ui;
@@ -50,20 +49,14 @@ pub fn destination(output: Option<&Path>, stdout_is_terminal: bool, name: &str) 
     }
 }
 
-/// A safe local name for the download: the last path component of the
-/// Content-Disposition filename without control characters or bidi overrides
-/// (which would disguise the name in listings), else the file id.
+/// A safe local name for the download: the Content-Disposition filename
+/// (already made portable by the client), else the file id made portable the
+/// same way, else `download`.
 pub fn local_name(header_name: Option<&str>, file_id: &str) -> String {
     header_name
-        .and_then(|name| Path::new(name).file_name())
-        .and_then(|name| name.to_str())
-        .map(|name| {
-            name.chars()
-                .filter(|c| !escape::is_unsafe(*c))
-                .collect::<String>()
-        })
-        .filter(|name| !name.is_empty() && name != "." && name != "..")
-        .unwrap_or_else(|| file_id.to_owned())
+        .and_then(portable_file_name)
+        .or_else(|| portable_file_name(file_id))
+        .unwrap_or_else(|| "download".to_owned())
 }
 
 /// Runs `download`.
@@ -157,6 +150,9 @@ mod tests {
             "[31mgiftfdp.exe"
         );
         assert_eq!(local_name(Some("\u{202E}"), "file_1"), "file_1");
+        assert_eq!(local_name(None, r"..\..\x"), "x");
+        assert_eq!(local_name(Some("C:x.txt"), "file_1"), "C_x.txt");
+        assert_eq!(local_name(None, ".."), "download");
     }
 
     #[test]

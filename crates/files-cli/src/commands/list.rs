@@ -31,8 +31,9 @@ pub fn params(args: &ListArgs) -> ListParams {
     params
 }
 
-/// Runs `list`: JSONL (and `-r`) output streams each file as its page arrives;
-/// the other formats print every file fetched at once.
+/// Runs `list`: each file is written as its page arrives, in every format
+/// (JSONL and `-r` lines flushed one by one), so memory stays flat whatever
+/// the length of the listing.
 ///
 /// # Errors
 /// Invalid parameters, an API refusal, or the API could not be reached.
@@ -41,18 +42,10 @@ pub async fn run(files: &Files, args: &ListArgs, output: &mut Output) -> Result<
     if let Some(max) = args.max_items {
         items = items.max_items(max);
     }
-    let streaming = output.streams_list_items();
-    let mut collected = Vec::new();
+    let mut list = output.start_list();
     while let Some(file) = items.try_next().await? {
         let value = super::to_json(&file)?;
-        if streaming {
-            output.list_item_now(&value)?;
-        } else {
-            collected.push(output.transformed(&value));
-        }
+        output.list_item(&mut list, &value)?;
     }
-    if !streaming {
-        output.list(&collected)?;
-    }
-    Ok(())
+    output.end_list(list)
 }

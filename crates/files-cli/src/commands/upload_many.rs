@@ -41,9 +41,11 @@ pub async fn run(
     let started = Instant::now();
     let mut results = BatchResults::new(output);
     let mut local = Vec::new();
-    for found in walk::collect(paths, args.recursive) {
+    let links = walk::Links::from_flag(args.follow_links);
+    for found in walk::collect(paths, args.recursive, links) {
         match found {
             Found::File(file) => local.push(file),
+            Found::Skipped(path, why) => ui.notice(&format!("skipped {}: {why}", path.display())),
             Found::Failed(path, failure) => {
                 let path = path.display().to_string();
                 results.failed(path.clone(), fields([("path", path)]), failure)?;

@@ -125,7 +125,7 @@ pub fn bare_cmd(store: &Path) -> Command {
 }
 
 /// [`bare_cmd`], as a `std::process::Command`.
-fn bare_std_cmd(store: &Path) -> std::process::Command {
+pub fn bare_std_cmd(store: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_anthropic-files"));
     for var in [
         "ANTHROPIC_API_KEY",

@@ -53,3 +53,24 @@ fn base_urls_are_checked() {
         assert!(validate_base_url(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn a_base_url_with_credentials_is_refused_without_showing_them() {
+    for url in [
+        "http://user:PASS@127.0.0.1:8787",
+        "https://PASS@api.example.com/v1",
+        "http://user:PASS@host?query",
+        "http://us@er:PASS@host/",
+    ] {
+        let err = validate_base_url(url).unwrap_err().to_string();
+        assert!(err.contains("credentials"), "{err}");
+        assert!(err.contains("***@"), "{err}");
+        assert!(!err.contains("PASS"), "{err}");
+    }
+    assert_eq!(redact_userinfo("http://host/a@b"), "http://host/a@b");
+    let debug = format!(
+        "{:?}",
+        crate::Client::builder().base_url("http://u:PASS@host")
+    );
+    assert!(!debug.contains("PASS"), "{debug}");
+}

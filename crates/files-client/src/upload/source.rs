@@ -12,7 +12,7 @@ use files_transport::BodyStream;
 use files_types::{BatchJsonlValidator, validate_batch_jsonl};
 use futures_util::StreamExt;
 
-use super::file_reader::{check_batch_file, file_size, read_ahead};
+use super::file_reader::{check_batch_file, file_snapshot, read_ahead};
 use super::limits::check_size;
 use crate::Error;
 use crate::local_failure::LocalFailure;
@@ -72,7 +72,8 @@ impl Source {
     ) -> Result<Content, Error> {
         match self {
             Self::Path(path) => {
-                let length = file_size(&path).await?;
+                let snapshot = file_snapshot(&path).await?;
+                let length = snapshot.len;
                 check_size(length, rules.max_bytes)?;
                 if rules.batch {
                     check_batch_file(&path).await?;
@@ -85,7 +86,7 @@ impl Source {
                     default_filename,
                     length: Some(length),
                     body: ContentBody::Replayable(Box::new(move || {
-                        read_ahead(path.clone(), failure.clone()).boxed()
+                        read_ahead(path.clone(), snapshot, failure.clone()).boxed()
                     })),
                 })
             }

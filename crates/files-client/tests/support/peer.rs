@@ -21,6 +21,8 @@ pub enum Behaviour {
     StopsReadingAfter { bytes: usize },
     /// Reads the whole request, then never answers.
     NeverAnswers,
+    /// Answers `status` with `Location: http://127.0.0.1:{port}/elsewhere?token=t`.
+    Redirects { status: u16, port: u16 },
 }
 
 /// A running peer.
@@ -138,6 +140,14 @@ async fn serve(mut stream: TcpStream, behaviour: Behaviour) {
             let mut buffer = vec![0u8; bytes.max(1)];
             let _ = stream.read_exact(&mut buffer[..bytes.min(length)]).await;
             tokio::time::sleep(LIFETIME).await;
+        }
+        Behaviour::Redirects { status, port } => {
+            let answer = format!(
+                "HTTP/1.1 {status} Moved\r\nlocation: http://127.0.0.1:{port}/elsewhere?token=t\r\n\
+                 content-length: 0\r\n\r\n"
+            );
+            let _ = stream.write_all(answer.as_bytes()).await;
+            let _ = stream.flush().await;
         }
         Behaviour::NeverAnswers => {
             let mut buffer = vec![0u8; 64 * 1024];

@@ -29,12 +29,9 @@ pub fn builder(via: Via) -> files_client::ClientBuilder {
             // which may compile in rustls without a provider: give it ring
             // (a second install is a no-op).
             let _ = files_transport::rustls::crypto::ring::default_provider().install_default();
-            let http = reqwest::Client::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap();
-            Client::builder().transport(files_transport::ReqwestTransport::new(http))
+            let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
+            Client::builder()
+                .transport(files_transport::ReqwestTransport::from_builder(http).unwrap())
         }
         #[cfg(feature = "reqwest-0-12")]
         Via::Reqwest012 => {

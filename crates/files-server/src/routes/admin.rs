@@ -108,14 +108,21 @@ where
     let mime_type = mime_type.unwrap_or_else(|| files_types::guess_mime_type(&filename));
     validate_mime_type(&mime_type).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let temp = TempFile::new(state.store.temp_path());
-    let size = write_stream(&temp, content, state.config.max_file_size, u64::MAX)
-        .await
-        .map_err(|err| match err {
-            WriteError::TooLarge => ApiError::too_large(state.config.max_file_size),
-            WriteError::QuotaExceeded => ApiError::internal("unreachable quota"),
-            WriteError::Body(err) => ApiError::bad_request(err.to_string()),
-            WriteError::Io(err) => ApiError::internal(err.to_string()),
-        })?;
+    let size = write_stream(
+        &temp,
+        content,
+        state.config.max_file_size,
+        u64::MAX,
+        state.store.disk(),
+    )
+    .await
+    .map_err(|err| match err {
+        WriteError::TooLarge => ApiError::too_large(state.config.max_file_size),
+        WriteError::QuotaExceeded => ApiError::internal("unreachable quota"),
+        WriteError::Body(err) => ApiError::bad_request(err.to_string()),
+        WriteError::DiskFull => ApiError::disk_full(),
+        WriteError::Io(err) => ApiError::internal(err.to_string()),
+    })?;
     let new = NewFile {
         workspace,
         filename,

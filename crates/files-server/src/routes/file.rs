@@ -96,6 +96,7 @@ pub(crate) async fn download(
                 .with_code(ErrorCode::FileNotDownloadable),
         );
     }
+    let permit = State::admit(&state.downloads, "downloads", state.config.max_downloads)?;
     let path = state.store.blob_path(&file.id);
     let handle = tokio::fs::File::open(&path).await.map_err(|err| {
         tracing::error!(error = %err, path = %path.display(), "cannot open a stored file");
@@ -106,7 +107,9 @@ pub(crate) async fn download(
     let cut = (fault.drop_halfway || fault.short).then_some(size / 2);
     let chunks = tokio_util::io::ReaderStream::with_capacity(handle, 64 * 1024);
     let frames =
-        futures_util::stream::try_unfold((chunks, 0u64), move |(mut chunks, sent)| async move {
+        // The permit goes with the body: held until the last byte is sent (or the
+        // body dropped).
+        futures_util::stream::try_unfold((chunks, 0u64, permit), move |(mut chunks, sent, permit)| async move {
             if cut.is_some_and(|cut| sent >= cut) {
                 // Pending for a moment makes hyper flush what was sent, so the client
                 // sees the headers and the first half before the cut.
@@ -128,7 +131,7 @@ pub(crate) async fn download(
                 chunk.truncate(room.min(chunk.len()));
             }
             let sent = sent + chunk.len() as u64;
-            Ok(Some((Frame::data(chunk), (chunks, sent))))
+            Ok(Some((Frame::data(chunk), (chunks, sent, permit))))
         });
     let body = BodyExt::boxed(StreamBody::new(frames));
 

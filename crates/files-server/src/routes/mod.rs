@@ -1,13 +1,19 @@
 //! The request handlers, one module per route family.
 
 pub(crate) mod admin;
+mod disposition;
+mod extension;
 pub(crate) mod file;
 pub(crate) mod list;
+mod min_rate;
 mod part_headers;
+mod refuse;
 pub(crate) mod upload;
 
 use files_types::{ApiGeneration, ErrorCode, ErrorType};
 use http::StatusCode;
+
+pub(crate) use refuse::refuse_unread;
 
 use crate::wire::ApiError;
 

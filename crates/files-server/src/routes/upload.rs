@@ -6,6 +6,7 @@
 //! read past and ignored, whatever their names.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use files_types::{ApiGeneration, validate_expires_in_seconds, validate_filename};
 use futures_util::StreamExt;
@@ -13,16 +14,15 @@ use http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
+use crate::routes::disposition::Disposition;
+use crate::routes::min_rate::MinRate;
 use crate::routes::part_headers::{HeaderBudget, Metered, PART_HEADER_LIMIT};
 use crate::routes::quota_exceeded;
+use crate::routes::refuse::{DRAIN_LIMIT, body_timeout, refuse_unread};
 use crate::state::State;
 use crate::store::{NewFile, StoreError};
 use crate::temp_file::{TempFile, WriteError, write_stream};
 use crate::wire::{ApiError, Body, json_response, metadata};
-
-/// After refusing an upload, read (and discard) at most this much more of its body,
-/// so that a client still sending gets the answer instead of a reset connection.
-const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// The largest `expires_in_seconds` part (a few digits).
 const FIELD_LIMIT: u64 = 64 * 1024;
@@ -53,8 +53,19 @@ pub(crate) async fn upload(
         .and_then(|v| v.parse::<u64>().ok());
     let max = state.config.max_file_size;
     if declared.is_some_and(|len| len > max.saturating_add(FRAMING_SLACK)) {
-        drain(request.into_body().into_data_stream(), DRAIN_LIMIT).await;
-        return Err(ApiError::too_large(max));
+        return Err(refuse_unread(state, request, ApiError::too_large(max)).await);
+    }
+    let _upload = match State::admit(&state.uploads, "uploads", state.config.max_uploads) {
+        Ok(permit) => permit,
+        Err(err) => return Err(refuse_unread(state, request, err).await),
+    };
+    if let Err(full) = state.store.disk().check(declared.unwrap_or(0)) {
+        tracing::error!(
+            free = full.free,
+            min_free = full.min_free,
+            "upload refused: the disk would keep less than its reserve"
+        );
+        return Err(refuse_unread(state, request, ApiError::disk_full()).await);
     }
 
     // The file part streams to disk and unknown parts are read past; only
@@ -66,14 +77,25 @@ pub(crate) async fn upload(
             .for_field("expires_in_seconds", FIELD_LIMIT),
     );
     let budget = Arc::new(HeaderBudget::default());
-    let body = Metered::new(
+    let too_slow = Arc::new(AtomicBool::new(false));
+    let body = MinRate::new(
         request.into_body().into_data_stream(),
-        Arc::clone(&budget),
-        PART_HEADER_LIMIT,
+        body_timeout(state),
+        state.config.body_min_rate,
+        Arc::clone(&too_slow),
     );
+    let body = Metered::new(body, Arc::clone(&budget), PART_HEADER_LIMIT);
     let mut multipart = multer::Multipart::with_constraints(body, boundary, limits);
     match receive(state, &mut multipart, &budget, generation, workspace).await {
         Ok(response) => Ok(response),
+        Err(_) if too_slow.load(Ordering::Relaxed) => {
+            // Not drained: the rest would come as slowly.
+            let min_rate = state.config.body_min_rate;
+            tracing::warn!(min_rate, "upload cut: its body arrived too slowly");
+            Err(ApiError::body_too_slow(format!(
+                "The request body arrived too slowly (below {min_rate} bytes a second once its time was spent)"
+            )))
+        }
         Err(err) => {
             drain_multipart(&mut multipart, &budget).await;
             Err(err)
@@ -126,7 +148,9 @@ async fn receive(
     let mut stored: Option<(TempFile, String, String, u64)> = None;
     let mut expires_in_seconds = None;
     while let Some(field) = next_part(multipart, budget, max).await? {
-        match field.name() {
+        // Our own reading of Content-Disposition (RFC 7578), not multer's.
+        let disposition = Disposition::of(field.headers());
+        match disposition.name.as_deref() {
             Some("file") => {
                 if stored.is_some() {
                     return Err(ApiError::bad_request(
@@ -134,25 +158,34 @@ async fn receive(
                     ));
                 }
                 let part_mime = part_content_type(&field)?;
-                let filename = filename_of(field.file_name(), part_mime.as_deref(), generation)?;
+                let filename = filename_of(
+                    disposition.filename.as_deref(),
+                    part_mime.as_deref(),
+                    generation,
+                )?;
                 let mime_type =
                     part_mime.unwrap_or_else(|| files_types::guess_mime_type(&filename));
                 let temp = TempFile::new(state.store.temp_path());
-                let size =
-                    write_stream(&temp, field.boxed(), state.config.max_file_size, quota_left)
-                        .await
-                        .map_err(|err| match err {
-                            WriteError::TooLarge => ApiError::too_large(state.config.max_file_size),
-                            WriteError::QuotaExceeded => quota_exceeded(generation, quota),
-                            WriteError::Body(err) => match err.downcast::<multer::Error>() {
-                                Ok(err) => body_error(*err, max),
-                                Err(err) => bad_body(err),
-                            },
-                            WriteError::Io(err) => {
-                                tracing::error!(error = %err, "cannot write an upload");
-                                ApiError::internal("Internal server error")
-                            }
-                        })?;
+                let size = write_stream(&temp, field.boxed(), max, quota_left, state.store.disk())
+                    .await
+                    .map_err(|err| match err {
+                        WriteError::TooLarge => ApiError::too_large(state.config.max_file_size),
+                        WriteError::QuotaExceeded => quota_exceeded(generation, quota),
+                        WriteError::Body(err) => match err.downcast::<multer::Error>() {
+                            Ok(err) => body_error(*err, max),
+                            Err(err) => bad_body(err),
+                        },
+                        WriteError::DiskFull => {
+                            tracing::error!(
+                                "upload cut: the disk would keep less than its reserve"
+                            );
+                            ApiError::disk_full()
+                        }
+                        WriteError::Io(err) => {
+                            tracing::error!(error = %err, "cannot write an upload");
+                            ApiError::internal("Internal server error")
+                        }
+                    })?;
                 stored = Some((temp, filename, mime_type, size));
             }
             Some("expires_in_seconds") => {
@@ -161,7 +194,7 @@ async fn receive(
                         "expires_in_seconds: not available in this API version (use the GA generation)",
                     ));
                 }
-                let text = field.text().await.map_err(|e| body_error(e, max))?;
+                let text = small_field(field, max).await?;
                 let seconds: u64 = text.trim().parse().map_err(|_| {
                     ApiError::bad_request(format!("expires_in_seconds: {text:?} is not an integer"))
                 })?;
@@ -209,10 +242,11 @@ pub(crate) async fn commit(
     generation: ApiGeneration,
 ) -> Result<crate::store::FileRecord, ApiError> {
     let quota = state.config.storage_quota;
-    let now_ms = state.clock.now_ms();
-    let store = Arc::clone(&state.store);
+    let shared = Arc::clone(state);
     let result = tokio::task::spawn_blocking(move || {
-        let outcome = store.commit(temp.path(), new, quota, now_ms);
+        let outcome = shared
+            .store
+            .commit(temp.path(), new, quota, || shared.clock.now_ms());
         if outcome.is_ok() {
             temp.keep();
         }
@@ -222,6 +256,10 @@ pub(crate) async fn commit(
     match result {
         Ok(Ok(record)) => Ok(record),
         Ok(Err(StoreError::QuotaExceeded { quota, .. })) => Err(quota_exceeded(generation, quota)),
+        Ok(Err(err)) if err.is_disk_full() => {
+            tracing::error!(error = %err, "cannot commit an upload: the disk is full");
+            Err(ApiError::disk_full())
+        }
         Ok(Err(err)) => {
             tracing::error!(error = %err, "cannot commit an upload");
             Err(ApiError::internal("Internal server error"))
@@ -249,8 +287,7 @@ fn filename_of(
                 .unwrap_or_default();
             if last.is_empty() {
                 let extension = mime_type
-                    .and_then(mime_guess::get_mime_extensions_str)
-                    .and_then(|exts| exts.first())
+                    .and_then(crate::routes::extension::customary_extension)
                     .map(|ext| format!(".{ext}"))
                     .unwrap_or_default();
                 format!("unnamed{extension}")
@@ -281,6 +318,22 @@ fn part_content_type(field: &multer::Field<'static>) -> Result<Option<String>, A
     Ok(Some(text.to_owned()))
 }
 
+/// A small text part read whole, at most [`FIELD_LIMIT`] bytes (multer's
+/// per-field limit goes by multer's reading of the name, which may differ).
+async fn small_field(mut field: multer::Field<'static>, max: u64) -> Result<String, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| body_error(e, max))? {
+        if (bytes.len() + chunk.len()) as u64 > FIELD_LIMIT {
+            return Err(ApiError::bad_request(format!(
+                "expires_in_seconds: the part exceeds {FIELD_LIMIT} bytes"
+            )));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| ApiError::bad_request("expires_in_seconds: the part is not UTF-8"))
+}
+
 fn bad_body(err: impl std::fmt::Display) -> ApiError {
     ApiError::bad_request(format!("The multipart body could not be read: {err}"))
 }
@@ -293,25 +346,6 @@ async fn drain_multipart(multipart: &mut Multipart, budget: &HeaderBudget) {
             if drained > DRAIN_LIMIT {
                 return;
             }
-        }
-    }
-}
-
-/// Reads and discards (at most [`DRAIN_LIMIT`] of) a request body that is refused
-/// before it was read, so a client still sending gets the answer, not a reset.
-pub(crate) async fn discard_body(body: hyper::body::Incoming) {
-    drain(body.into_data_stream(), DRAIN_LIMIT).await;
-}
-
-async fn drain<S, E>(mut body: S, limit: u64)
-where
-    S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + Unpin,
-{
-    let mut drained: u64 = 0;
-    while let Some(Ok(chunk)) = body.next().await {
-        drained += chunk.len() as u64;
-        if drained > limit {
-            return;
         }
     }
 }

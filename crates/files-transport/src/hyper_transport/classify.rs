@@ -3,6 +3,7 @@
 use std::error::Error as StdError;
 use std::io;
 
+use super::tls_detail::tls_detail;
 use crate::cause::{causes, has_io_kind};
 use crate::classify::{
     connect_failure, exchange_failure, request_body_failure, response_body_failure,
@@ -36,7 +37,7 @@ fn classify(
         } else {
             "the TLS session with the server failed"
         };
-        return (K::Tls, what.to_owned());
+        return (K::Tls, format!("{what}{}", tls_detail(root)));
     }
     let hyper_timeout = causes(root)
         .filter_map(|c| c.downcast_ref::<hyper::Error>())

@@ -13,7 +13,7 @@ use std::error::Error as StdError;
 use std::io;
 
 use super::reqwest;
-use crate::cause::has_io_kind;
+use crate::cause::{causes, has_io_kind};
 use crate::classify::{
     connect_failure, exchange_failure, request_body_failure, response_body_failure,
 };
@@ -28,6 +28,19 @@ use crate::error::{TimeoutPhase, TransportError, TransportErrorKind};
 /// source.
 fn is_tls_failure(err: &(dyn StdError + 'static), over_tls: bool) -> bool {
     over_tls && has_io_kind(err, io::ErrorKind::InvalidData)
+}
+
+/// `": REASON"`: what the TLS layer said (tokio-rustls puts rustls's
+/// reason, e.g. `invalid peer certificate: UnknownIssuer`, in the
+/// [`io::ErrorKind::InvalidData`] error).
+fn tls_reason(err: &(dyn StdError + 'static)) -> String {
+    causes(err)
+        .find_map(|c| {
+            c.downcast_ref::<io::Error>()
+                .filter(|io| io.kind() == io::ErrorKind::InvalidData)
+        })
+        .map(|io| format!(": {io}"))
+        .unwrap_or_default()
 }
 
 /// What a failed `Client::execute` was.
@@ -51,11 +64,12 @@ fn classify(err: &reqwest::Error, over_tls: bool) -> Failure {
         return kind(K::InvalidRequest, "reqwest could not build the request");
     }
     if is_tls_failure(root, over_tls) {
-        return if err.is_connect() {
-            kind(K::Tls, "TLS handshake with the server failed")
+        let what = if err.is_connect() {
+            "TLS handshake with the server failed"
         } else {
-            kind(K::Tls, "the TLS session with the server failed")
+            "the TLS session with the server failed"
         };
+        return Failure::Kind(K::Tls, format!("{what}{}", tls_reason(root)));
     }
     if err.is_timeout() {
         return if err.is_connect() {

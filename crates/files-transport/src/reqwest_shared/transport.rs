@@ -41,8 +41,42 @@ pub struct ReqwestTransport {
 }
 
 impl ReqwestTransport {
+    /// A `reqwest::ClientBuilder` that follows no redirect, for the host to
+    /// add its own settings to (do not set another redirect policy).
+    // No `#[must_use]`: reqwest 0.12 marks `ClientBuilder` itself.
+    pub fn client_builder() -> reqwest::ClientBuilder {
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none())
+    }
+
+    /// A transport over a client built from the host's `builder`, with
+    /// redirects turned off whatever the builder said: the safe way to share
+    /// the host's settings (see the [module docs](super) on redirects).
+    ///
+    /// # Errors
+    ///
+    /// What `reqwest::ClientBuilder::build` fails with (for example a TLS
+    /// backend that cannot be initialised).
+    pub fn from_builder(builder: reqwest::ClientBuilder) -> Result<Self, reqwest::Error> {
+        let client = builder
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(Self::new(client))
+    }
+
+    /// The same transport with default pool, write and read limits (as
+    /// [`with_timeouts`](Self::with_timeouts)).
+    #[must_use]
+    pub fn with_default_timeouts(self, timeouts: Timeouts) -> Self {
+        Self { timeouts, ..self }
+    }
+
     /// A transport sending through `client`, with no default phase timeouts
     /// (the SDK client sets them per request).
+    ///
+    /// A client that follows redirects (reqwest's default) sends a request
+    /// and its `x-api-key` wherever a redirect points before this transport
+    /// can refuse: build it with [`client_builder`](Self::client_builder) or
+    /// use [`from_builder`](Self::from_builder).
     #[must_use]
     pub fn new(client: reqwest::Client) -> Self {
         Self::with_timeouts(client, Timeouts::NONE)
@@ -51,6 +85,9 @@ impl ReqwestTransport {
     /// A transport sending through `client`, with default pool, write and
     /// read limits; a [`Timeouts`] extension on a request wins over them,
     /// phase by phase (as `HyperTransportBuilder::timeouts`).
+    ///
+    /// As with [`new`](Self::new), a client that follows redirects sends the
+    /// key where they point.
     #[must_use]
     pub fn with_timeouts(client: reqwest::Client, timeouts: Timeouts) -> Self {
         Self { client, timeouts }
@@ -94,6 +131,7 @@ impl Transport for ReqwestTransport {
     ) -> Result<http::Response<ResponseBody>, TransportError> {
         let host = check_uri(request.uri())?;
         let over_tls = request.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
+        let sent_to = reqwest::Url::parse(&request.uri().to_string()).ok();
         send_with_timeouts(request, self.timeouts, |request| async move {
             let request = request.map(|body| reqwest::Body::wrap(SyncRequestBody::new(body)));
             let request = reqwest::Request::try_from(request).map_err(|err| {
@@ -109,6 +147,9 @@ impl Transport for ReqwestTransport {
                 .execute(request)
                 .await
                 .map_err(|err| classify::client_error(err, &host, over_tls))?;
+            if sent_to.as_ref() != Some(response.url()) {
+                return Err(followed_redirect(response.url(), &host));
+            }
             let response = http::Response::<reqwest::Body>::from(response);
             // Idle gaps are timed by `send_with_timeouts`.
             Ok(response.map(|body| {
@@ -119,6 +160,28 @@ impl Transport for ReqwestTransport {
         })
         .await
     }
+}
+
+/// The error for a redirect the host's client followed: it names the
+/// origin and path it ended at (never userinfo or query).
+fn followed_redirect(to: &reqwest::Url, host: &str) -> TransportError {
+    let port = to.port().map(|port| format!(":{port}")).unwrap_or_default();
+    let target = format!(
+        "{}://{}{port}{}",
+        to.scheme(),
+        to.host_str().unwrap_or(""),
+        to.path()
+    );
+    TransportError::new(
+        TransportErrorKind::Redirected,
+        format!(
+            "the reqwest client followed a redirect to {target}, and the request went there \
+             with its headers (x-api-key included); build it with \
+             ReqwestTransport::client_builder or ReqwestTransport::from_builder, \
+             which follow no redirect"
+        ),
+    )
+    .with_host(host.to_owned())
 }
 
 #[cfg(test)]

@@ -64,7 +64,11 @@ pub async fn run(
     let locked = Locked::acquire(&manifest_path)?;
     let mut manifest = load(&locked, target, &root)?;
     let skip = vec![manifest_path.clone(), manifest::lock_path(&manifest_path)];
-    let scan = scan::scan(root.clone(), skip).await?;
+    let links = crate::walk::Links::from_flag(args.follow_links);
+    let scan = scan::scan(root.clone(), skip, links).await?;
+    for (rel, why) in &scan.skipped {
+        ui.notice(&format!("skipped {rel}: {why}"));
+    }
     let listing = list(files).await?;
     let plan = plan::plan(&scan, &mut manifest, &listing, !args.no_adopt);
     let mut results = BatchResults::new(output);

@@ -280,7 +280,7 @@ mod tests {
         .collect();
         let scan = Scan {
             files: vec![same, changed, missing, fresh],
-            failed: Vec::new(),
+            ..Scan::default()
         };
         let plan = plan(&scan, &mut manifest, &listing, false);
         assert_eq!(plan.unchanged, 1);
@@ -324,6 +324,7 @@ mod tests {
                 "locked.txt".into(),
                 crate::failure::Failure::Usage("x".into()),
             )],
+            ..Scan::default()
         };
         let listing: Listing = [("f1".to_owned(), remote(&file))].into_iter().collect();
         let plan = plan(&scan, &mut manifest, &listing, true);
@@ -338,7 +339,7 @@ mod tests {
         let listing: Listing = [("file_a".to_owned(), remote(&kept))].into_iter().collect();
         let scan = Scan {
             files: vec![kept.clone()],
-            failed: Vec::new(),
+            ..Scan::default()
         };
         let mut manifest = Manifest::new("o", None, Path::new("/r"));
         let adopted = plan(&scan, &mut manifest, &listing, true);
@@ -367,7 +368,7 @@ mod tests {
         let listing: Listing = [("file_old".to_owned(), old)].into_iter().collect();
         let scan = Scan {
             files: vec![edited],
-            failed: Vec::new(),
+            ..Scan::default()
         };
         let mut manifest = Manifest::new("o", None, Path::new("/r"));
         let plan = plan(&scan, &mut manifest, &listing, true);
@@ -391,7 +392,7 @@ mod tests {
         .collect();
         let scan = Scan {
             files: vec![file],
-            failed: Vec::new(),
+            ..Scan::default()
         };
         let mut manifest = Manifest::new("o", None, Path::new("/r"));
         let plan = plan(&scan, &mut manifest, &listing, true);
@@ -408,7 +409,7 @@ mod tests {
         let listing: Listing = [("file_r".to_owned(), remote(&a))].into_iter().collect();
         let scan = Scan {
             files: vec![a, b],
-            failed: Vec::new(),
+            ..Scan::default()
         };
         let mut manifest = Manifest::new("o", None, Path::new("/r"));
         let plan = plan(&scan, &mut manifest, &listing, true);

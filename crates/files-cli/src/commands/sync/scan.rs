@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::manifest::hex;
 use crate::failure::Failure;
-use crate::walk::{self, Found};
+use crate::walk::{self, Found, Links};
 
 /// A local file of the directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,21 +35,24 @@ pub struct Scan {
     pub files: Vec<LocalEntry>,
     /// Paths that could not be read; their remote copies are left alone.
     pub failed: Vec<(String, Failure)>,
+    /// Paths left out on purpose (links out of the tree, FIFOs, ...), and
+    /// why: they are not part of the directory.
+    pub skipped: Vec<(String, String)>,
 }
 
 /// Reads every file under `root` (except the files in `skip`), on a blocking thread.
 ///
 /// # Errors
 /// The blocking thread could not run.
-pub async fn scan(root: PathBuf, skip: Vec<PathBuf>) -> Result<Scan, Failure> {
-    tokio::task::spawn_blocking(move || scan_blocking(&root, &skip))
+pub async fn scan(root: PathBuf, skip: Vec<PathBuf>, links: Links) -> Result<Scan, Failure> {
+    tokio::task::spawn_blocking(move || scan_blocking(&root, &skip, links))
         .await
         .map_err(|err| Failure::Store(format!("the scan stopped: {err}")))
 }
 
-fn scan_blocking(root: &Path, skip: &[PathBuf]) -> Scan {
+fn scan_blocking(root: &Path, skip: &[PathBuf], links: Links) -> Scan {
     let mut found = Vec::new();
-    walk::descend(root, &mut found);
+    walk::descend(root, links, &mut found);
     let mut scan = Scan::default();
     for item in found {
         match item {
@@ -80,6 +83,10 @@ fn scan_blocking(root: &Path, skip: &[PathBuf]) -> Scan {
                 let rel = relative(root, &path).unwrap_or_else(|_| path.display().to_string());
                 scan.failed.push((rel, failure));
             }
+            Found::Skipped(path, why) => {
+                let rel = relative(root, &path).unwrap_or_else(|_| path.display().to_string());
+                scan.skipped.push((rel, why));
+            }
         }
     }
     scan
@@ -105,7 +112,8 @@ fn relative(root: &Path, path: &Path) -> Result<String, Failure> {
 /// The size and SHA-256 of the file's content, read in 64 KiB pieces.
 fn hash(path: &Path) -> Result<(u64, String), Failure> {
     let failed = |err| Failure::io("cannot read", path, err);
-    let mut file = std::fs::File::open(path).map_err(failed)?;
+    // Never blocks: a path that became a FIFO since the walk fails here.
+    let mut file = files_client::open_regular_file(path).map_err(failed)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 64 * 1024];
     let mut size = 0u64;
@@ -132,9 +140,13 @@ mod tests {
         std::fs::create_dir(dir.path().join("sub")).unwrap();
         std::fs::write(dir.path().join("sub/a.txt"), "abc").unwrap();
         std::fs::write(dir.path().join("skip.json"), "{}").unwrap();
-        let scan = scan(dir.path().to_path_buf(), vec![dir.path().join("skip.json")])
-            .await
-            .unwrap();
+        let scan = scan(
+            dir.path().to_path_buf(),
+            vec![dir.path().join("skip.json")],
+            Links::InTree,
+        )
+        .await
+        .unwrap();
         assert!(scan.failed.is_empty());
         assert_eq!(scan.files.len(), 1);
         let file = &scan.files[0];
@@ -146,5 +158,27 @@ mod tests {
             file.sha256,
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hashing_a_fifo_fails_at_once_instead_of_waiting_for_a_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let (done, result) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(hash(&fifo).map_err(|f| format!("{f:?}")));
+        });
+        // Bounded: a blocked open would never answer (its thread is left behind).
+        let result = result
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("hashing a FIFO returned");
+        let err = result.unwrap_err();
+        assert!(err.contains("FIFO"), "{err}");
     }
 }
