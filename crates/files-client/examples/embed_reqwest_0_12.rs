@@ -33,20 +33,19 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    // The host's own reqwest 0.12 client. Redirects are off: reqwest would
-    // otherwise follow one to another host with the key.
+    // The host's own reqwest 0.12 client settings. `from_builder` turns
+    // redirects off: reqwest would otherwise follow one to another host with
+    // the key.
     let http = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent("host-app-on-0.12/1.0")
-        .build()?;
+        .user_agent("host-app-on-0.12/1.0");
 
     let server = FilesServer::start(ServerConfig::new(), "127.0.0.1:0".parse()?).await?;
     let answer = ResponseSlot::new();
     let files = Client::builder()
         .api_key("sk-local")
         .base_url(server.base_url())
-        .transport(Reqwest012Transport::new(http))
+        .transport(Reqwest012Transport::from_builder(http)?)
         .build()?
         .files()
         .with_options(RequestOptions::new().response_into(&answer));
