@@ -5,9 +5,10 @@
 //! - `ci`: run exactly what `.ci/run` runs.
 //! - `conformance`: the official Python SDK (two versions) against files-server,
 //!   then Schemathesis with `docs/openapi/files.yaml` (both generations).
-//! - `embedder`: an outside crate with files-client over its own
-//!   `reqwest::Client` (default features off) against files-server, with no
-//!   crate of the hyper transport in its tree.
+//! - `embedder`: outside crates with files-client over a host's own reqwest
+//!   0.13 client, a reqwest 0.12 client, and a tower stack beside
+//!   anthropic-ai-sdk (default features off) against files-server, with no
+//!   crate of the hyper transport in their trees.
 //! - `soak [--long]`: concurrent clients against files-server (release with `--long`), a
 //!   `kill -9` in the middle, a restart, and a check that nothing acknowledged was lost.
 //! - `bench [--quick]`: benchmarks side by side with curl and the Python SDK.
@@ -37,7 +38,7 @@ commands:
   codegen [--check]                generate files-types' wire models from docs/openapi/files.yaml
   ci                               run exactly what .ci/run runs
   conformance                      drive files-server with the official Python SDK (1.0.0 beta, 2.12.0 GA), then Schemathesis
-  embedder                         an outside crate over its own reqwest::Client (no hyper transport) against files-server
+  embedder                         outside crates over reqwest 0.13, 0.12 and tower (no hyper transport) against files-server
   soak [--long]                    concurrent clients, kill -9, restart, verify nothing acknowledged was lost
   bench [--quick]                  benchmarks against curl and the Python SDK; writes docs/BENCHMARKS.md
   bench-rate                       bulk uploads under a rate limit and through faults; writes docs/BENCHMARKS.md

@@ -5,7 +5,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use bytes::{Buf, Bytes};
-use files_client::{Error, Progress};
+use files_client::{Error, Progress, ResponseMeta};
 use futures_util::StreamExt;
 use http::HeaderMap;
 
@@ -21,8 +21,7 @@ pub struct Download {
     content_length: Option<u64>,
     mime_type: Option<String>,
     filename: Option<String>,
-    request_id: Option<String>,
-    headers: HeaderMap,
+    response: ResponseMeta,
     chunks: Option<futures_util::stream::BoxStream<'static, Result<Bytes, Error>>>,
     current: Bytes,
 }
@@ -44,8 +43,7 @@ impl Download {
             content_length: download.content_length(),
             mime_type: download.mime_type().map(str::to_owned),
             filename: download.filename(),
-            request_id: download.request_id(),
-            headers: download.headers().clone(),
+            response: download.response().clone(),
             pending: Some(download),
             chunks: None,
             current: Bytes::new(),
@@ -69,12 +67,18 @@ impl Download {
 
     /// The `request-id` header.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.response.request_id()
     }
 
     /// Every response header.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        self.response.headers()
+    }
+
+    /// The status, headers and request id of the answer, as every call
+    /// reports them ([`ResponseMeta`]).
+    pub fn response(&self) -> &ResponseMeta {
+        &self.response
     }
 
     /// Reports progress as bytes arrive (call before reading).

@@ -56,6 +56,6 @@ pub use files::Files;
 pub use files_client::{
     ApiError, ApiGeneration, BatchProgress, BulkItem, Credentials, DeletedFile, Error, ErrorCode,
     ErrorType, FileList, FileMetadata, FileUpload, ListParams, NotRetried, Progress, Purpose,
-    RequestOptions, SavedFile, TimeoutPhase, UploadParams,
+    RequestOptions, ResponseMeta, ResponseSlot, SavedFile, TimeoutPhase, UploadParams,
 };
 pub use paging::{FilePage, ItemIter, PageIter};

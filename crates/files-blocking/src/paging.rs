@@ -1,6 +1,8 @@
 //! Pages and iterators over a listing.
 
-use files_client::{Error, FileList, FileMetadata, ItemStream, ListParams, PageStream};
+use files_client::{
+    Error, FileList, FileMetadata, ItemStream, ListParams, PageStream, ResponseMeta,
+};
 use futures_util::StreamExt;
 
 use crate::Client;
@@ -15,6 +17,11 @@ pub struct FilePage {
 impl FilePage {
     pub(crate) fn new(client: Client, inner: files_client::FilePage) -> Self {
         Self { client, inner }
+    }
+
+    /// The status, headers and request id of the answer this page came in.
+    pub fn response(&self) -> &ResponseMeta {
+        self.inner.response()
     }
 
     /// The files of this page, newest first.

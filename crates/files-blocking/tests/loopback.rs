@@ -256,3 +256,42 @@ fn a_beta_client_follows_ga_cursors_and_requeues_a_transient_failure() {
     assert!(first.raw().next_page.is_some());
     assert_eq!(first.next_page().unwrap().unwrap().data().len(), 3);
 }
+
+/// The blocking client reports request ids on success the same way as the
+/// async one: the slot of `RequestOptions::response_into`, and each page and
+/// download's own.
+#[test]
+fn request_ids_on_success_for_every_blocking_call() {
+    let server = Server::start(ServerConfig::new().uploads_downloadable(true));
+    let slot = files_blocking::ResponseSlot::new();
+    let files = server
+        .client(ApiGeneration::Beta)
+        .files()
+        .with_options(files_blocking::RequestOptions::new().response_into(&slot));
+    let mut ids = std::collections::HashSet::new();
+    let mut took = |what: &str| {
+        let meta = slot
+            .take()
+            .unwrap_or_else(|| panic!("{what}: no answer in the slot"));
+        let id = meta.request_id().unwrap().to_owned();
+        assert!(
+            ids.insert(id.clone()),
+            "{what}: request id {id} seen before"
+        );
+        id
+    };
+    let file = files.upload(FileUpload::bytes("a.txt", "abc")).unwrap();
+    took("upload");
+    files.retrieve(&file.id).unwrap();
+    took("retrieve");
+    let page = files.list(ListParams::new().limit(1)).unwrap();
+    assert_eq!(took("list").as_str(), page.response().request_id().unwrap());
+    let download = files.download(&file.id).unwrap();
+    assert_eq!(Some(took("download").as_str()), download.request_id());
+    assert_eq!(download.response().status().as_u16(), 200);
+    drop(download);
+    files.delete(&file.id).unwrap();
+    took("delete");
+    assert!(files.retrieve(&file.id).is_err());
+    assert!(slot.get().is_none(), "a failed call filled the slot");
+}

@@ -55,8 +55,8 @@ use crate::ui::{PROGRAM, Ui};
 /// notices, progress bars and errors to stderr.
 pub async fn run(cli: Cli) -> ExitCode {
     let Cli { global, command } = cli;
-    if global.debug {
-        init_debug_logging();
+    if let Some(level) = log_level(global.debug, std::env::var("ANTHROPIC_LOG").ok().as_deref()) {
+        init_logging(level);
     }
     let ui = Ui::new(global.quiet);
     let result = match &command {
@@ -145,17 +145,45 @@ fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
     stdout.flush().map_err(stdout_failure)
 }
 
-/// `--debug`: requests, retries and redacted headers of the client, the server's
-/// log lines, on stderr.
-fn init_debug_logging() {
+/// How much the client logs on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LogLevel {
+    /// `ANTHROPIC_LOG=info`: retries, throttling, error answers (with their
+    /// request ids), rate cuts.
+    Info,
+    /// `--debug` or `ANTHROPIC_LOG=debug`: also every attempt, each success
+    /// with its status and request id, and the redacted request headers.
+    Debug,
+}
+
+/// `--debug` wins; else `ANTHROPIC_LOG` is `debug` or `info` (any case), as
+/// the official SDKs read it; any other value logs nothing, as there.
+fn log_level(debug: bool, anthropic_log: Option<&str>) -> Option<LogLevel> {
+    if debug {
+        return Some(LogLevel::Debug);
+    }
+    match anthropic_log?.trim().to_ascii_lowercase().as_str() {
+        "debug" => Some(LogLevel::Debug),
+        "info" => Some(LogLevel::Info),
+        _ => None,
+    }
+}
+
+/// Logging on stderr: the client's requests and retries, the CLI's own
+/// lines, the in-process server's (the local store) at `level`.
+fn init_logging(level: LogLevel) {
     use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
 
+    let (client, cli, server) = match level {
+        LogLevel::Debug => (LevelFilter::TRACE, LevelFilter::DEBUG, LevelFilter::INFO),
+        LogLevel::Info => (LevelFilter::INFO, LevelFilter::INFO, LevelFilter::WARN),
+    };
     let targets = Targets::new()
-        .with_target("files_client", LevelFilter::TRACE)
-        .with_target("files_cli", LevelFilter::DEBUG)
-        .with_target("files_server", LevelFilter::INFO);
+        .with_target("files_client", client)
+        .with_target("files_cli", cli)
+        .with_target("files_server", server);
     let _ = tracing_subscriber::fmt()
         .with_writer(|| log_writer::EscapingStderr)
         .with_ansi(false)
@@ -205,4 +233,20 @@ fn report(global: &GlobalArgs, failure: &Failure) {
     let mut stderr = stderr.lock();
     let _ = stderr.write_all(&text);
     let _ = stderr.flush();
+}
+
+#[cfg(test)]
+mod log_level_tests {
+    use super::{LogLevel, log_level};
+
+    #[test]
+    fn debug_flag_wins_and_anthropic_log_is_read_as_the_official_sdks_read_it() {
+        assert_eq!(log_level(true, None), Some(LogLevel::Debug));
+        assert_eq!(log_level(true, Some("info")), Some(LogLevel::Debug));
+        assert_eq!(log_level(false, Some("debug")), Some(LogLevel::Debug));
+        assert_eq!(log_level(false, Some(" INFO ")), Some(LogLevel::Info));
+        assert_eq!(log_level(false, Some("trace")), None);
+        assert_eq!(log_level(false, Some("")), None);
+        assert_eq!(log_level(false, None), None);
+    }
 }

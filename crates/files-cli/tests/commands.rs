@@ -670,6 +670,54 @@ fn secrets_never_appear_in_debug_output_or_errors() {
     assert!(!text(&help.get_output().stdout).contains("sk-env-secret"));
 }
 
+/// `ANTHROPIC_LOG` beside `--debug`: `info` logs error answers with their
+/// request ids but not each attempt; `debug` logs each success with its
+/// request id too.
+#[test]
+fn anthropic_log_info_and_debug_log_request_ids_on_stderr() {
+    let mut keys = KeyTable::new();
+    keys.insert("sk-ant-the-only-good-key", "ws_1");
+    let server = TestServer::with_config(ServerConfig::new().auth(Auth::Keys(keys)));
+    let out = server
+        .cmd()
+        .env("ANTHROPIC_LOG", "info")
+        .arg("list")
+        .assert()
+        .code(1);
+    let stderr = text(&out.get_output().stderr);
+    assert!(
+        stderr.contains("error answer") && stderr.contains("request_id=\"req_"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("sending"),
+        "info leaves out each attempt: {stderr}"
+    );
+
+    let out = common::bare_cmd(server.store.path())
+        .env("ANTHROPIC_LOG", "debug")
+        .args([
+            "--base-url",
+            &server.base_url,
+            "--api-key",
+            "sk-ant-the-only-good-key",
+            "list",
+        ])
+        .assert()
+        .success();
+    let stderr = text(&out.get_output().stderr);
+    assert!(
+        stderr.contains("succeeded") && stderr.contains("request_id=\"req_"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("sk-ant-the-only-good-key"), "{stderr}");
+    assert_eq!(
+        text(&out.get_output().stdout),
+        "[]\n",
+        "stdout stays the result"
+    );
+}
+
 #[test]
 fn environment_variables_configure_the_client() {
     let server = TestServer::start();

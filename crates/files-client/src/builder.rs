@@ -18,6 +18,9 @@ use crate::headers::beta_header;
 use crate::rate::RateControl;
 use crate::{Client, Error};
 
+#[cfg(feature = "tower")]
+mod layers;
+
 impl Client {
     /// A builder.
     pub fn builder() -> ClientBuilder {
@@ -69,6 +72,8 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     transport: Option<SharedTransport>,
     max_upload_bytes: Option<u64>,
+    #[cfg(feature = "tower")]
+    layers: Vec<layers::Wrap>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -297,6 +302,8 @@ impl ClientBuilder {
                 &self.root_certificates_pem,
             )?,
         };
+        #[cfg(feature = "tower")]
+        let transport = layers::apply(&self.layers, transport);
         let config = Config {
             base_url,
             generation: self.generation,

@@ -21,7 +21,7 @@ use crate::error::{NotRetried, read_error_body, snippet};
 use crate::local_failure::LocalFailure;
 use crate::rate::RateControl;
 use crate::retry::{retry_delay, server_delay, should_retry};
-use crate::{ApiError, Error};
+use crate::{ApiError, Error, ResponseMeta, ResponseSlot};
 
 /// The largest error or JSON answer the client reads.
 const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
@@ -65,6 +65,8 @@ pub(crate) struct Outgoing {
     pub body: RequestBody,
     /// Where the body's producer records a failure of its own.
     pub local_failure: LocalFailure,
+    /// Where the successful answer's metadata goes, if the caller asked.
+    pub response_into: Option<ResponseSlot>,
 }
 
 /// How the send loop treats one call.
@@ -131,8 +133,10 @@ impl Client {
         outgoing: Outgoing,
         policy: SendPolicy,
     ) -> Result<Response<ResponseBody>, Error> {
-        self.execute(outgoing, policy, |response| async move { Ok(response) })
-            .await
+        let (response, _meta) = self
+            .execute(outgoing, policy, |response| async move { Ok(response) })
+            .await?;
+        Ok(response)
     }
 
     /// Sends `outgoing` and decodes its JSON answer (the body is read inside
@@ -141,20 +145,19 @@ impl Client {
         &self,
         outgoing: Outgoing,
         policy: SendPolicy,
-    ) -> Result<T, Error> {
-        let (status, headers, body) = self
+    ) -> Result<(T, ResponseMeta), Error> {
+        let (body, meta) = self
             .execute(outgoing, policy, |response| async move {
-                let (parts, body) = response.into_parts();
-                let bytes = body.collect_capped(MAX_JSON_BYTES).await?;
-                Ok((parts.status, parts.headers, bytes))
+                response.into_body().collect_capped(MAX_JSON_BYTES).await
             })
             .await?;
-        serde_json::from_slice(&body).map_err(|err| Error::Decode {
-            status,
-            request_id: request_id(&headers),
+        let value = serde_json::from_slice(&body).map_err(|err| Error::Decode {
+            status: meta.status(),
+            request_id: meta.request_id().map(str::to_owned),
             message: err.to_string(),
             snippet: snippet(&body),
-        })
+        })?;
+        Ok((value, meta))
     }
 
     /// The send loop, under the operation deadline when there is one.
@@ -163,7 +166,7 @@ impl Client {
         outgoing: Outgoing,
         policy: SendPolicy,
         finish: F,
-    ) -> Result<T, Error>
+    ) -> Result<(T, ResponseMeta), Error>
     where
         F: Fn(Response<ResponseBody>) -> Fut,
         Fut: Future<Output = Result<T, TransportError>>,
@@ -195,7 +198,7 @@ impl Client {
         outgoing: Outgoing,
         policy: SendPolicy,
         finish: F,
-    ) -> Result<T, Error>
+    ) -> Result<(T, ResponseMeta), Error>
     where
         F: Fn(Response<ResponseBody>) -> Fut,
         Fut: Future<Output = Result<T, TransportError>>,
@@ -223,10 +226,18 @@ impl Client {
                 .attempt(request, &outgoing.method, &outgoing.path, &finish)
                 .await
             {
-                Ok(value) => {
-                    tracing::debug!(attempt, "succeeded");
+                Ok((value, meta)) => {
+                    tracing::debug!(
+                        attempt,
+                        status = meta.status().as_u16(),
+                        request_id = meta.request_id().unwrap_or(""),
+                        "succeeded"
+                    );
                     self.rate.succeeded();
-                    return Ok(value);
+                    if let Some(slot) = &outgoing.response_into {
+                        slot.set(&meta);
+                    }
+                    return Ok((value, meta));
                 }
                 Err(failed) => failed,
             };
@@ -279,7 +290,7 @@ impl Client {
         method: &Method,
         path: &str,
         finish: &F,
-    ) -> Result<T, Failed>
+    ) -> Result<(T, ResponseMeta), Failed>
     where
         F: Fn(Response<ResponseBody>) -> Fut,
         Fut: Future<Output = Result<T, TransportError>>,
@@ -295,7 +306,9 @@ impl Client {
             .await
             .map_err(transport_failure)?;
         if response.status().is_success() {
-            return finish(response).await.map_err(transport_failure);
+            let meta = ResponseMeta::new(response.status(), response.headers().clone());
+            let value = finish(response).await.map_err(transport_failure)?;
+            return Ok((value, meta));
         }
         let (parts, body) = response.into_parts();
         // The status is what matters; a broken error body still has one. The
@@ -343,12 +356,4 @@ impl Client {
         tracing::trace!(headers = ?redacted_headers(request.headers()), "request headers");
         Ok(request)
     }
-}
-
-/// The `request-id` header.
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
 }

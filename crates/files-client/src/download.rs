@@ -8,11 +8,10 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use http::HeaderMap;
 
-use crate::Error;
-use crate::client::request_id;
 use crate::content_disposition::filename_from_content_disposition;
 use crate::progress::{Progress, ProgressFn};
 use crate::save::{self, Persist};
+use crate::{Error, ResponseMeta};
 
 /// The write buffer of [`Download::write_to`]: memory stays flat at about this
 /// plus [`WRITE_QUEUE`] chunks.
@@ -28,7 +27,7 @@ const WRITE_QUEUE: usize = 4;
 /// that ends early is an [`Error::IncompleteBody`], never a short file.
 #[must_use]
 pub struct Download {
-    headers: HeaderMap,
+    meta: ResponseMeta,
     body: ResponseBody,
     progress: Option<ProgressFn>,
     path: String,
@@ -49,7 +48,7 @@ impl Download {
     pub(crate) fn new(response: http::Response<ResponseBody>, path: String) -> Self {
         let (parts, body) = response.into_parts();
         Self {
-            headers: parts.headers,
+            meta: ResponseMeta::new(parts.status, parts.headers),
             body,
             progress: None,
             path,
@@ -58,7 +57,8 @@ impl Download {
 
     /// `Content-Length`, when the server sent it.
     pub fn content_length(&self) -> Option<u64> {
-        self.headers
+        self.meta
+            .headers()
             .get(http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse().ok())
@@ -66,7 +66,8 @@ impl Download {
 
     /// The MIME type (`Content-Type`).
     pub fn mime_type(&self) -> Option<&str> {
-        self.headers
+        self.meta
+            .headers()
             .get(http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
     }
@@ -74,7 +75,8 @@ impl Download {
     /// The filename from `Content-Disposition`, made safe to join to a
     /// directory on any platform by [`portable_file_name`](crate::portable_file_name).
     pub fn filename(&self) -> Option<String> {
-        self.headers
+        self.meta
+            .headers()
             .get(http::header::CONTENT_DISPOSITION)
             .and_then(|v| v.to_str().ok())
             .and_then(filename_from_content_disposition)
@@ -82,12 +84,18 @@ impl Download {
 
     /// The `request-id` header.
     pub fn request_id(&self) -> Option<String> {
-        request_id(&self.headers)
+        self.meta.request_id().map(str::to_owned)
     }
 
     /// Every response header.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        self.meta.headers()
+    }
+
+    /// The status, headers and request id of the answer, as every call
+    /// reports them ([`ResponseMeta`]).
+    pub fn response(&self) -> &ResponseMeta {
+        &self.meta
     }
 
     /// Reports progress as bytes arrive.

@@ -7,7 +7,7 @@ use http::Method;
 
 use crate::paging::{FilePage, ItemStream, PageStream};
 use crate::request::RequestSpec;
-use crate::{Client, Download, Error, FileUpload, RequestOptions};
+use crate::{Client, Download, Error, FileUpload, RequestOptions, ResponseMeta};
 
 impl Client {
     /// The files resource.
@@ -49,7 +49,8 @@ impl Files {
         spec: RequestSpec,
     ) -> Result<T, Error> {
         let (outgoing, policy) = spec.build(self.client.config(), &self.options)?;
-        self.client.send_json(outgoing, policy).await
+        let (value, _meta) = self.client.send_json(outgoing, policy).await?;
+        Ok(value)
     }
 
     /// The same resource with per-request overrides (timeout, retries, betas,
@@ -104,16 +105,20 @@ impl Files {
     /// error.
     pub async fn list(&self, params: ListParams) -> Result<FilePage, Error> {
         params.validate(self.client.generation())?;
-        let list = self.fetch_page(&params).await?;
-        FilePage::first(list, params, self.clone())
+        let (list, meta) = self.fetch_page(&params).await?;
+        FilePage::first(list, meta, params, self.clone())
     }
 
     /// `GET /v1/files` with `params` as they are: a later page's cursor came
     /// from the server and is sent back unchecked.
-    pub(crate) async fn fetch_page(&self, params: &ListParams) -> Result<FileList, Error> {
+    pub(crate) async fn fetch_page(
+        &self,
+        params: &ListParams,
+    ) -> Result<(FileList, ResponseMeta), Error> {
         let mut spec = RequestSpec::new(Method::GET, "/v1/files".into());
         spec.query = params.to_query();
-        self.send_json(spec).await
+        let (outgoing, policy) = spec.build(self.client.config(), &self.options)?;
+        self.client.send_json(outgoing, policy).await
     }
 
     /// Every page from `params` on, fetched lazily.

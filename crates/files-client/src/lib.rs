@@ -95,13 +95,42 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Response metadata
+//!
+//! Every successful call can report its answer's status, headers and request
+//! id, one way for all of them: see [`ResponseMeta`] and
+//! [`RequestOptions::response_into`]. Failed calls carry theirs on the
+//! [`Error`].
+//!
+//! # Logging
+//!
+//! The client logs through [`tracing`](https://docs.rs/tracing); nothing is
+//! printed unless the host installs a subscriber. Secrets never appear:
+//! headers are logged redacted.
+//!
+//! | target | level | event (fields) |
+//! | --- | --- | --- |
+//! | `files_client::client` | debug | span `files_request` (`method`, `path`; never the query) around every call |
+//! | `files_client::client` | debug | `sending` (`attempt`); `succeeded` (`attempt`, `status`, `request_id`) |
+//! | `files_client::client` | trace | `request headers` (`headers`, redacted) |
+//! | `files_client::client` | info | `error answer` (`status`, `request_id`, `retry`); `retrying` (`attempt`, `delay_ms`, `error`); `throttled: sending again at the client's pace` (`attempt`, `error`) |
+//! | `files_client::client` | warn | `not retrying: the one-shot body already started sending` (`attempt`, `error`) |
+//! | `files_client::rate` | info | `throttled: send rate cut` (`from_rps`, `to_rps`) |
+//! | `files_client::rate` | debug | `pausing every task of this client` (`delay_ms`) |
+//! | `files_client::bulk` | debug | `trying a re-queued item again` (`index`) |
+//!
+//! `attempt` counts from 0; `request_id` is the answer's `request-id`
+//! header (empty when it had none). The CLI maps `ANTHROPIC_LOG=info` and
+//! `=debug` (or `--debug`) onto these levels.
+//!
 //! # Features
 //!
 //! | feature | default | what it adds |
 //! | --- | --- | --- |
 //! | `hyper` | yes | the default transport (hyper + rustls with ring, webpki roots) |
 //! | `native-roots` | no | also trust the operating system's roots |
-//! | `reqwest` | no | `files_transport::ReqwestTransport`, for a host's own `reqwest::Client` |
+//! | `reqwest` | no | `files_transport::ReqwestTransport`, for a host's own reqwest 0.13 `reqwest::Client` |
+//! | `reqwest-0-12` | no | `files_transport::Reqwest012Transport`, the same for a reqwest 0.12 client |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -122,6 +151,7 @@ mod paging;
 mod headers;
 mod options;
 mod request;
+mod response_meta;
 mod upload;
 
 mod client;
@@ -161,4 +191,5 @@ pub use options::RequestOptions;
 pub use paging::{FilePage, ItemStream, PageStream};
 pub use progress::Progress;
 pub use regular_file::open_regular_file;
+pub use response_meta::{ResponseMeta, ResponseSlot};
 pub use upload::FileUpload;

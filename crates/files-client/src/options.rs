@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::ResponseSlot;
+
 /// Overrides for the requests made through one
 /// [`Files`](crate::Files) handle: `client.files().with_options(options)`.
 ///
@@ -34,6 +36,9 @@ pub struct RequestOptions {
     pub betas: Vec<String>,
     /// More headers; they win over the client's defaults.
     pub extra_headers: HeaderMap,
+    /// Where each successful call puts its answer's status, headers and
+    /// request id (see [`RequestOptions::response_into`]).
+    pub response_into: Option<ResponseSlot>,
 }
 
 impl std::fmt::Debug for RequestOptions {
@@ -47,6 +52,7 @@ impl std::fmt::Debug for RequestOptions {
                 "extra_headers",
                 &crate::config::redacted_headers(&self.extra_headers),
             )
+            .field("response_into", &self.response_into)
             .finish()
     }
 }
@@ -93,5 +99,14 @@ impl RequestOptions {
             .map_err(|_| crate::Error::config(format!("invalid value for header {name}")))?;
         self.extra_headers.insert(name, value);
         Ok(self)
+    }
+
+    /// Puts the status, headers and request id of each successful answer
+    /// into `slot` (a clone of it: the caller keeps reading its own). Upload,
+    /// retrieve, delete, each page of a listing and a download's start all
+    /// fill it, async and blocking; see [`ResponseMeta`](crate::ResponseMeta).
+    pub fn response_into(mut self, slot: &ResponseSlot) -> Self {
+        self.response_into = Some(slot.clone());
+        self
     }
 }

@@ -8,7 +8,7 @@ use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
 
 use crate::cursor_guard::CursorGuard;
-use crate::{Error, Files};
+use crate::{Error, Files, ResponseMeta};
 
 /// One page of a listing, with what it takes to fetch the next.
 ///
@@ -21,6 +21,7 @@ use crate::{Error, Files};
 #[derive(Debug, Clone)]
 pub struct FilePage {
     list: FileList,
+    meta: ResponseMeta,
     params: ListParams,
     chain: Chain,
 }
@@ -36,9 +37,10 @@ struct Chain {
 impl Chain {
     /// Fetches the page `params` names as the one after this chain's page.
     async fn fetch_next(&self, params: ListParams) -> Result<FilePage, Error> {
-        let list = self.files.fetch_page(&params).await?;
+        let (list, meta) = self.files.fetch_page(&params).await?;
         Ok(FilePage {
             list,
+            meta,
             params,
             chain: Self {
                 files: self.files.clone(),
@@ -51,13 +53,19 @@ impl Chain {
 
 impl FilePage {
     /// The first page of a listing: its own guard, which every later page shares.
-    pub(crate) fn first(list: FileList, params: ListParams, files: Files) -> Result<Self, Error> {
+    pub(crate) fn first(
+        list: FileList,
+        meta: ResponseMeta,
+        params: ListParams,
+        files: Files,
+    ) -> Result<Self, Error> {
         let guard = CursorGuard::new();
         if let Some(cursor) = &params.cursor {
             guard.admit(cursor, 0)?;
         }
         Ok(Self {
             list,
+            meta,
             params,
             chain: Chain {
                 files,
@@ -76,6 +84,11 @@ impl FilePage {
             self.chain.guard.admit(cursor, self.chain.depth + 1)?;
         }
         Ok(Some(next))
+    }
+
+    /// The status, headers and request id of the answer this page came in.
+    pub fn response(&self) -> &ResponseMeta {
+        &self.meta
     }
 
     /// The files of this page, newest first.

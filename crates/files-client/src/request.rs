@@ -73,6 +73,7 @@ impl RequestSpec {
             headers,
             body: self.body,
             local_failure: self.local_failure,
+            response_into: options.response_into.clone(),
         };
         Ok((outgoing, policy))
     }

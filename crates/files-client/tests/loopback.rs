@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use files_client::{ApiGeneration, Client, Error, FileUpload, ListParams, RequestOptions};
+use files_client::{
+    ApiGeneration, Client, Error, FileUpload, ListParams, RequestOptions, ResponseSlot,
+};
 use files_server::{
     Auth, Fault, FaultRoute, FilesServer, GeneratedFile, KeyTable, ServerConfig, ServerHandle,
 };
@@ -340,8 +342,54 @@ async fn a_download_cut_short_leaves_no_file(via: Via) {
     );
 }
 
-/// Runs every case above over each transport: `over_hyper::…` and, with the
-/// `reqwest` feature, `over_reqwest::…`.
+/// Every call reports its answer's request id on success, one way: the slot
+/// of `RequestOptions::response_into`; pages and downloads carry theirs too.
+/// A failed call leaves the slot as it was and has the id on its error.
+async fn request_ids_on_success_for_every_call(via: Via) {
+    let server = server(ServerConfig::new().uploads_downloadable(true)).await;
+    let slot = ResponseSlot::new();
+    let files = client(via, &server, ApiGeneration::Beta)
+        .files()
+        .with_options(RequestOptions::new().response_into(&slot));
+    let mut ids = std::collections::HashSet::new();
+    let mut took = |what: &str| {
+        let meta = slot
+            .take()
+            .unwrap_or_else(|| panic!("{what}: no answer in the slot"));
+        assert!(meta.status().is_success(), "{what}: {meta:?}");
+        let id = meta.request_id().unwrap().to_owned();
+        assert!(
+            ids.insert(id.clone()),
+            "{what}: request id {id} seen before"
+        );
+        id
+    };
+
+    let file = files
+        .upload(FileUpload::bytes("a.txt", "abc"))
+        .await
+        .unwrap();
+    took("upload");
+    files.retrieve_metadata(&file.id).await.unwrap();
+    took("retrieve");
+    let page = files.list(ListParams::new().limit(1)).await.unwrap();
+    assert_eq!(took("list").as_str(), page.response().request_id().unwrap());
+    let download = files.download(&file.id).await.unwrap();
+    assert_eq!(Some(took("download")), download.request_id());
+    assert_eq!(download.response().status(), http::StatusCode::OK);
+    drop(download);
+    files.delete(&file.id).await.unwrap();
+    took("delete");
+
+    let err = files.retrieve_metadata(&file.id).await.unwrap_err();
+    assert!(slot.get().is_none(), "a failed call filled the slot");
+    assert!(err.request_id().is_some(), "{err:?}");
+    server.shutdown().await;
+}
+
+/// Runs every case above over each transport: `over_hyper::…`, with the
+/// `reqwest` feature `over_reqwest::…` (reqwest 0.13), and with
+/// `reqwest-0-12` `over_reqwest_0_12::…`.
 macro_rules! over {
     ($module:ident, $via:expr) => {
         mod $module {
@@ -373,6 +421,11 @@ macro_rules! over {
             }
 
             #[tokio::test]
+            async fn request_ids_on_success_for_every_call() {
+                super::request_ids_on_success_for_every_call($via).await;
+            }
+
+            #[tokio::test]
             async fn a_download_cut_short_leaves_no_file() {
                 super::a_download_cut_short_leaves_no_file($via).await;
             }
@@ -383,3 +436,100 @@ macro_rules! over {
 over!(over_hyper, Via::Hyper);
 #[cfg(feature = "reqwest")]
 over!(over_reqwest, Via::Reqwest);
+#[cfg(feature = "reqwest-0-12")]
+over!(over_reqwest_0_12, Via::Reqwest012);
+
+/// tower both ways: a host's layers under the client, once per attempt; our
+/// transport as a `tower::Service` in a host's stack.
+#[cfg(feature = "tower")]
+mod tower_layers {
+    use std::sync::Mutex;
+    use std::task::{Context, Poll};
+
+    use files_client::files_transport::tower::TransportService;
+    use files_client::files_transport::{HyperTransport, RequestBody};
+    use tower::{Service, ServiceBuilder, ServiceExt as _};
+
+    use super::*;
+
+    /// The host's own middleware: records each request it sees.
+    #[derive(Clone)]
+    struct Record<S> {
+        inner: S,
+        seen: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl<S: Service<http::Request<RequestBody>>> Service<http::Request<RequestBody>> for Record<S> {
+        type Response = S::Response;
+        type Error = S::Error;
+        type Future = S::Future;
+
+        fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+            self.inner.poll_ready(cx)
+        }
+
+        fn call(&mut self, request: http::Request<RequestBody>) -> S::Future {
+            let attempt = request.headers()["x-stainless-retry-count"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let line = format!("{} {} #{attempt}", request.method(), request.uri().path());
+            self.seen.lock().unwrap().push(line);
+            self.inner.call(request)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_host_layer_runs_once_per_attempt_inside_the_retries() {
+        let server = server(ServerConfig::new()).await;
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let stack = {
+            let seen = Arc::clone(&seen);
+            ServiceBuilder::new()
+                .concurrency_limit(4)
+                .layer_fn(move |inner| Record {
+                    inner,
+                    seen: Arc::clone(&seen),
+                })
+        };
+        let files = Client::builder()
+            .api_key("sk-tower")
+            .base_url(server.base_url())
+            .layer(stack)
+            .build()
+            .unwrap()
+            .files();
+        server.faults().push(FaultRoute::Upload, Fault::status(500));
+        let file = files
+            .upload(FileUpload::bytes("t.txt", "through tower"))
+            .await
+            .unwrap();
+        assert_eq!(
+            *seen.lock().unwrap(),
+            ["POST /v1/files #0", "POST /v1/files #1"],
+            "one pass through the layer per attempt"
+        );
+        files.delete(&file.id).await.unwrap();
+        assert_eq!(seen.lock().unwrap().len(), 3);
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn our_transport_is_a_tower_service_in_a_hosts_stack() {
+        let server = server(ServerConfig::new()).await;
+        let service = ServiceBuilder::new()
+            .concurrency_limit(1)
+            .service(TransportService::new(HyperTransport::new().unwrap()));
+        let request = http::Request::get(format!("{}/v1/files", server.base_url()))
+            .header("x-api-key", "sk-tower")
+            .header("anthropic-version", "2023-06-01")
+            .header("anthropic-beta", "files-api-2025-04-14")
+            .body(RequestBody::empty())
+            .unwrap();
+        let response = service.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), http::StatusCode::OK);
+        let body = response.into_body().collect_capped(1 << 16).await.unwrap();
+        assert!(body.starts_with(b"{"), "{body:?}");
+        server.shutdown().await;
+    }
+}

@@ -226,7 +226,7 @@ impl TransportError {
     /// A [`Timeout`](TransportErrorKind::Timeout) error for `phase` whose
     /// limit the HTTP stack does not say (e.g. a `reqwest::Client`'s own
     /// connect timeout): [`timeout_after`](Self::timeout_after) is `None`.
-    #[cfg(feature = "reqwest")]
+    #[cfg(any(feature = "reqwest", feature = "reqwest-0-12"))]
     pub(crate) fn timeout_of_unknown_limit(phase: TimeoutPhase, message: &'static str) -> Self {
         let mut err = Self::new(TransportErrorKind::Timeout, message);
         err.timeout = Some((phase, None));
@@ -375,7 +375,7 @@ pub(crate) fn host_of(uri: &http::Uri) -> Option<String> {
 }
 
 /// Checks the URI is absolute `http`/`https` with a host; returns `host[:port]`.
-#[cfg(any(feature = "hyper", feature = "reqwest"))]
+#[cfg(any(feature = "hyper", feature = "reqwest", feature = "reqwest-0-12"))]
 pub(crate) fn check_uri(uri: &http::Uri) -> Result<String, TransportError> {
     let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
     match host_of(uri) {

@@ -98,7 +98,8 @@
 //! * `ReqwestTransport` (feature `reqwest`) sends through the host's own
 //!   `reqwest::Client` (reqwest 0.13), with the same error kinds and phase
 //!   timeouts; the connect timeout is the client's own (see
-//!   `reqwest_transport`).
+//!   `reqwest_transport`). `Reqwest012Transport` (feature `reqwest-0-12`) is
+//!   the same code over a reqwest 0.12 client.
 //! * `fake::FakeTransport` (feature `test-util`) captures requests and answers
 //!   from a script.
 //!
@@ -110,6 +111,8 @@
 //! | `webpki-roots` | yes | trust the Mozilla roots bundled by `webpki-roots` (implies `hyper`) |
 //! | `native-roots` | no | also trust the operating system's roots via `rustls-native-certs` (implies `hyper`) |
 //! | `reqwest` | no | `ReqwestTransport` over the host's `reqwest::Client` (reqwest 0.13, no reqwest feature forced: the host chooses TLS, HTTP/2, proxies); compiles nothing of the hyper transport |
+//! | `reqwest-0-12` | no | `Reqwest012Transport` (module `reqwest_0_12`): the same over a reqwest 0.12 client; the two features can be on together |
+//! | `tower` | no | the `tower` module: `TransportService` (any transport as a `tower::Service`) and `TowerTransport` (a tower service as a transport), for host middleware |
 //! | `test-util` | no | the `fake` module: `FakeTransport`, `FakeResponse`, `CapturedRequest` |
 //!
 //! With `default-features = false` the crate is only the trait and its types,
@@ -211,9 +214,9 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(any(feature = "hyper", feature = "reqwest"))]
+#[cfg(any(feature = "hyper", feature = "reqwest", feature = "reqwest-0-12"))]
 mod cause;
-#[cfg(any(feature = "hyper", feature = "reqwest"))]
+#[cfg(any(feature = "hyper", feature = "reqwest", feature = "reqwest-0-12"))]
 mod classify;
 pub mod error;
 #[cfg(feature = "test-util")]
@@ -224,11 +227,19 @@ mod fused_body;
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub mod hyper_transport;
 pub mod request_body;
+#[cfg(feature = "reqwest-0-12")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest-0-12")))]
+pub mod reqwest_0_12;
+#[cfg(any(feature = "reqwest", feature = "reqwest-0-12"))]
+mod reqwest_body;
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod reqwest_transport;
 pub mod response_body;
 pub mod timeout;
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub mod tower;
 pub mod transport;
 
 pub use error::{BoxError, TimeoutPhase, TransportError, TransportErrorKind};
@@ -236,6 +247,11 @@ pub use error::{BoxError, TimeoutPhase, TransportError, TransportErrorKind};
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use hyper_transport::{HyperTransport, HyperTransportBuilder};
 pub use request_body::{BodyStream, RequestBody};
+/// [`reqwest_0_12::ReqwestTransport`]: the transport over a reqwest 0.12
+/// `reqwest::Client`.
+#[cfg(feature = "reqwest-0-12")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest-0-12")))]
+pub use reqwest_0_12::ReqwestTransport as Reqwest012Transport;
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub use reqwest_transport::ReqwestTransport;

@@ -18,6 +18,8 @@ Environment:
   ANTHROPIC_BASE_URL     API base URL (same as --base-url; default https://api.anthropic.com)
   ANTHROPIC_FILES_STORE  directory of the local store (default: the user's data
                          directory + anthropic-files/store, e.g. ~/.local/share/anthropic-files/store)
+  ANTHROPIC_LOG          info: log retries and error answers with request ids on stderr;
+                         debug: also every attempt and success (same as --debug)
 
 The local store (the embedded default):
   With neither an API key, an auth token nor a base URL configured, commands work
@@ -128,7 +130,8 @@ pub struct GlobalArgs {
     /// for a server configured with a larger limit; the server decides anyway.
     #[arg(long, global = true, value_name = "BYTES")]
     pub max_upload_bytes: Option<u64>,
-    /// Log requests, retries and the configuration on stderr (secrets redacted).
+    /// Log requests, retries, request ids and the configuration on stderr (secrets
+    /// redacted); ANTHROPIC_LOG=debug does the same, ANTHROPIC_LOG=info less.
     #[arg(long, global = true)]
     pub debug: bool,
     /// No notices or progress bars on stderr (errors are still printed).

@@ -129,6 +129,7 @@ pub fn bare_std_cmd(store: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_anthropic-files"));
     for var in [
         "ANTHROPIC_API_KEY",
+        "ANTHROPIC_LOG",
         "ANTHROPIC_AUTH_TOKEN",
         "ANTHROPIC_BASE_URL",
         "FILES_SERVER_DATA_DIR",

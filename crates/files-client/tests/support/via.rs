@@ -1,9 +1,10 @@
-//! The transport a loopback test runs over: hyper (the default) or, with the
-//! `reqwest` feature, `ReqwestTransport` over a plain `reqwest::Client`.
+//! The transport a loopback test runs over: hyper (the default), with the
+//! `reqwest` feature `ReqwestTransport` over a plain reqwest 0.13 client, and
+//! with `reqwest-0-12` `Reqwest012Transport` over a reqwest 0.12 one.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-#[cfg(feature = "reqwest")]
+#[cfg(any(feature = "reqwest", feature = "reqwest-0-12"))]
 use std::time::Duration;
 
 use files_client::Client;
@@ -14,6 +15,8 @@ pub enum Via {
     Hyper,
     #[cfg(feature = "reqwest")]
     Reqwest,
+    #[cfg(feature = "reqwest-0-12")]
+    Reqwest012,
 }
 
 /// A builder whose requests go over `via`.
@@ -29,6 +32,16 @@ pub fn builder(via: Via) -> files_client::ClientBuilder {
             let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
             Client::builder()
                 .transport(files_transport::ReqwestTransport::from_builder(http).unwrap())
+        }
+        #[cfg(feature = "reqwest-0-12")]
+        Via::Reqwest012 => {
+            // Plain HTTP only: this reqwest 0.12 has no TLS backend.
+            let http = reqwest012::Client::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .redirect(reqwest012::redirect::Policy::none())
+                .build()
+                .unwrap();
+            Client::builder().transport(files_transport::Reqwest012Transport::new(http))
         }
     }
 }

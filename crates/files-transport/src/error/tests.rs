@@ -62,7 +62,7 @@ fn has_source_of_type_sees_through_io_errors() {
     assert!(!err.has_source_of_type::<std::fmt::Error>());
 }
 
-#[cfg(any(feature = "hyper", feature = "reqwest"))]
+#[cfg(any(feature = "hyper", feature = "reqwest", feature = "reqwest-0-12"))]
 #[test]
 fn check_uri_requires_absolute_http_uris() {
     let uri: http::Uri = "/v1/files".parse().unwrap();

@@ -1,8 +1,8 @@
 //! Upload, list and delete through files-client over the host's own
-//! `reqwest::Client`, against the files-server at `FILES_BASE_URL`.
+//! reqwest 0.12 `reqwest::Client`, against the files-server at `FILES_BASE_URL`.
 
 use files_client::{Client, FileUpload, ListParams};
-use files_transport::ReqwestTransport;
+use files_transport::Reqwest012Transport;
 use futures_util::TryStreamExt;
 
 #[tokio::main(flavor = "current_thread")]
@@ -14,7 +14,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let files = Client::builder()
         .api_key("sk-embedder")
         .base_url(base_url)
-        .transport(ReqwestTransport::new(host_client))
+        .transport(Reqwest012Transport::new(host_client))
         .build()?
         .files();
     let file = files
@@ -29,7 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("the file is still there after delete".into());
     }
     println!(
-        "embedder: upload, list and delete over the host's reqwest::Client: ok ({})",
+        "embedder reqwest 0.12: upload, list and delete over the host's reqwest::Client: ok ({})",
         file.id
     );
     Ok(())

@@ -5,10 +5,14 @@
 //! reqwest's errors carry the request URL: it is dropped
 //! ([`reqwest::Error::without_url`]) before the error becomes a source, and
 //! only `host[:port]` is recorded.
+//!
+//! Compiled once per reqwest version (`super::reqwest` is 0.12 or 0.13):
+//! both have the same error API.
 
 use std::error::Error as StdError;
 use std::io;
 
+use super::reqwest;
 use crate::cause::{causes, has_io_kind};
 use crate::classify::{
     connect_failure, exchange_failure, request_body_failure, response_body_failure,

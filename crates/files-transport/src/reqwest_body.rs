@@ -1,6 +1,6 @@
-//! The request body of [`ReqwestTransport`](super::ReqwestTransport): our
-//! [`RequestBody`] made `Sync` for `reqwest::Body::wrap`. (Its response
-//! body is reqwest's, mapped and fused by [`FusedBody`](crate::fused_body::FusedBody).)
+//! The request body of both reqwest transports (0.12 and 0.13): our
+//! [`RequestBody`] made `Sync` for `reqwest::Body::wrap`. (Their response
+//! bodies are reqwest's, mapped and fused by [`FusedBody`](crate::fused_body::FusedBody).)
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -18,14 +18,14 @@ use crate::request_body::RequestBody;
 /// hint and end-of-stream flag, which `http_body` reads through `&self`, are
 /// copied after every poll. The size hint stays exact when the length is
 /// known, so the request goes out with `Content-Length`.
-pub(super) struct SyncRequestBody {
+pub(crate) struct SyncRequestBody {
     inner: SyncWrapper<RequestBody>,
     size_hint: SizeHint,
     end_stream: bool,
 }
 
 impl SyncRequestBody {
-    pub(super) fn new(body: RequestBody) -> Self {
+    pub(crate) fn new(body: RequestBody) -> Self {
         let size_hint = body.size_hint();
         let end_stream = body.is_end_stream();
         Self {
