@@ -3,7 +3,7 @@
 pub(crate) mod admin;
 pub(crate) mod file;
 pub(crate) mod list;
-mod part_headers;
+pub(crate) mod part_headers;
 pub(crate) mod upload;
 
 use files_types::{ApiGeneration, ErrorCode, ErrorType};
