@@ -3,10 +3,14 @@
 //!
 //! - cargo-fuzz is installed from crates.io when it is missing;
 //! - it runs on the stable toolchain with `RUSTC_BOOTSTRAP=1`;
-//! - the targets are built once, with debug assertions, then each runs for
-//!   [`SHORT`] (CI), [`LONG`] (`--long`, by hand) or `--seconds N`, from a
-//!   working copy of its committed seeds (`fuzz/corpus/<target>`, which a run
-//!   never changes) under `target/fuzz/corpus/<target>`;
+//! - the targets are built once, with debug assertions: unoptimised for the
+//!   short run (CI: a third of the build time, and a short run is about the
+//!   shallow inputs anyway), optimised for `--long` and `--seconds N`;
+//! - each runs for [`SHORT`] (CI), [`LONG`] (`--long`, by hand) or
+//!   `--seconds N`, from its committed seeds (`fuzz/corpus/<target>`, which a
+//!   run never changes) and a working corpus under `target/fuzz/corpus/<target>`
+//!   that later runs start from; a long run forks one worker and goes on past
+//!   a crash, so it always runs its whole time and saves every crash it finds;
 //! - a crash is minimised (`cargo fuzz tmin`) and saved under
 //!   `fuzz/artifacts/<target>/`, with the command that replays it;
 //! - each target's executions, executions per second, coverage (edges and
@@ -37,28 +41,57 @@ struct Stats {
     features: u64,
     corpus: u64,
     peak_rss_mb: u64,
+    /// Crash files this run saved.
+    crashes: usize,
+    /// The first crash, minimised when that worked.
     crash: Option<PathBuf>,
+}
+
+/// How a run is made.
+#[derive(Debug, Clone, Copy)]
+struct Mode {
+    seconds: u64,
+    /// An optimised build, one forked worker that goes on past crashes.
+    long: bool,
+}
+
+impl Mode {
+    /// cargo-fuzz's build flags: debug assertions always, optimised when long.
+    fn build_flags(self) -> &'static [&'static str] {
+        if self.long {
+            &["--debug-assertions"]
+        } else {
+            &["--dev"]
+        }
+    }
 }
 
 /// Parses `cargo xtask fuzz`'s arguments and runs.
 pub fn main(root: &Path, args: &[&str]) -> Result<()> {
-    let mut seconds = SHORT;
+    let mut mode = Mode {
+        seconds: SHORT,
+        long: false,
+    };
     let mut targets = Vec::new();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match *arg {
-            "--long" => seconds = LONG,
+            "--long" => {
+                mode.seconds = LONG;
+                mode.long = true;
+            }
             "--seconds" => {
-                seconds = rest
+                mode.seconds = rest
                     .next()
                     .and_then(|s| s.parse().ok())
                     .context("--seconds needs a number")?;
+                mode.long = true;
             }
             flag if flag.starts_with('-') => bail!("unknown flag {flag}"),
             target => targets.push(target.to_owned()),
         }
     }
-    run(root, seconds, &targets)
+    run(root, mode, &targets)
 }
 
 fn cargo(root: &Path) -> Command {
@@ -110,7 +143,8 @@ fn all_targets(root: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
-fn run(root: &Path, seconds: u64, wanted: &[String]) -> Result<()> {
+fn run(root: &Path, mode: Mode, wanted: &[String]) -> Result<()> {
+    let seconds = mode.seconds;
     ensure_cargo_fuzz(root)?;
     let targets = all_targets(root)?;
     for target in wanted {
@@ -121,9 +155,14 @@ fn run(root: &Path, seconds: u64, wanted: &[String]) -> Result<()> {
     let targets = if wanted.is_empty() { targets } else { wanted.to_vec() };
 
     let started = Instant::now();
-    println!("fuzz: building {} targets (release, debug assertions, AddressSanitizer)", targets.len());
+    println!(
+        "fuzz: building {} targets ({}, debug assertions, AddressSanitizer)",
+        targets.len(),
+        if mode.long { "optimised" } else { "unoptimised" }
+    );
     let status = cargo(root)
-        .args(["fuzz", "build", "--debug-assertions"])
+        .args(["fuzz", "build"])
+        .args(mode.build_flags())
         .status()
         .context("cannot run cargo fuzz build")?;
     if !status.success() {
@@ -134,7 +173,7 @@ fn run(root: &Path, seconds: u64, wanted: &[String]) -> Result<()> {
     let work = root.join("target/fuzz");
     let mut all = Vec::new();
     for target in &targets {
-        let stats = run_target(root, &work, target, seconds)?;
+        let stats = run_target(root, &work, target, mode)?;
         println!(
             "fuzz: {:<30} {:>4} s {:>10} execs {:>7}/s  cov {:>5} ft {:>6}  corpus {:>5}  rss {:>4} MB{}",
             stats.target,
@@ -151,12 +190,12 @@ fn run(root: &Path, seconds: u64, wanted: &[String]) -> Result<()> {
     }
 
     println!("\nfuzz: summary ({} s per target, {} s in all)", seconds, started.elapsed().as_secs());
-    println!("| target | seconds | executions | execs/s | coverage (edges) | features | corpus |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| target | seconds | executions | execs/s | coverage (edges) | features | corpus | crashes |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for s in &all {
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            s.target, s.seconds, s.executions, s.per_second, s.edges, s.features, s.corpus
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            s.target, s.seconds, s.executions, s.per_second, s.edges, s.features, s.corpus, s.crashes
         );
     }
     let crashed: Vec<&Stats> = all.iter().filter(|s| s.crash.is_some()).collect();
@@ -166,8 +205,9 @@ fn run(root: &Path, seconds: u64, wanted: &[String]) -> Result<()> {
     for s in &crashed {
         if let Some(crash) = &s.crash {
             println!(
-                "fuzz: {} crashed; replay with: (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run --debug-assertions {} {})",
+                "fuzz: {} crashed; replay with: (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run {} {} {})",
                 s.target,
+                mode.build_flags().join(" "),
                 s.target,
                 crash.strip_prefix(root.join("fuzz")).unwrap_or(crash).display()
             );
@@ -176,7 +216,8 @@ fn run(root: &Path, seconds: u64, wanted: &[String]) -> Result<()> {
     bail!("{} of {} fuzz targets crashed", crashed.len(), all.len())
 }
 
-fn run_target(root: &Path, work: &Path, target: &str, seconds: u64) -> Result<Stats> {
+fn run_target(root: &Path, work: &Path, target: &str, mode: Mode) -> Result<Stats> {
+    let seconds = mode.seconds;
     let corpus = work.join("corpus").join(target);
     let logs = work.join("logs");
     fs::create_dir_all(&corpus).with_context(|| format!("cannot create {}", corpus.display()))?;
@@ -189,11 +230,23 @@ fn run_target(root: &Path, work: &Path, target: &str, seconds: u64) -> Result<St
 
     let log_path = logs.join(format!("{target}.log"));
     let log = fs::File::create(&log_path)?;
-    let status = cargo(root)
-        .args(["fuzz", "run", "--debug-assertions", target])
+    let mut command = cargo(root);
+    command
+        .args(["fuzz", "run"])
+        .args(mode.build_flags())
+        .arg(target)
         .arg(&corpus)
         .arg(&seeds)
-        .arg("--")
+        .arg("--");
+    if mode.long {
+        command.args([
+            "-fork=1",
+            "-ignore_crashes=1",
+            "-ignore_timeouts=1",
+            "-ignore_ooms=1",
+        ]);
+    }
+    let status = command
         .arg(format!("-max_total_time={seconds}"))
         .arg("-print_final_stats=1")
         .arg("-timeout=10")
@@ -208,11 +261,12 @@ fn run_target(root: &Path, work: &Path, target: &str, seconds: u64) -> Result<St
     let mut stats = parse_stats(&text);
     stats.target = target.to_owned();
     stats.seconds = seconds;
-    if !status.success() {
-        let new: Vec<PathBuf> = crash_files(&artifacts)?
-            .into_iter()
-            .filter(|p| !before.contains(p))
-            .collect();
+    let new: Vec<PathBuf> = crash_files(&artifacts)?
+        .into_iter()
+        .filter(|p| !before.contains(p))
+        .collect();
+    stats.crashes = new.len();
+    if !status.success() || !new.is_empty() {
         let Some(crash) = new.into_iter().next() else {
             let tail: Vec<&str> = text.lines().rev().take(40).collect();
             for line in tail.iter().rev() {
@@ -227,7 +281,7 @@ fn run_target(root: &Path, work: &Path, target: &str, seconds: u64) -> Result<St
         {
             println!("  {line}");
         }
-        stats.crash = Some(minimise(root, target, &crash, &artifacts).unwrap_or(crash));
+        stats.crash = Some(minimise(root, mode, target, &crash, &artifacts).unwrap_or(crash));
     }
     Ok(stats)
 }
@@ -246,10 +300,12 @@ fn crash_files(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Minimises a crash with `cargo fuzz tmin`; the minimised input's path.
-fn minimise(root: &Path, target: &str, crash: &Path, artifacts: &Path) -> Option<PathBuf> {
+fn minimise(root: &Path, mode: Mode, target: &str, crash: &Path, artifacts: &Path) -> Option<PathBuf> {
     let name = crash.file_name()?.to_str()?.to_owned();
     let status = cargo(root)
-        .args(["fuzz", "tmin", "--debug-assertions", "-r", "2000", target])
+        .args(["fuzz", "tmin"])
+        .args(mode.build_flags())
+        .args(["-r", "2000", target])
         .arg(crash)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -262,6 +318,8 @@ fn minimise(root: &Path, target: &str, crash: &Path, artifacts: &Path) -> Option
 /// libFuzzer's final stats and the last coverage line.
 fn parse_stats(log: &str) -> Stats {
     let mut stats = Stats::default();
+    let mut last_count = 0;
+    let mut last_rate = 0;
     let number = |line: &str, key: &str| -> Option<u64> {
         let at = line.find(key)? + key.len();
         line[at..]
@@ -285,10 +343,16 @@ fn parse_stats(log: &str) -> Stats {
             stats.edges = number(line, " cov:").unwrap_or(stats.edges);
             stats.features = number(line, " ft:").unwrap_or(stats.features);
             stats.corpus = number(line, " corp:").unwrap_or(stats.corpus);
-            if stats.executions == 0 || line.contains("DONE") {
-                stats.executions = stats.executions.max(number(line, "#").unwrap_or(0));
-            }
+            last_count = number(line, "#").unwrap_or(last_count);
+            last_rate = number(line, "exec/s:").unwrap_or(last_rate);
         }
+    }
+    // A forked run prints no final stats: its last progress line says it.
+    if stats.executions == 0 {
+        stats.executions = last_count;
+    }
+    if stats.per_second == 0 {
+        stats.per_second = last_rate;
     }
     stats
 }
@@ -296,6 +360,18 @@ fn parse_stats(log: &str) -> Stats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_forked_runs_last_progress_line_gives_its_executions() {
+        let log = "#1000: cov: 200 ft: 400 corp: 50 exec/s: 100 oom/timeout/crash: 0/0/0 time: 10s job: 1 dft_time: 0\n\
+                   #61000: cov: 250 ft: 520 corp: 70 exec/s: 101 oom/timeout/crash: 0/0/1 time: 600s job: 30 dft_time: 0\n\
+                   INFO: fuzzed for 600 seconds, wrapping up soon\n";
+        let stats = parse_stats(log);
+        assert_eq!(
+            (stats.executions, stats.per_second, stats.edges, stats.features, stats.corpus),
+            (61000, 101, 250, 520, 70)
+        );
+    }
 
     #[test]
     fn final_stats_and_coverage_are_read_from_libfuzzers_log() {
