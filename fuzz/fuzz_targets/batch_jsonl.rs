@@ -50,7 +50,11 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(count, requests);
         }
         Err(ValidationError::BatchLine { line, .. }) => {
-            assert!(line >= 1 && line <= lines.len(), "line {line} of {}", lines.len());
+            assert!(
+                line >= 1 && line <= lines.len(),
+                "line {line} of {}",
+                lines.len()
+            );
         }
         Err(ValidationError::BatchEmpty) => {}
         Err(other) => panic!("unexpected error {other:?}"),

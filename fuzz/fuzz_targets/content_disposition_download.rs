@@ -23,9 +23,15 @@ fn expected(filename: &str) -> Option<String> {
 }
 
 fn assert_safe(name: &str, from: &str) {
-    assert!(!name.is_empty() && name != "." && name != "..", "{name:?} from {from:?}");
+    assert!(
+        !name.is_empty() && name != "." && name != "..",
+        "{name:?} from {from:?}"
+    );
     assert!(!name.contains(['/', '\\']), "{name:?} from {from:?}");
-    assert!(!name.chars().any(char::is_control), "{name:?} from {from:?}");
+    assert!(
+        !name.chars().any(char::is_control),
+        "{name:?} from {from:?}"
+    );
     assert_eq!(name, name.trim(), "{name:?} from {from:?}");
 }
 

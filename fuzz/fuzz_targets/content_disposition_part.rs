@@ -31,7 +31,8 @@ fuzz_target!(|data: &[u8]| {
         .filter(|b| *b != b'\r' && *b != b'\n')
         .collect();
     let _ = part_disposition(&value);
-    let Ok(input) = Input::arbitrary_take_rest(Unstructured::new(data.get(split + 1..).unwrap_or_default()))
+    let Ok(input) =
+        Input::arbitrary_take_rest(Unstructured::new(data.get(split + 1..).unwrap_or_default()))
     else {
         return;
     };

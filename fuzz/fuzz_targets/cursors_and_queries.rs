@@ -52,7 +52,11 @@ fuzz_target!(|input: Input| {
     if cursor_seq(prefix, &input.raw).is_some() {
         let digits = &input.raw[prefix.len()..];
         assert_eq!(digits.len(), 22, "{:?}", input.raw);
-        assert!(digits.chars().all(|c| ALPHABET.contains(c)), "{:?}", input.raw);
+        assert!(
+            digits.chars().all(|c| ALPHABET.contains(c)),
+            "{:?}",
+            input.raw
+        );
     }
 
     // The server's reading of any query.
@@ -127,10 +131,16 @@ fuzz_target!(|input: Input| {
         let too_long = depth > 0 && cursor.len() > files_client::MAX_CURSOR_BYTES;
         let admitted = guard.admit(&ListCursor::AfterId(cursor.clone()), depth as u64);
         if repeated || too_long {
-            assert!(admitted.is_err(), "cursor {cursor:?} admitted again at depth {depth}");
+            assert!(
+                admitted.is_err(),
+                "cursor {cursor:?} admitted again at depth {depth}"
+            );
             return;
         }
-        assert!(admitted.is_ok(), "fresh cursor refused at depth {depth}: {admitted:?}");
+        assert!(
+            admitted.is_ok(),
+            "fresh cursor refused at depth {depth}: {admitted:?}"
+        );
         used.push(cursor);
     }
 });

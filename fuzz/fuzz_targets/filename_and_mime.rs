@@ -64,7 +64,10 @@ fuzz_target!(|input: Input| {
         Err(err) => assert!(!err.to_string().is_empty()),
     }
     let guessed = guess_mime_type(filename);
-    assert!(validate_mime_type(&guessed).is_ok(), "guessed {guessed:?} for {filename:?}");
+    assert!(
+        validate_mime_type(&guessed).is_ok(),
+        "guessed {guessed:?} for {filename:?}"
+    );
     let params = UploadParams::new().filename(filename).mime_type(mime);
     for generation in [ApiGeneration::Beta, ApiGeneration::Ga] {
         assert_eq!(

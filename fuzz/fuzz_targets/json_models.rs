@@ -23,7 +23,10 @@ where
     let value: T = serde_json::from_slice(data).ok()?;
     let text = serde_json::to_vec(&value).expect("a parsed model serializes");
     let again: T = serde_json::from_slice(&text).unwrap_or_else(|err| {
-        panic!("{} does not parse back: {err}", String::from_utf8_lossy(&text))
+        panic!(
+            "{} does not parse back: {err}",
+            String::from_utf8_lossy(&text)
+        )
     });
     assert_eq!(again, value, "{}", String::from_utf8_lossy(&text));
     assert_eq!(serde_json::to_vec(&again).expect("serializes"), text);

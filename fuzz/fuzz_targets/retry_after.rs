@@ -35,7 +35,10 @@ fn input(data: &[u8]) -> Input {
     let status = u.arbitrary().unwrap_or_default();
     let retries_made = u.arbitrary().unwrap_or_default();
     let random = u.arbitrary().unwrap_or_default();
-    let mut values = u.take_rest().split(|&b| b == 0).map(|v| (!v.is_empty()).then(|| v.to_vec()));
+    let mut values = u
+        .take_rest()
+        .split(|&b| b == 0)
+        .map(|v| (!v.is_empty()).then(|| v.to_vec()));
     Input {
         retry_after_ms: values.next().flatten(),
         retry_after: values.next().flatten(),
@@ -56,7 +59,10 @@ fuzz_target!(|data: &[u8]| {
 
     let delay = server_delay(ms, seconds, now);
     if let Some(delay) = delay {
-        assert!(delay > Duration::ZERO && delay <= Duration::from_secs(60), "{delay:?}");
+        assert!(
+            delay > Duration::ZERO && delay <= Duration::from_secs(60),
+            "{delay:?}"
+        );
     }
     // Milliseconds decide when they are a number: their delay if the policy
     // honours it (more than 0 and at most 60 s as a delay), else none.
@@ -82,8 +88,12 @@ fuzz_target!(|data: &[u8]| {
         "{date}"
     );
     // A date in the past is no delay.
-    let past = httpdate::fmt_http_date(now - Duration::from_secs(ahead.min(u64::from(input.now_secs))));
-    assert!(server_delay(None, Some(past.as_bytes()), now).is_none(), "{past}");
+    let past =
+        httpdate::fmt_http_date(now - Duration::from_secs(ahead.min(u64::from(input.now_secs))));
+    assert!(
+        server_delay(None, Some(past.as_bytes()), now).is_none(),
+        "{past}"
+    );
 
     // x-should-retry decides first.
     if let Some(decided) = should_retry(input.status, input.should_retry.as_deref()) {

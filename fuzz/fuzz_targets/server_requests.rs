@@ -124,7 +124,10 @@ fn server() -> &'static InProcess {
 fn encode(text: &str, keep: &str) -> String {
     let mut out = String::new();
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) || keep.as_bytes().contains(&byte) {
+        if byte.is_ascii_alphanumeric()
+            || b"-._~".contains(&byte)
+            || keep.as_bytes().contains(&byte)
+        {
             out.push(char::from(byte));
         } else {
             out.push_str(&format!("%{byte:02X}"));
@@ -193,8 +196,16 @@ fn wire(request: &Request, stored: &[String]) -> Vec<u8> {
         Method::Put => "PUT".to_owned(),
         Method::Head => "HEAD".to_owned(),
         Method::Other(m) => {
-            let token: String = m.chars().filter(char::is_ascii_alphabetic).take(12).collect();
-            if token.is_empty() { "PATCH".to_owned() } else { token }
+            let token: String = m
+                .chars()
+                .filter(char::is_ascii_alphabetic)
+                .take(12)
+                .collect();
+            if token.is_empty() {
+                "PATCH".to_owned()
+            } else {
+                token
+            }
         }
     };
     let id = |id: &Id| match id {
@@ -240,7 +251,13 @@ fn wire(request: &Request, stored: &[String]) -> Vec<u8> {
         head.push_str(&format!("content-type: {ct}\r\n"));
     }
     for (name, value) in &request.headers {
-        let framing = ["content-length", "transfer-encoding", "connection", "expect", "host"];
+        let framing = [
+            "content-length",
+            "transfer-encoding",
+            "connection",
+            "expect",
+            "host",
+        ];
         if let (Some(name), Some(value)) = (header_text(name), header_text(value))
             && !name.is_empty()
             && !name.contains(':')
@@ -249,7 +266,10 @@ fn wire(request: &Request, stored: &[String]) -> Vec<u8> {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
     }
-    head.push_str(&format!("content-length: {}\r\nconnection: close\r\n\r\n", body.len()));
+    head.push_str(&format!(
+        "content-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    ));
     let mut bytes = head.into_bytes();
     bytes.extend_from_slice(&body);
     bytes
@@ -272,51 +292,83 @@ fn check_answer(answer: &Answer, faults: &[u16], drops: bool, audit: &files_serv
         .and_then(|v| v.to_str().ok())
         .unwrap_or_else(|| panic!("{what}: {status} without request-id"));
     if status >= 500 {
-        assert!(faults.contains(&status), "{what}: {status} {:?}", answer.body);
+        assert!(
+            faults.contains(&status),
+            "{what}: {status} {:?}",
+            answer.body
+        );
     }
     if status >= 400 {
         let error: ErrorResponse = serde_json::from_slice(&answer.body).unwrap_or_else(|e| {
-            panic!("{what}: {status} with a body that is not an error ({e}): {:?}", answer.body)
+            panic!(
+                "{what}: {status} with a body that is not an error ({e}): {:?}",
+                answer.body
+            )
         });
-        assert!(!error.error.message.is_empty(), "{what}: {status} with no message");
+        assert!(
+            !error.error.message.is_empty(),
+            "{what}: {status} with no message"
+        );
         assert_eq!(error.request_id.as_deref(), Some(request_id), "{what}");
         // A scripted fault's type follows its status as the fault says.
-        let fits = faults.contains(&status) || match status {
-            400 | 405 | 413 | 415 | 422 => matches!(
-                error.error.error_type,
-                ErrorType::InvalidRequestError | ErrorType::RequestTooLarge
-            ),
-            401 => error.error.error_type == ErrorType::AuthenticationError,
-            403 => error.error.error_type == ErrorType::PermissionError,
-            404 => error.error.error_type == ErrorType::NotFoundError,
-            _ => true,
-        };
-        assert!(fits, "{what}: {status} with type {:?}", error.error.error_type);
+        let fits = faults.contains(&status)
+            || match status {
+                400 | 405 | 413 | 415 | 422 => matches!(
+                    error.error.error_type,
+                    ErrorType::InvalidRequestError | ErrorType::RequestTooLarge
+                ),
+                401 => error.error.error_type == ErrorType::AuthenticationError,
+                403 => error.error.error_type == ErrorType::PermissionError,
+                404 => error.error.error_type == ErrorType::NotFoundError,
+                _ => true,
+            };
+        assert!(
+            fits,
+            "{what}: {status} with type {:?}",
+            error.error.error_type
+        );
         return;
     }
     assert!((200..300).contains(&status), "{what}: {status}");
     let stored = |id: &str| audit.files.iter().find(|f| f.0 == id);
     // The route as the dispatch reads it: leading slashes do not count.
     let path = format!("/{}", answer.path.trim_start_matches('/'));
-    match (answer.method.as_str(), path.ends_with("/content"), path == "/v1/files") {
+    match (
+        answer.method.as_str(),
+        path.ends_with("/content"),
+        path == "/v1/files",
+    ) {
         ("POST", _, true) => {
             let file: FileMetadata = serde_json::from_slice(&answer.body)
                 .unwrap_or_else(|e| panic!("{what}: upload answer ({e}): {:?}", answer.body));
             let (_, name, mime, size) = stored(&file.id)
                 .unwrap_or_else(|| panic!("{what}: answered {} but did not store it", file.id));
-            assert_eq!((&file.filename, &file.mime_type, file.size_bytes), (name, mime, *size));
-            assert!(validate_filename(&file.filename).is_ok(), "{what}: stored {:?}", file.filename);
+            assert_eq!(
+                (&file.filename, &file.mime_type, file.size_bytes),
+                (name, mime, *size)
+            );
+            assert!(
+                validate_filename(&file.filename).is_ok(),
+                "{what}: stored {:?}",
+                file.filename
+            );
             assert!(file.size_bytes <= MAX_FILE_SIZE);
         }
         ("GET", false, true) => {
             let list: FileList = serde_json::from_slice(&answer.body)
                 .unwrap_or_else(|e| panic!("{what}: listing ({e}): {:?}", answer.body));
             for file in &list.data {
-                assert!(stored(&file.id).is_some(), "{what}: listed {} not stored", file.id);
+                assert!(
+                    stored(&file.id).is_some(),
+                    "{what}: listed {} not stored",
+                    file.id
+                );
             }
         }
         ("GET", true, false) => {
-            let id = path.trim_start_matches("/v1/files/").trim_end_matches("/content");
+            let id = path
+                .trim_start_matches("/v1/files/")
+                .trim_end_matches("/content");
             if let Some((_, _, _, size)) = stored(id) {
                 assert_eq!(answer.body.len() as u64, *size, "{what}: download size");
             }
@@ -329,7 +381,11 @@ fn check_answer(answer: &Answer, faults: &[u16], drops: bool, audit: &files_serv
         ("DELETE", _, _) => {
             let deleted: DeletedFile = serde_json::from_slice(&answer.body)
                 .unwrap_or_else(|e| panic!("{what}: deletion ({e}): {:?}", answer.body));
-            assert!(stored(&deleted.id).is_none(), "{what}: {} still stored", deleted.id);
+            assert!(
+                stored(&deleted.id).is_none(),
+                "{what}: {} still stored",
+                deleted.id
+            );
         }
         _ => {}
     }

@@ -27,7 +27,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(mut manifest) = read_manifest(&data[..split]) else {
         return;
     };
-    let Ok(input) = Input::arbitrary_take_rest(Unstructured::new(data.get(split + 1..).unwrap_or_default()))
+    let Ok(input) =
+        Input::arbitrary_take_rest(Unstructured::new(data.get(split + 1..).unwrap_or_default()))
     else {
         return;
     };
@@ -42,7 +43,12 @@ fuzz_target!(|data: &[u8]| {
         .iter()
         .filter(|(rel, ..)| seen.insert(rel.clone()))
         .map(|(rel, size, hash, filename)| {
-            (rel.clone(), u64::from(*size), format!("{hash:064x}"), filename.clone())
+            (
+                rel.clone(),
+                u64::from(*size),
+                format!("{hash:064x}"),
+                filename.clone(),
+            )
         })
         .collect();
     let unreadable: Vec<String> = input
@@ -74,7 +80,11 @@ fuzz_target!(|data: &[u8]| {
 
     let planned = plan(&local, &unreadable, &mut manifest, &listing, input.adopt);
 
-    let mut accounted: Vec<&str> = planned.uploads.iter().map(|(rel, _)| rel.as_str()).collect();
+    let mut accounted: Vec<&str> = planned
+        .uploads
+        .iter()
+        .map(|(rel, _)| rel.as_str())
+        .collect();
     accounted.extend(planned.adopted.iter().map(|(rel, _)| rel.as_str()));
     assert_eq!(accounted.len() + planned.unchanged, local.len());
     let accounted_set: HashSet<&str> = accounted.iter().copied().collect();
@@ -88,11 +98,18 @@ fuzz_target!(|data: &[u8]| {
         assert!(present.contains(rel.as_str()), "{rel:?} tracked but gone");
     }
     for orphan in &manifest.orphans {
-        assert!(listing.contains_key(&orphan.file_id), "orphan {} not listed", orphan.file_id);
+        assert!(
+            listing.contains_key(&orphan.file_id),
+            "orphan {} not listed",
+            orphan.file_id
+        );
     }
     for (_, id) in &planned.adopted {
         assert!(listing.contains_key(id), "adopted {id} not listed");
-        assert!(!ids_before.contains(id), "adopted {id}, which the manifest already had");
+        assert!(
+            !ids_before.contains(id),
+            "adopted {id}, which the manifest already had"
+        );
     }
     let adopted: Vec<&String> = planned.adopted.iter().map(|(_, id)| id).collect();
     let unique: HashSet<&String> = adopted.iter().copied().collect();

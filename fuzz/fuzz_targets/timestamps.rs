@@ -27,7 +27,8 @@ struct Input {
 fuzz_target!(|input: Input| {
     if let Ok(at) = parse_timestamp(&input.text) {
         assert!(at >= UNIX_EPOCH);
-        let text = format_timestamp(at).unwrap_or_else(|e| panic!("{:?} parsed to {at:?}: {e}", input.text));
+        let text = format_timestamp(at)
+            .unwrap_or_else(|e| panic!("{:?} parsed to {at:?}: {e}", input.text));
         assert_eq!(parse_timestamp(&text).ok(), Some(at), "{text}");
     }
 
@@ -39,13 +40,21 @@ fuzz_target!(|input: Input| {
     // The same instant written with an offset.
     let minutes = u64::from(input.offset_minutes % (24 * 60));
     let shift = Duration::from_secs(minutes * 60);
-    let local = if input.east { at.checked_add(shift) } else { at.checked_sub(shift) };
+    let local = if input.east {
+        at.checked_add(shift)
+    } else {
+        at.checked_sub(shift)
+    };
     if let Some(local) = local
         && let Ok(local_text) = format_timestamp(local)
     {
         let sign = if input.east { '+' } else { '-' };
         let offset = format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60);
         let with_offset = format!("{}{offset}", local_text.trim_end_matches('Z'));
-        assert_eq!(parse_timestamp(&with_offset).ok(), Some(at), "{with_offset}");
+        assert_eq!(
+            parse_timestamp(&with_offset).ok(),
+            Some(at),
+            "{with_offset}"
+        );
     }
 });

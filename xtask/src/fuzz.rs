@@ -101,6 +101,24 @@ fn cargo(root: &Path) -> Command {
         .env("RUSTC_BOOTSTRAP", "1")
         // cargo-fuzz's own fuzz/target, not the workspace's.
         .env_remove("CARGO_TARGET_DIR");
+    // What `cargo run` set for xtask itself: build scripts that read these
+    // (ring's do) would see xtask's values, and every build from xtask would
+    // redo what a build by hand did, and the other way round.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let ours = [
+            "CARGO_PKG_",
+            "CARGO_MANIFEST_",
+            "CARGO_CRATE_",
+            "CARGO_BIN_",
+        ]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+            || ["CARGO_PRIMARY_PACKAGE", "CARGO_RUSTC_CURRENT_DIR"].contains(&name.as_ref());
+        if ours {
+            cargo.env_remove(name.as_ref());
+        }
+    }
     cargo
 }
 
@@ -133,7 +151,10 @@ fn all_targets(root: &Path) -> Result<Vec<String>> {
         .output()
         .context("cannot run cargo fuzz list")?;
     if !output.status.success() {
-        bail!("cargo fuzz list failed: {}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "cargo fuzz list failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     Ok(String::from_utf8_lossy(&output.stdout)
         .lines()
@@ -152,13 +173,21 @@ fn run(root: &Path, mode: Mode, wanted: &[String]) -> Result<()> {
             bail!("no fuzz target {target}; there are: {}", targets.join(", "));
         }
     }
-    let targets = if wanted.is_empty() { targets } else { wanted.to_vec() };
+    let targets = if wanted.is_empty() {
+        targets
+    } else {
+        wanted.to_vec()
+    };
 
     let started = Instant::now();
     println!(
         "fuzz: building {} targets ({}, debug assertions, AddressSanitizer)",
         targets.len(),
-        if mode.long { "optimised" } else { "unoptimised" }
+        if mode.long {
+            "optimised"
+        } else {
+            "unoptimised"
+        }
     );
     let status = cargo(root)
         .args(["fuzz", "build"])
@@ -189,13 +218,26 @@ fn run(root: &Path, mode: Mode, wanted: &[String]) -> Result<()> {
         all.push(stats);
     }
 
-    println!("\nfuzz: summary ({} s per target, {} s in all)", seconds, started.elapsed().as_secs());
-    println!("| target | seconds | executions | execs/s | coverage (edges) | features | corpus | crashes |");
+    println!(
+        "\nfuzz: summary ({} s per target, {} s in all)",
+        seconds,
+        started.elapsed().as_secs()
+    );
+    println!(
+        "| target | seconds | executions | execs/s | coverage (edges) | features | corpus | crashes |"
+    );
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for s in &all {
         println!(
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            s.target, s.seconds, s.executions, s.per_second, s.edges, s.features, s.corpus, s.crashes
+            s.target,
+            s.seconds,
+            s.executions,
+            s.per_second,
+            s.edges,
+            s.features,
+            s.corpus,
+            s.crashes
         );
     }
     let crashed: Vec<&Stats> = all.iter().filter(|s| s.crash.is_some()).collect();
@@ -209,7 +251,10 @@ fn run(root: &Path, mode: Mode, wanted: &[String]) -> Result<()> {
                 s.target,
                 mode.build_flags().join(" "),
                 s.target,
-                crash.strip_prefix(root.join("fuzz")).unwrap_or(crash).display()
+                crash
+                    .strip_prefix(root.join("fuzz"))
+                    .unwrap_or(crash)
+                    .display()
             );
         }
     }
@@ -272,7 +317,10 @@ fn run_target(root: &Path, work: &Path, target: &str, mode: Mode) -> Result<Stat
             for line in tail.iter().rev() {
                 println!("  {line}");
             }
-            bail!("fuzz target {target} failed ({status}) without a crash file; see {}", log_path.display());
+            bail!(
+                "fuzz target {target} failed ({status}) without a crash file; see {}",
+                log_path.display()
+            );
         };
         for line in text
             .lines()
@@ -291,8 +339,14 @@ fn crash_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for entry in fs::read_dir(dir)? {
         let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if ["crash-", "leak-", "timeout-", "oom-"].iter().any(|p| name.starts_with(p)) {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if ["crash-", "leak-", "timeout-", "oom-"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        {
             files.push(path);
         }
     }
@@ -300,7 +354,13 @@ fn crash_files(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Minimises a crash with `cargo fuzz tmin`; the minimised input's path.
-fn minimise(root: &Path, mode: Mode, target: &str, crash: &Path, artifacts: &Path) -> Option<PathBuf> {
+fn minimise(
+    root: &Path,
+    mode: Mode,
+    target: &str,
+    crash: &Path,
+    artifacts: &Path,
+) -> Option<PathBuf> {
     let name = crash.file_name()?.to_str()?.to_owned();
     let status = cargo(root)
         .args(["fuzz", "tmin"])
@@ -368,7 +428,13 @@ mod tests {
                    INFO: fuzzed for 600 seconds, wrapping up soon\n";
         let stats = parse_stats(log);
         assert_eq!(
-            (stats.executions, stats.per_second, stats.edges, stats.features, stats.corpus),
+            (
+                stats.executions,
+                stats.per_second,
+                stats.edges,
+                stats.features,
+                stats.corpus
+            ),
             (61000, 101, 250, 520, 70)
         );
     }
@@ -386,7 +452,14 @@ mod tests {
                    stat::peak_rss_mb:              41\n";
         let stats = parse_stats(log);
         assert_eq!(
-            (stats.executions, stats.per_second, stats.edges, stats.features, stats.corpus, stats.peak_rss_mb),
+            (
+                stats.executions,
+                stats.per_second,
+                stats.edges,
+                stats.features,
+                stats.corpus,
+                stats.peak_rss_mb
+            ),
             (5000, 2500, 130, 320, 42, 41)
         );
     }

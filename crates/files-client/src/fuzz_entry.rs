@@ -45,16 +45,16 @@ pub fn retry_delay(
     retries_made: u32,
     random: f64,
 ) -> Duration {
-    crate::retry::server_delay(
-        &headers(retry_after_ms, retry_after),
-        SystemTime::now(),
-    )
-    .unwrap_or_else(|| crate::retry::backoff(retries_made, random))
+    crate::retry::server_delay(&headers(retry_after_ms, retry_after), SystemTime::now())
+        .unwrap_or_else(|| crate::retry::backoff(retries_made, random))
 }
 
 fn headers(retry_after_ms: Option<&[u8]>, retry_after: Option<&[u8]>) -> HeaderMap {
     let mut map = HeaderMap::new();
-    for (name, value) in [("retry-after-ms", retry_after_ms), ("retry-after", retry_after)] {
+    for (name, value) in [
+        ("retry-after-ms", retry_after_ms),
+        ("retry-after", retry_after),
+    ] {
         if let Some(value) = value.and_then(|v| HeaderValue::from_bytes(v).ok()) {
             map.insert(name, value);
         }

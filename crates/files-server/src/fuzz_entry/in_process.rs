@@ -126,7 +126,10 @@ impl InProcess {
             };
             let receive = async move {
                 let mut wire = Vec::new();
-                let _ = (&mut read).take(MAX_WIRE_BYTES).read_to_end(&mut wire).await;
+                let _ = (&mut read)
+                    .take(MAX_WIRE_BYTES)
+                    .read_to_end(&mut wire)
+                    .await;
                 wire
             };
             let ((), wire) = tokio::join!(send, receive);
