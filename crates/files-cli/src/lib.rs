@@ -38,6 +38,13 @@ mod ui;
 mod walk;
 mod yaml;
 
+// Entry points for the fuzz targets (`fuzz/`, docs/FUZZING.md); cargo-fuzz
+// builds with `--cfg fuzzing`, nothing else does.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+#[path = "fuzz_entry.rs"]
+pub mod __fuzz;
+
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 

@@ -168,6 +168,13 @@ mod regular_file;
 mod retry;
 mod save;
 
+// Entry points for the fuzz targets (`fuzz/`, docs/FUZZING.md); cargo-fuzz
+// builds with `--cfg fuzzing`, nothing else does.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+#[path = "fuzz_entry.rs"]
+pub mod __fuzz;
+
 pub use builder::ClientBuilder;
 pub use bulk::{BatchProgress, BulkItem, BulkStream, DEFAULT_CONCURRENCY, SavedFile};
 pub use client::Client;

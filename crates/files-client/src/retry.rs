@@ -51,8 +51,10 @@ pub(crate) fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Durat
                 })
             })
         })?;
-    (seconds.is_finite() && seconds > 0.0 && seconds <= MAX_SERVER_DELAY.as_secs_f64())
-        .then(|| Duration::from_secs_f64(seconds))
+    // Judged as the delay it becomes: a value under a nanosecond (`1e-9` ms)
+    // is no delay, so the backoff applies, as it does for `0`.
+    let delay = Duration::try_from_secs_f64(seconds).ok()?;
+    (delay > Duration::ZERO && delay <= MAX_SERVER_DELAY).then_some(delay)
 }
 
 /// The exponential backoff after `retries_made` retries, with `random` in `[0, 1)`.
@@ -145,8 +147,35 @@ mod tests {
             "over 60 s: back off instead"
         );
         assert_eq!(at(&[("retry-after", "0")]), None);
+        assert_eq!(at(&[("retry-after", "-5")]), None);
+        assert_eq!(at(&[("retry-after-ms", "NaN")]), None);
+        assert_eq!(at(&[("retry-after-ms", "inf")]), None);
         assert_eq!(at(&[("retry-after", "soon")]), None);
         assert_eq!(at(&[]), None);
+    }
+
+    /// Found by the `retry_after` fuzz target: `1e-9` ms is more than 0 as a
+    /// number but 0 as a delay, and was taken as a 0 s wait, skipping the backoff.
+    #[test]
+    fn a_delay_under_a_nanosecond_is_no_delay_and_the_backoff_applies() {
+        let now = SystemTime::UNIX_EPOCH;
+        for tiny in ["1e-9", "0.0000001", "4.9e-324"] {
+            assert_eq!(
+                server_delay(&headers(&[("retry-after-ms", tiny)]), now),
+                None,
+                "{tiny}"
+            );
+            assert_eq!(
+                server_delay(&headers(&[("retry-after", tiny)]), now),
+                None,
+                "{tiny}"
+            );
+        }
+        let microsecond = server_delay(&headers(&[("retry-after-ms", "0.001")]), now);
+        assert!(
+            microsecond.is_some_and(|d| d > Duration::ZERO && d <= Duration::from_micros(1)),
+            "a microsecond is a delay: {microsecond:?}"
+        );
     }
 
     proptest! {

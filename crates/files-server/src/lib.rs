@@ -57,6 +57,13 @@ mod temp_file;
 mod tls;
 mod wire;
 
+// Entry points for the fuzz targets (`fuzz/`, docs/FUZZING.md); cargo-fuzz
+// builds with `--cfg fuzzing`, nothing else does.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+#[path = "fuzz_entry.rs"]
+pub mod __fuzz;
+
 pub use auth::{Auth, DEFAULT_WORKSPACE, KeyFileError, KeyTable};
 pub use config::{
     AdminToken, DEFAULT_BODY_MIN_RATE, DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,

@@ -9,7 +9,7 @@
 
 mod file_reader;
 mod limits;
-mod multipart;
+pub(crate) mod multipart;
 mod source;
 
 use std::io::{self, Read as _};

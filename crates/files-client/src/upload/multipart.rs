@@ -11,7 +11,7 @@ use crate::Error;
 
 /// The framing of one upload.
 #[derive(Clone)]
-pub(super) struct Framing {
+pub(crate) struct Framing {
     boundary: String,
     head: Bytes,
     tail: Bytes,
@@ -21,7 +21,7 @@ impl Framing {
     /// The framing for a file part named `filename` of `mime_type`. Both were
     /// validated: no `"`, `\` or control character can break out of the
     /// quoted string or the header line.
-    pub(super) fn new(filename: &str, mime_type: &str, expires_in_seconds: Option<u64>) -> Self {
+    pub(crate) fn new(filename: &str, mime_type: &str, expires_in_seconds: Option<u64>) -> Self {
         let boundary = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
         let mut head = String::new();
         if let Some(seconds) = expires_in_seconds {
@@ -53,8 +53,14 @@ impl Framing {
             .boxed()
     }
 
+    /// The bytes before and after the file's content.
+    #[cfg(fuzzing)]
+    pub(crate) fn parts(&self) -> (Bytes, Bytes) {
+        (self.head.clone(), self.tail.clone())
+    }
+
     /// `multipart/form-data; boundary=…`.
-    pub(super) fn content_type(&self) -> Result<HeaderValue, Error> {
+    pub(crate) fn content_type(&self) -> Result<HeaderValue, Error> {
         HeaderValue::from_str(&format!("multipart/form-data; boundary={}", self.boundary))
             .map_err(|_| Error::config("invalid multipart boundary"))
     }

@@ -6,7 +6,7 @@ mod extension;
 pub(crate) mod file;
 pub(crate) mod list;
 mod min_rate;
-mod part_headers;
+pub(crate) mod part_headers;
 mod refuse;
 pub(crate) mod upload;
 

@@ -273,7 +273,7 @@ pub(crate) async fn commit(
 
 /// The stored filename. Beta checks the name as sent; GA keeps its last path
 /// component and names a missing one `unnamed` plus the MIME type's extension.
-fn filename_of(
+pub(crate) fn filename_of(
     sent: Option<&str>,
     mime_type: Option<&str>,
     generation: ApiGeneration,

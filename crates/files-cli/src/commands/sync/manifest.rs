@@ -175,21 +175,9 @@ impl Locked {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(err) => return Err(Failure::io("cannot read", &self.path, err)),
         };
-        let manifest: Manifest = serde_json::from_slice(&text).map_err(|err| {
-            Failure::io(
-                "cannot read the manifest",
-                &self.path,
-                std::io::Error::other(err),
-            )
-        })?;
-        if manifest.version != VERSION {
-            return Err(Failure::io(
-                "cannot read the manifest",
-                &self.path,
-                std::io::Error::other(format!("unknown version {}", manifest.version)),
-            ));
-        }
-        Ok(Some(manifest))
+        parse(&text)
+            .map(Some)
+            .map_err(|err| Failure::io("cannot read the manifest", &self.path, err))
     }
 
     /// Replaces the manifest atomically: a temporary file beside it, fsync,
@@ -216,6 +204,21 @@ impl Locked {
         }
         Ok(())
     }
+}
+
+/// A manifest's text read as a manifest of this format.
+///
+/// # Errors
+/// It is not JSON of the manifest's shape, or of another version.
+pub fn parse(text: &[u8]) -> Result<Manifest, std::io::Error> {
+    let manifest: Manifest = serde_json::from_slice(text).map_err(std::io::Error::other)?;
+    if manifest.version != VERSION {
+        return Err(std::io::Error::other(format!(
+            "unknown version {}",
+            manifest.version
+        )));
+    }
+    Ok(manifest)
 }
 
 /// The lock file of the manifest at `path`: `path` + `.lock`.

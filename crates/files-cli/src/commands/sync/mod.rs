@@ -8,9 +8,9 @@
 //! duplicates.
 
 mod apply;
-mod manifest;
-mod plan;
-mod scan;
+pub(crate) mod manifest;
+pub(crate) mod plan;
+pub(crate) mod scan;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -1,0 +1,70 @@
+//! A multipart part's `Content-Disposition`, as the server's upload handler
+//! reads it: on any value, and on the client's own framing of an upload.
+//!
+//! Properties: no panic on any value; a filename and MIME type the client's
+//! validators accept, framed by the client, reach the server as exactly that
+//! filename and content, and the server stores the upload under that name in
+//! both generations.
+#![no_main]
+
+use arbitrary::{Arbitrary, Unstructured};
+use bytes::Bytes;
+use files_client::__fuzz::multipart_framing;
+use files_server::__fuzz::{part_disposition, read_parts, stored_filename};
+use files_types::{ApiGeneration, validate_filename, validate_mime_type};
+use libfuzzer_sys::fuzz_target;
+
+#[derive(Arbitrary, Debug)]
+struct Input {
+    filename: String,
+    mime_type: String,
+    expires_in_seconds: Option<u64>,
+    content: Vec<u8>,
+}
+
+fuzz_target!(|data: &[u8]| {
+    // A header value, a NUL, then an upload for the client to frame.
+    let split = data.iter().position(|&b| b == 0).unwrap_or(data.len());
+    let value: Vec<u8> = data[..split]
+        .iter()
+        .copied()
+        .filter(|b| *b != b'\r' && *b != b'\n')
+        .collect();
+    let _ = part_disposition(&value);
+    let Ok(input) =
+        Input::arbitrary_take_rest(Unstructured::new(data.get(split + 1..).unwrap_or_default()))
+    else {
+        return;
+    };
+
+    // The client's framing of a valid upload.
+    if validate_filename(&input.filename).is_err() || validate_mime_type(&input.mime_type).is_err()
+    {
+        return;
+    }
+    let Some((content_type, head, tail)) =
+        multipart_framing(&input.filename, &input.mime_type, input.expires_in_seconds)
+    else {
+        panic!("no framing for a valid filename and MIME type");
+    };
+    let outcome = read_parts(
+        &content_type,
+        vec![head, Bytes::from(input.content.clone()), tail],
+        8 * 1024,
+    );
+    assert!(outcome.error.is_none(), "{outcome:?}");
+    let file = outcome
+        .parts
+        .iter()
+        .find(|p| p.name.as_deref() == Some("file"))
+        .unwrap_or_else(|| panic!("no file part: {outcome:?}"));
+    assert_eq!(file.filename.as_deref(), Some(input.filename.as_str()));
+    assert_eq!(file.data_len, input.content.len() as u64);
+    for generation in [ApiGeneration::Beta, ApiGeneration::Ga] {
+        assert_eq!(
+            stored_filename(file.filename.as_deref(), Some(&input.mime_type), generation),
+            Ok(input.filename.clone()),
+            "{generation:?}"
+        );
+    }
+});
