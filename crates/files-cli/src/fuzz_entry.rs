@@ -62,6 +62,7 @@ pub fn plan(
             .iter()
             .map(|rel| (rel.clone(), Failure::Store("unreadable".to_owned())))
             .collect(),
+        skipped: Vec::new(),
     };
     let planned = plan::plan(&scan, manifest, listing, adopt);
     Planned {

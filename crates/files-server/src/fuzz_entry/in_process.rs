@@ -76,7 +76,15 @@ impl InProcess {
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
+        let permits = |n: usize| {
+            Arc::new(tokio::sync::Semaphore::new(
+                n.clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
+            ))
+        };
         let state = Arc::new(State {
+            uploads: permits(config.max_uploads),
+            downloads: permits(config.max_downloads),
+            answer_kib: permits(config.max_answer_memory / 1024),
             config,
             store: Arc::new(store),
             clock: Clock::default(),
