@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use files_client::{BatchProgress, Progress};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::ui::Ui;
+
 /// The most transfers shown at once; the others still count in the overall bar.
 const MAX_ACTIVE_BARS: usize = 8;
 
@@ -24,6 +26,12 @@ pub struct BatchDisplay {
 }
 
 impl BatchDisplay {
+    /// The progress display of a batch of `files` items (`bytes` in all, when
+    /// known) for `ui`: hidden when quiet or when stderr is not a terminal.
+    pub fn for_ui(ui: Ui, label: &str, files: usize, bytes: Option<u64>) -> Self {
+        Self::new(label, files, bytes, ui.draw_target())
+    }
+
     /// A display of `files` items labelled `label` (e.g. `upload`), drawn to `target`.
     pub fn new(label: &str, files: usize, bytes: Option<u64>, target: ProgressDrawTarget) -> Self {
         let multi = MultiProgress::with_draw_target(target);
@@ -105,7 +113,7 @@ impl BatchDisplay {
             {
                 bar.set_style(style.progress_chars("=> "));
             }
-            bar.set_message(crate::escape::for_terminal(name).into_owned());
+            bar.set_message(crate::output::escape::for_terminal(name).into_owned());
             active.insert(index, bar.clone());
             Some(bar)
         } else {

@@ -1,12 +1,21 @@
 //! [`Output`]: command results on stdout, transformed and formatted, buffered.
 
+pub mod document;
+pub mod escape;
+pub mod format;
+pub mod list_writer;
+pub mod pretty;
+pub mod report;
+pub mod transform;
+pub mod yaml;
+
 use std::io::{BufWriter, IsTerminal, Stdout, Write};
 
-use crate::document::Document;
 use crate::failure::Failure;
-use crate::format::{Format, FormatChoice, Strings};
-use crate::list_writer::ListWriter;
-use crate::transform;
+
+use self::document::Document;
+use self::format::{Format, FormatChoice, Strings};
+use self::list_writer::ListWriter;
 
 /// Where a command's results go: stdout, through `--transform`, in `--format`,
 /// with `-r`. Writes are buffered; call [`Output::finish`] at the end.

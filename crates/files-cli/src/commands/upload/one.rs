@@ -1,6 +1,5 @@
-//! `upload`: one file from disk (streamed) or from stdin, with a progress bar
-//! on a terminal, printing its metadata; several paths or a directory go to
-//! [`super::upload_many`].
+//! `upload PATH` with one file from disk (streamed) or `-` (stdin), with a
+//! progress bar on a terminal, printing its metadata.
 
 use std::path::Path;
 
@@ -9,28 +8,22 @@ use files_client::{FileUpload, Files, Purpose};
 use crate::cli::{PurposeChoice, UploadArgs};
 use crate::failure::Failure;
 use crate::output::Output;
+use crate::output::document;
 use crate::ui::Ui;
 
-/// Runs `upload`.
+/// Uploads the file at `path`, or standard input when `path` is `-`.
 ///
 /// # Errors
-/// No path, invalid input (a bad filename, MIME type or expiry), an unreadable
-/// file, an API refusal, or the API could not be reached; with several files,
-/// any of them failing.
+/// Invalid input (a bad filename, MIME type or expiry), an unreadable file, an
+/// API refusal, or the API could not be reached.
 pub async fn run(
     files: &Files,
     args: &UploadArgs,
+    path: &Path,
     output: &mut Output,
     ui: Ui,
 ) -> Result<(), Failure> {
-    let paths = args.paths();
-    let [path] = paths.as_slice() else {
-        return super::upload_many::run(files, args, &paths, output, ui).await;
-    };
     let from_stdin = path.as_os_str() == "-";
-    if !from_stdin && path.is_dir() {
-        return super::upload_many::run(files, args, &paths, output, ui).await;
-    }
     let (mut upload, total) = if from_stdin {
         let filename = args.filename.clone().ok_or_else(|| {
             Failure::Usage(
@@ -48,7 +41,7 @@ pub async fn run(
     let bar = ui.transfer_bar("upload", total);
     let result = files.upload(upload.on_progress(bar.callback())).await;
     bar.finish();
-    output.value(&super::to_json(&result?)?)
+    output.value(&document::from_model(&result?)?)
 }
 
 /// Applies the options every uploaded file takes: MIME type, expiry, purpose.

@@ -7,8 +7,6 @@
 
 use serde::Serialize;
 
-use crate::failure::Failure;
-
 /// A JSON value with ordered object keys.
 pub type Document = serde_norway::Value;
 
@@ -19,9 +17,24 @@ pub type Object = serde_norway::Mapping;
 ///
 /// # Errors
 /// The value cannot be represented (never for the API's models).
-pub fn from_model(model: &impl Serialize) -> Result<Document, Failure> {
-    serde_norway::to_value(model)
-        .map_err(|err| Failure::Usage(format!("cannot represent the answer as JSON: {err}")))
+pub fn from_model(model: &impl Serialize) -> Result<Document, Unrepresentable> {
+    serde_norway::to_value(model).map_err(Unrepresentable)
+}
+
+/// A value [`from_model`] could not represent as a document.
+#[derive(Debug)]
+pub struct Unrepresentable(serde_norway::Error);
+
+impl std::fmt::Display for Unrepresentable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot represent the answer as JSON: {}", self.0)
+    }
+}
+
+impl std::error::Error for Unrepresentable {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
 }
 
 /// Parses JSON text, keeping key order; `None` if it is not JSON.

@@ -7,12 +7,12 @@ use std::time::Instant;
 
 use files_client::{FileUpload, Files};
 
-use crate::batch_output::{BatchResults, fields};
-use crate::batch_run::BatchRun;
+use crate::bulk::results::{BatchResults, fields};
+use crate::bulk::run::BatchRun;
 use crate::cli::UploadArgs;
-use crate::document::{self, Document};
 use crate::failure::Failure;
 use crate::output::Output;
+use crate::output::document::{self, Document};
 use crate::ui::Ui;
 use crate::walk::{self, Found};
 
@@ -68,7 +68,7 @@ pub async fn run(
         let named = local.into_iter().zip(names.clone()).enumerate();
         named.map(move |(index, (file, name))| {
             let report = display.start_item(index, &name, Some(file.size));
-            super::upload::with_options(FileUpload::path(file.path), &args).on_progress(report)
+            super::one::with_options(FileUpload::path(file.path), &args).on_progress(report)
         })
     };
     let stream = files

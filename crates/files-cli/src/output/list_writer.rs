@@ -11,11 +11,11 @@
 
 use std::io::{self, Write};
 
-use crate::document::Document;
-use crate::escape;
-use crate::format::{Format, Strings};
-use crate::pretty::Layout;
-use crate::yaml;
+use crate::output::document::Document;
+use crate::output::escape;
+use crate::output::format::{Format, Strings};
+use crate::output::pretty::Layout;
+use crate::output::yaml;
 
 /// Rows of a `pretty` table held back to size its columns.
 pub const TABLE_BATCH: usize = 1000;
@@ -144,7 +144,7 @@ fn indented(out: &mut dyn Write, text: &str, first: &str, rest: &str) -> io::Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::from_json_text;
+    use crate::output::document::from_json_text;
 
     fn streamed(format: Format, items: &[Document], raw: bool) -> String {
         let strings = Strings {

@@ -1,6 +1,8 @@
 //! [`Backend`]: the files resource a command talks to — the configured API, or
 //! the local store served in-process (the embedded default).
 
+pub mod local_store;
+
 use std::time::Duration;
 
 use files_client::{ApiGeneration, Client, Files};
@@ -8,7 +10,6 @@ use files_server::ServerHandle;
 
 use crate::cli::GlobalArgs;
 use crate::failure::Failure;
-use crate::local_store;
 use crate::ui::Ui;
 
 /// The files resource, and the embedded server behind it when there is one.
@@ -109,7 +110,7 @@ impl Backend {
                 return Err(err.into());
             }
         };
-        tracing::debug!(?client, local_store = local.is_some(), "configured");
+        tracing::debug!(target: "files_cli::backend", ?client, local_store = local.is_some(), "configured");
         let origin = match local_dir {
             Some(dir) => format!("local-store:{}", dir.display()),
             None => client.base_url().to_owned(),

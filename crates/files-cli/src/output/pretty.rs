@@ -2,8 +2,8 @@
 //! table for a listing. Every string is escaped for the terminal (control
 //! characters and bidi overrides become `\u{..}`).
 
-use crate::document::{self, Document, Object};
-use crate::escape::for_terminal;
+use crate::output::document::{self, Document, Object};
+use crate::output::escape::for_terminal;
 
 /// The columns of a listing of files: header and field.
 const FILE_COLUMNS: [(&str, &str); 5] = [
@@ -180,7 +180,7 @@ fn scalar_text(value: &Document) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::from_json_text;
+    use crate::output::document::from_json_text;
 
     fn docs(items: &[&str]) -> Vec<Document> {
         items.iter().map(|i| from_json_text(i).unwrap()).collect()
@@ -224,7 +224,7 @@ mod tests {
             r#"{"id":"file_1","filename":"\u001b[2J\u001b]0;owned\u0007x\n.txt","size_bytes":1,"mime_type":"text/plain","created_at":"t"}"#,
         ]);
         let table = list(&items);
-        let clean = |line: &str| !line.chars().any(crate::escape::is_unsafe);
+        let clean = |line: &str| !line.chars().any(crate::output::escape::is_unsafe);
         assert!(table.lines().all(clean), "{table:?}");
         assert!(
             table.contains("\\u{1b}[2J\\u{1b}]0;owned\\u{7}x\\u{a}.txt"),

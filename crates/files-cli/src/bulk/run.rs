@@ -9,10 +9,10 @@ use std::time::Instant;
 use files_client::BulkStream;
 use futures_util::StreamExt;
 
-use crate::batch_output::{BatchResults, fields};
-use crate::batch_ui::BatchDisplay;
-use crate::document::Document;
+use crate::bulk::display::BatchDisplay;
+use crate::bulk::results::{BatchResults, fields};
 use crate::failure::Failure;
+use crate::output::document::Document;
 use crate::ui::Ui;
 
 /// One bulk command's run, from its progress display to its summary.
@@ -40,7 +40,7 @@ impl<'a> BatchRun<'a> {
         started: Instant,
     ) -> Self {
         Self {
-            display: ui.batch_display(label, items, bytes),
+            display: BatchDisplay::for_ui(ui, label, items, bytes),
             results,
             ui,
             started,

@@ -2,10 +2,10 @@
 //! `--format` machinery (JSONL and `-r` stream each as it completes; the other
 //! formats print the whole list at the end), and its failures listed on stderr.
 
-use crate::document::{self, Document, Object};
-use crate::escape;
 use crate::failure::Failure;
 use crate::output::Output;
+use crate::output::document::{self, Document, Object};
+use crate::output::escape;
 use crate::ui::PROGRAM;
 
 /// The results of one batch.

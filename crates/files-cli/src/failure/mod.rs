@@ -1,10 +1,11 @@
 //! [`Failure`]: why a command failed, its exit code, its one-line summary and its
 //! error JSON.
 
+pub mod exit_code;
+
 use std::path::{Path, PathBuf};
 
-use crate::document::{self, Document, Object};
-use crate::exit_code;
+use crate::output::document::{self, Document, Object};
 use files_client::Error;
 use files_client::files_types::{ApiErrorObject, ErrorDetails, ErrorResponse, ErrorType};
 
@@ -43,6 +44,12 @@ pub enum Failure {
     },
 }
 
+impl From<document::Unrepresentable> for Failure {
+    fn from(err: document::Unrepresentable) -> Self {
+        Self::Usage(err.to_string())
+    }
+}
+
 impl From<Error> for Failure {
     fn from(err: Error) -> Self {
         Self::Client(err)
@@ -74,7 +81,7 @@ impl Failure {
         }
     }
 
-    /// The exit code (see [`crate::exit_code`]).
+    /// The exit code (see [`crate::failure::exit_code`]).
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Client(err) => client_class(err).0,

@@ -1,6 +1,6 @@
 //! `--transform` and `--transform-error`: a GJSON path applied to a JSON value.
 
-use crate::document::{self, Document};
+use crate::output::document::{self, Document};
 
 /// Applies the GJSON `path` to `value` (syntax: <https://github.com/tidwall/gjson/blob/master/SYNTAX.md>):
 /// the value at the path, or `null` when nothing is there. Key order is kept.
@@ -19,7 +19,7 @@ pub fn apply(value: &Document, path: &str) -> Document {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{from_json_text, to_json_text};
+    use crate::output::document::{from_json_text, to_json_text};
 
     fn transformed(json: &str, path: &str) -> String {
         to_json_text(&apply(&from_json_text(json).unwrap(), path))

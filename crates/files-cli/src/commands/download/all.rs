@@ -6,11 +6,11 @@ use std::path::Path;
 use files_client::{Files, ListParams};
 use futures_util::TryStreamExt;
 
-use crate::batch_output::{BatchResults, fields};
-use crate::batch_run::BatchRun;
-use crate::document::{self, Document};
+use crate::bulk::results::{BatchResults, fields};
+use crate::bulk::run::BatchRun;
 use crate::failure::Failure;
 use crate::output::Output;
+use crate::output::document::{self, Document};
 use crate::ui::Ui;
 
 /// Downloads every downloadable file into `dir` (created if missing).

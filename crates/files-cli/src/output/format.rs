@@ -4,10 +4,10 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use crate::document::Document;
-use crate::escape;
-use crate::pretty;
-use crate::yaml;
+use crate::output::document::Document;
+use crate::output::escape;
+use crate::output::pretty;
+use crate::output::yaml;
 
 /// A value of `--format` or `--format-error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -160,7 +160,7 @@ fn write_json(out: &mut dyn Write, value: &Document, pretty: bool) -> io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::from_json_text;
+    use crate::output::document::from_json_text;
 
     fn doc(json: &str) -> Document {
         from_json_text(json).unwrap()

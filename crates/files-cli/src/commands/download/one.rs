@@ -1,4 +1,4 @@
-//! `download`: writes a file's content to a path or to stdout, with a progress
+//! `download FILE_ID`: writes a file's content to a path or to stdout, with a progress
 //! bar on a terminal.
 
 use std::io::{IsTerminal, Write};
@@ -59,21 +59,12 @@ pub fn local_name(header_name: Option<&str>, file_id: &str) -> String {
         .unwrap_or_else(|| "download".to_owned())
 }
 
-/// Runs `download`.
+/// Downloads the one file `args` names.
 ///
 /// # Errors
 /// The file is not downloadable or not found (API errors), the connection failed
 /// or the body ended early, or the destination cannot be written.
-pub async fn run(
-    files: &Files,
-    args: &DownloadArgs,
-    output: &mut crate::output::Output,
-    ui: Ui,
-) -> Result<(), Failure> {
-    if args.all_downloadable {
-        let dir = args.output.as_deref().unwrap_or(Path::new("."));
-        return super::download_all::run(files, dir, args.concurrency, output, ui).await;
-    }
+pub async fn run(files: &Files, args: &DownloadArgs, ui: Ui) -> Result<(), Failure> {
     let file_id = args.id();
     let download = files.download(file_id).await?;
     let name = local_name(download.filename().as_deref(), file_id);

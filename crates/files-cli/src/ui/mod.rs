@@ -1,5 +1,7 @@
 //! [`Ui`]: what goes to stderr besides errors: notices and progress bars.
 
+pub mod logging;
+
 use std::io::IsTerminal;
 
 use files_client::Progress;
@@ -28,26 +30,18 @@ impl Ui {
     /// characters and bidi overrides escaped (messages may quote the server).
     pub fn notice(&self, message: &str) {
         if !self.quiet {
-            eprintln!("{PROGRAM}: {}", crate::escape::for_terminal(message));
+            eprintln!(
+                "{PROGRAM}: {}",
+                crate::output::escape::for_terminal(message)
+            );
         }
-    }
-
-    /// The progress display of a batch of `files` items (`bytes` in all, when
-    /// known); hidden when quiet or when stderr is not a terminal.
-    pub fn batch_display(
-        &self,
-        label: &str,
-        files: usize,
-        bytes: Option<u64>,
-    ) -> crate::batch_ui::BatchDisplay {
-        crate::batch_ui::BatchDisplay::new(label, files, bytes, self.draw_target())
     }
 
     /// Asks `question` on a terminal and reads a yes (`y` or `yes`) from stdin.
     pub fn confirm(&self, question: &str) -> bool {
         eprint!(
             "{PROGRAM}: {} [y/N] ",
-            crate::escape::for_terminal(question)
+            crate::output::escape::for_terminal(question)
         );
         let mut answer = String::new();
         if std::io::stdin().read_line(&mut answer).is_err() {
@@ -61,7 +55,9 @@ impl Ui {
         self.stderr_is_terminal && std::io::stdin().is_terminal()
     }
 
-    fn draw_target(&self) -> ProgressDrawTarget {
+    /// Where progress bars draw: stderr, or nowhere when quiet or when stderr
+    /// is not a terminal.
+    pub fn draw_target(&self) -> ProgressDrawTarget {
         if self.quiet || !self.stderr_is_terminal {
             ProgressDrawTarget::hidden()
         } else {

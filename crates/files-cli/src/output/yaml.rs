@@ -12,8 +12,8 @@
 
 use std::io;
 
-use crate::document::Document;
-use crate::escape::is_unsafe;
+use crate::output::document::Document;
+use crate::output::escape::is_unsafe;
 
 const MARK: char = '\u{FEFF}';
 const MARK_ESCAPE: &str = "\\uFEFF";
