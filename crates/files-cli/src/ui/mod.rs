@@ -1,5 +1,6 @@
 //! [`Ui`]: what goes to stderr besides errors: notices and progress bars.
 
+pub mod log_writer;
 pub mod logging;
 
 use std::io::IsTerminal;
