@@ -3,18 +3,13 @@
 //! The peer is a raw HTTP server on 127.0.0.1 that announces 1 GiB and
 //! sends it slowly enough never to finish.
 
-#![cfg(unix)]
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{KEY, bare_std_cmd};
+use crate::support::{KEY, bare_std_cmd};
 
 /// Serves one download that never ends: headers for 1 GiB, then 64 KiB
 /// every 10 ms until the client goes away or 60 s pass.

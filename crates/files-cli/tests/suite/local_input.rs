@@ -3,10 +3,6 @@
 //! server on 127.0.0.1 that reads the first attempt whole, changes the file,
 //! then answers 500 (retryable), so the retry meets the changed file.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -14,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{KEY, bare_cmd, text};
+use crate::support::{KEY, bare_cmd, text};
 
 /// Reads one request (head and `content-length` body); false if it broke off.
 fn read_request(stream: &mut TcpStream) -> bool {
@@ -213,7 +209,7 @@ fn a_long_listing_is_written_as_it_arrives_in_bounded_memory() {
     for format in ["json", "yaml", "pretty"] {
         let store = tempfile::tempdir().unwrap();
         let base_url = long_listing(60, 1000);
-        let mut child = common::bare_std_cmd(store.path())
+        let mut child = crate::support::bare_std_cmd(store.path())
             .args([
                 "--base-url",
                 &base_url,
@@ -267,7 +263,7 @@ fn a_long_listing_is_written_as_it_arrives_in_bounded_memory() {
 fn one_huge_page_is_written_in_bounded_memory() {
     let store = tempfile::tempdir().unwrap();
     let base_url = long_listing(1, 100_000);
-    let mut child = common::bare_std_cmd(store.path())
+    let mut child = crate::support::bare_std_cmd(store.path())
         .args([
             "--base-url",
             &base_url,

@@ -1,11 +1,7 @@
 //! `--timeout` takes any u64 of seconds: the largest means "no limit in
 //! practice", never an overflow.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use common::{TestServer, json};
+use crate::support::{TestServer, json};
 
 const LARGEST: &str = "18446744073709551615";
 

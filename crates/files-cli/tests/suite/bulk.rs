@@ -2,13 +2,9 @@
 //! files-server: `upload` of directories, `delete` of several and `--all`,
 //! `download --all-downloadable`, and a rate-limited server.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::path::Path;
 
-use common::{TestServer, json, text};
+use crate::support::{TestServer, json, text};
 use files_server::ServerConfig;
 use serde_json::Value;
 

@@ -1,19 +1,12 @@
 //! `--cacert PATH` against files-server over HTTPS with a test CA: trusted
 //! with the flag, refused without it (a network failure, exit 3).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-#[path = "../../files-client/tests/support/pki.rs"]
-mod pki;
-
-use common::{TestServer, json};
+use crate::support::{TestServer, json};
 use files_server::{ServerConfig, TlsConfig};
 
 #[test]
 fn a_private_ca_is_trusted_with_cacert_and_refused_without() {
-    let pki = pki::pki("anthropic-files test CA");
+    let pki = crate::support::pki::pki("anthropic-files test CA");
     let server = TestServer::with_config(
         ServerConfig::new().tls(TlsConfig::from_pem(pki.cert_pem, pki.key_pem)),
     );

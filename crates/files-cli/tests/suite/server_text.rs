@@ -4,15 +4,11 @@
 //! values. The server here is a scripted one on 127.0.0.1 that answers with
 //! escape sequences.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use common::{KEY, bare_cmd, error_json, json, text};
+use crate::support::{KEY, bare_cmd, error_json, json, text};
 
 /// What a hostile server might put in a string: a screen clear, a window title,
 /// a bell, a C1 CSI, DEL and a right-to-left override.

@@ -2,15 +2,11 @@
 //! changes, `--delete`, `--dry-run`, a lost answer, a crash mid-sync, the
 //! manifest's default place and its lock.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{TestServer, json, text};
+use crate::support::{TestServer, json, text};
 use files_server::{Fault, FaultRoute};
 use serde_json::Value;
 

@@ -1,12 +1,8 @@
 //! The embedded default (the local store) and `serve`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::io::BufRead;
 
-use common::{bare_cmd, json, text};
+use crate::support::{bare_cmd, json, text};
 
 #[test]
 fn without_configuration_the_local_store_is_used_and_persists() {

@@ -1,11 +1,7 @@
 //! End-to-end tests of `anthropic-files` against an in-process files-server:
 //! every command, every format, transforms, downloads, exit codes.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use common::{KEY, TestServer, error_json, json, text};
+use crate::support::{KEY, TestServer, error_json, json, text};
 use files_server::{Auth, KeyTable, ServerConfig};
 use predicates::str::contains;
 
@@ -535,7 +531,7 @@ fn usage_errors_and_invalid_input_exit_2() {
         .assert()
         .code(2);
     // A key but an unusable base URL: a configuration error.
-    let out = common::bare_cmd(server.store.path())
+    let out = crate::support::bare_cmd(server.store.path())
         .args(["--base-url", "ftp://example", "--api-key", KEY, "list"])
         .assert()
         .code(2);
@@ -550,7 +546,7 @@ fn network_errors_exit_3() {
         listener.local_addr().unwrap().port()
     }; // closed again: nothing listens there
     let store = tempfile::tempdir().unwrap();
-    let out = common::bare_cmd(store.path())
+    let out = crate::support::bare_cmd(store.path())
         .args([
             "--base-url",
             &format!("http://127.0.0.1:{port}"),
@@ -644,7 +640,7 @@ fn secrets_never_appear_in_debug_output_or_errors() {
     assert!(!stderr.contains(KEY), "{stderr}");
 
     // An accepted key, and an auth token: never printed either.
-    let out = common::bare_cmd(server.store.path())
+    let out = crate::support::bare_cmd(server.store.path())
         .args([
             "--base-url",
             &server.base_url,
@@ -656,13 +652,13 @@ fn secrets_never_appear_in_debug_output_or_errors() {
         .assert()
         .success();
     assert!(!text(&out.get_output().stderr).contains("sk-ant-the-only-good-key"));
-    let out = common::bare_cmd(server.store.path())
+    let out = crate::support::bare_cmd(server.store.path())
         .env("ANTHROPIC_AUTH_TOKEN", "tok-secret-99")
         .args(["--base-url", &server.base_url, "--debug", "list"])
         .assert()
         .code(1);
     assert!(!text(&out.get_output().stderr).contains("tok-secret-99"));
-    let help = common::bare_cmd(server.store.path())
+    let help = crate::support::bare_cmd(server.store.path())
         .env("ANTHROPIC_API_KEY", "sk-env-secret")
         .arg("--help")
         .assert()
@@ -694,7 +690,7 @@ fn anthropic_log_info_and_debug_log_request_ids_on_stderr() {
         "info leaves out each attempt: {stderr}"
     );
 
-    let out = common::bare_cmd(server.store.path())
+    let out = crate::support::bare_cmd(server.store.path())
         .env("ANTHROPIC_LOG", "debug")
         .args([
             "--base-url",
@@ -721,7 +717,7 @@ fn anthropic_log_info_and_debug_log_request_ids_on_stderr() {
 #[test]
 fn environment_variables_configure_the_client() {
     let server = TestServer::start();
-    let out = common::bare_cmd(server.store.path())
+    let out = crate::support::bare_cmd(server.store.path())
         .env("ANTHROPIC_BASE_URL", &server.base_url)
         .env("ANTHROPIC_API_KEY", KEY)
         .arg("list")
@@ -734,7 +730,7 @@ fn environment_variables_configure_the_client() {
 #[test]
 fn help_documents_environment_local_store_and_exit_codes() {
     let store = tempfile::tempdir().unwrap();
-    let out = common::bare_cmd(store.path())
+    let out = crate::support::bare_cmd(store.path())
         .arg("--help")
         .assert()
         .success();
@@ -752,7 +748,7 @@ fn help_documents_environment_local_store_and_exit_codes() {
     ] {
         assert!(help.contains(needle), "--help mentions {needle}");
     }
-    common::bare_cmd(store.path())
+    crate::support::bare_cmd(store.path())
         .args(["download", "--help"])
         .assert()
         .success()
@@ -763,13 +759,13 @@ fn help_documents_environment_local_store_and_exit_codes() {
 fn completions_are_generated() {
     let store = tempfile::tempdir().unwrap();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        common::bare_cmd(store.path())
+        crate::support::bare_cmd(store.path())
             .args(["completions", shell])
             .assert()
             .success()
             .stdout(contains("retrieve-metadata"));
     }
-    common::bare_cmd(store.path())
+    crate::support::bare_cmd(store.path())
         .args(["completions", "tcsh"])
         .assert()
         .code(2);
@@ -816,7 +812,7 @@ fn a_base_url_with_a_password_is_refused_and_never_printed() {
         ],
     ] {
         // Bounded even when the refusal is missing: the peer never answers.
-        let out = common::bare_cmd(store.path())
+        let out = crate::support::bare_cmd(store.path())
             .timeout(std::time::Duration::from_secs(30))
             .args([
                 "--base-url",
@@ -836,7 +832,7 @@ fn a_base_url_with_a_password_is_refused_and_never_printed() {
         assert!(stderr.contains("http://***@127.0.0.1"), "{stderr}");
         assert!(stderr.contains("credentials"), "{stderr}");
     }
-    let env = common::bare_cmd(store.path())
+    let env = crate::support::bare_cmd(store.path())
         .env("ANTHROPIC_BASE_URL", &url)
         .timeout(std::time::Duration::from_secs(30))
         .args(["--api-key", KEY, "--timeout", "2", "--debug", "list"])

@@ -1,7 +1,9 @@
 //! Test peer for the `anthropic-files` binary: an in-process files-server on
 //! 127.0.0.1 and a command builder pointed at it, with the environment cleared.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+// The test PKI files-client's tests use (one generator for both suites).
+#[path = "../../../../files-client/tests/support/pki.rs"]
+pub mod pki;
 
 use std::collections::HashMap;
 use std::path::Path;
