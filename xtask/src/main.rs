@@ -22,6 +22,7 @@ mod codegen;
 mod conformance;
 mod embedder;
 mod hostile;
+mod python;
 mod release;
 mod schemathesis;
 mod server;

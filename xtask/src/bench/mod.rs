@@ -37,7 +37,7 @@ use anyhow::{Result, bail};
 use files_client::{ApiGeneration, FileUpload, Files};
 use tokio::runtime::Runtime;
 
-use crate::conformance::venv;
+use crate::python::venv;
 use crate::server::Server;
 use env::Env;
 use measure::Figure;
