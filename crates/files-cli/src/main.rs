@@ -13,11 +13,11 @@
 //!
 //! A binary crate, its modules grouped by concern (docs/ARCHITECTURE.md):
 //! [`cli`] (arguments), [`commands`] (one module per command), [`output`]
-//! (stdout and stderr: formats, `--transform`, escaping, error reports),
-//! [`bulk`] (the many-files runner and its display), [`backend`] (the API or
-//! the local store), [`failure`] (why a command failed, exit codes), [`ui`]
-//! (notices, progress bars, logging), [`walk`] (local input files) and
-//! [`interrupt`] (Ctrl-C). `docs/CLI.md` documents every command and flag. Use
+//! (formats, `--transform`, escaping, the error JSON), [`bulk`] (the
+//! many-files runner and its display), [`backend`] (the API or the local
+//! store), [`failure`] (why a command failed, exit codes), [`ui`] (notices,
+//! progress bars, logging), [`walk`] (local input files) and [`interrupt`]
+//! (ctrl-c). `docs/CLI.md` documents every command and flag. Use
 //! `files-client` to embed the Files API.
 
 mod backend;
@@ -30,7 +30,7 @@ mod output;
 mod ui;
 mod walk;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -85,7 +85,7 @@ async fn run(cli: Cli) -> ExitCode {
         Ok(()) => ExitCode::from(failure::exit_code::SUCCESS),
         Err(failure) if failure.is_broken_pipe() => ExitCode::from(failure::exit_code::SUCCESS),
         Err(failure) => {
-            output::report::report(&global, &failure);
+            report(&global, &failure);
             ExitCode::from(failure.exit_code())
         }
     }
@@ -142,4 +142,50 @@ fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
     let mut stdout = std::io::BufWriter::new(std::io::stdout());
     clap_complete::generate(shell, &mut Cli::command(), PROGRAM, &mut stdout);
     stdout.flush().map_err(stdout_failure)
+}
+
+/// The longest summary line, in characters: a longer one is cut, and the
+/// error JSON after it carries the whole (bounded) message, printed once.
+const MAX_SUMMARY_CHARS: usize = 300;
+
+/// `summary` cut to [`MAX_SUMMARY_CHARS`], saying where the rest is.
+fn one_line_summary(summary: String) -> String {
+    match summary.char_indices().nth(MAX_SUMMARY_CHARS) {
+        Some((cut, _)) => format!(
+            "{}… (cut here: the whole message is below)",
+            &summary[..cut]
+        ),
+        None => summary,
+    }
+}
+
+/// Prints the failure on stderr: `anthropic-files: error: SUMMARY`, then the
+/// error JSON shaped by `--transform-error` and `--format-error`.
+fn report(global: &GlobalArgs, failure: &Failure) {
+    let stderr = std::io::stderr();
+    let format = global.format_error.resolve(stderr.is_terminal());
+    let mut json = output::error_json::of(failure);
+    if let Some(path) = &global.transform_error {
+        json = output::transform::apply(&json, path);
+    }
+    let summary = one_line_summary(failure.summary());
+    let mut text = format!(
+        "{PROGRAM}: error: {}\n",
+        output::escape::for_terminal(&summary)
+    )
+    .into_bytes();
+    if let Failure::Batch { .. } | Failure::Interrupted { .. } = failure {
+        // Each item's error was reported with its result; an interruption
+        // has nothing more to say.
+        let _ = std::io::stderr().write_all(&text);
+        return;
+    }
+    let strings = output::format::Strings {
+        raw: global.raw_output,
+        terminal: stderr.is_terminal(),
+    };
+    let _ = format.write_value(&mut text, &json, strings);
+    let mut stderr = stderr.lock();
+    let _ = stderr.write_all(&text);
+    let _ = stderr.flush();
 }

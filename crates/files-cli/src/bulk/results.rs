@@ -5,7 +5,7 @@
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::output::document::{self, Document, Object};
-use crate::output::escape;
+use crate::output::{error_json, escape};
 use crate::ui::PROGRAM;
 
 /// The results of one batch.
@@ -52,7 +52,7 @@ impl<'a> BatchResults<'a> {
         failure: Failure,
     ) -> Result<(), Failure> {
         self.total += 1;
-        fields.insert(document::string("error"), failure.item_json());
+        fields.insert(document::string("error"), error_json::item(&failure));
         self.failures.push((what.into(), failure));
         self.write(Document::Mapping(fields))
     }

@@ -5,9 +5,7 @@ pub mod exit_code;
 
 use std::path::{Path, PathBuf};
 
-use crate::output::document::{self, Document, Object};
 use files_client::Error;
-use files_client::files_types::{ApiErrorObject, ErrorDetails, ErrorResponse, ErrorType};
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -42,12 +40,6 @@ pub enum Failure {
         /// 130 or 143.
         code: u8,
     },
-}
-
-impl From<document::Unrepresentable> for Failure {
-    fn from(err: document::Unrepresentable) -> Self {
-        Self::Usage(err.to_string())
-    }
 }
 
 impl From<Error> for Failure {
@@ -107,26 +99,6 @@ impl Failure {
         }
     }
 
-    /// The item-level error object of a batch result: the error JSON's `error`
-    /// with its `request_id` and `status` inside.
-    pub fn item_json(&self) -> Document {
-        let Document::Mapping(mut envelope) = self.to_json() else {
-            return Document::Null;
-        };
-        let mut error = match envelope.remove(document::string("error")) {
-            Some(Document::Mapping(error)) => error,
-            _ => Object::new(),
-        };
-        for key in ["request_id", "status"] {
-            if let Some(value) = envelope.remove(document::string(key))
-                && value != Document::Null
-            {
-                error.insert(document::string(key), value);
-            }
-        }
-        Document::Mapping(error)
-    }
-
     /// The error's `type` in the error JSON: the API's `error.type`, else
     /// `invalid_request_error`, `connection_error`, `timeout_error`, `io_error`,
     /// `configuration_error` or `decode_error`.
@@ -158,39 +130,8 @@ impl Failure {
         }
     }
 
-    /// The error JSON: the API's error envelope ([`ErrorResponse`]) plus the HTTP
-    /// `status` of API errors, `{"type":"error","error":{"type":..,"message":..},"request_id":..,"status":..}`:
-    /// rebuilt from the API's answer for API errors (with `details.error_code` on
-    /// GA), the same shape for local failures (`request_id` null, no `status`).
-    pub fn to_json(&self) -> Document {
-        let mut error = ApiErrorObject::new(ErrorType::from(self.error_type()), self.message());
-        let mut request_id = None;
-        if let Self::Client(err) = self {
-            if let Some(code) = err.error_code() {
-                let mut details = ErrorDetails::new();
-                details.error_code = Some(code.clone());
-                error.details = Some(details);
-            }
-            request_id = err.request_id().map(str::to_owned);
-        }
-        let mut envelope = ErrorResponse::new(error);
-        envelope.request_id = request_id;
-        let mut body = match document::from_model(&envelope) {
-            Ok(Document::Mapping(body)) => body,
-            _ => Object::new(), // never: the model is an object of strings
-        };
-        // Always present, as in the API's own envelopes; null for local failures.
-        if !body.contains_key("request_id") {
-            body.insert(document::string("request_id"), Document::Null);
-        }
-        if let Some(status) = self.status() {
-            body.insert(document::string("status"), Document::Number(status.into()));
-        }
-        Document::Mapping(body)
-    }
-
     /// The HTTP status, for API errors.
-    fn status(&self) -> Option<u16> {
+    pub fn status(&self) -> Option<u16> {
         match self {
             Self::Client(err) => err.status().map(|s| s.as_u16()),
             _ => None,
@@ -198,7 +139,7 @@ impl Failure {
     }
 
     /// The message alone: the API's `error.message`, else the summary.
-    fn message(&self) -> String {
+    pub fn message(&self) -> String {
         match self {
             Self::Client(err) => match err.api() {
                 Some(api) => api.message.clone(),
@@ -257,10 +198,8 @@ mod tests {
             body,
         )));
         assert_eq!(failure.exit_code(), exit_code::API_ERROR);
-        assert_eq!(
-            document::to_json_text(&failure.to_json()),
-            r#"{"type":"error","error":{"type":"not_found_error","message":"File not found: file_x"},"request_id":"req_1","status":404}"#
-        );
+        assert_eq!(failure.status(), Some(404));
+        assert_eq!(failure.message(), "File not found: file_x");
         let summary = failure.summary();
         assert!(
             summary.contains("404")
@@ -284,7 +223,6 @@ mod tests {
         );
         assert_eq!((io.exit_code(), io.error_type().as_str()), (4, "io_error"));
         assert_eq!(io.summary(), "cannot write to out.bin: disk full");
-        assert_eq!(io.to_json().get("request_id"), Some(&Document::Null));
         let pipe = Failure::io(
             "cannot write to",
             "stdout",
@@ -292,20 +230,6 @@ mod tests {
         );
         assert!(pipe.is_broken_pipe());
         assert_eq!(Failure::Usage("x".into()).exit_code(), 2);
-    }
-
-    #[test]
-    fn ga_error_codes_land_in_details_and_values_stay_exact() {
-        let body = "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"no \\u001b[2J\",\"details\":{\"error_code\":\"file_not_downloadable\"}}}";
-        let failure = Failure::from(Error::from(ApiError::from_response(
-            http_status(400),
-            Some("req_2"),
-            body.as_bytes(),
-        )));
-        assert_eq!(
-            document::to_json_text(&failure.to_json()),
-            r#"{"type":"error","error":{"type":"invalid_request_error","message":"no \u001b[2J","details":{"error_code":"file_not_downloadable"}},"request_id":"req_2","status":400}"#
-        );
     }
 
     #[test]
@@ -318,10 +242,6 @@ mod tests {
         assert_eq!(
             Failure::batch(&[usage(), io()], 5, "files").exit_code(),
             exit_code::API_ERROR
-        );
-        assert_eq!(
-            document::to_json_text(&io().item_json()),
-            r#"{"type":"io_error","message":"cannot read x: gone"}"#
         );
     }
 

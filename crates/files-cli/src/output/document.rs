@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use crate::failure::Failure;
+
 /// A JSON value with ordered object keys.
 pub type Document = serde_norway::Value;
 
@@ -28,6 +30,12 @@ pub struct Unrepresentable(serde_norway::Error);
 impl std::fmt::Display for Unrepresentable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "cannot represent the answer as JSON: {}", self.0)
+    }
+}
+
+impl From<Unrepresentable> for Failure {
+    fn from(err: Unrepresentable) -> Self {
+        Self::Usage(err.to_string())
     }
 }
 

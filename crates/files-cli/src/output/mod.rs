@@ -1,11 +1,11 @@
 //! [`Output`]: command results on stdout, transformed and formatted, buffered.
 
 pub mod document;
+pub mod error_json;
 pub mod escape;
 pub mod format;
 pub mod list_writer;
 pub mod pretty;
-pub mod report;
 pub mod transform;
 pub mod yaml;
 
