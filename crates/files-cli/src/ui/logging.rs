@@ -1,6 +1,6 @@
 //! Logging on stderr: [`log_level`] reads `--debug` and `ANTHROPIC_LOG`,
 //! [`init`] installs the subscriber, writing through
-//! [`EscapingStderr`](super::log_writer::EscapingStderr).
+//! [`EscapingStderr`].
 
 use super::log_writer::EscapingStderr;
 
