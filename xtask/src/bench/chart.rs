@@ -4,8 +4,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::Point;
 use super::measure::PEERS;
+use super::plan::Point;
 
 /// Throughput and memory against file size, per peer and direction.
 pub(super) fn chart(path: &Path, points: &[Point]) -> Result<()> {
