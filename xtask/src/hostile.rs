@@ -7,19 +7,18 @@
 //! uploaders run. Prints a Markdown table (docs/ROBUSTNESS.md quotes it).
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use self::probe::{addr, descriptors, ms, timed_get};
 use crate::server::{self, Server};
 
 mod cost;
 mod h2_stall;
-
-/// The longest a normal request may take before it counts as unanswered.
-const REQUEST_BOUND: Duration = Duration::from_secs(30);
+mod probe;
 
 pub(crate) fn run(root: &Path, quick: bool) -> Result<()> {
     let bin = server::build(root, !quick)?;
@@ -39,61 +38,6 @@ pub(crate) fn run(root: &Path, quick: bool) -> Result<()> {
         println!("| {what} | {figure} |");
     }
     Ok(())
-}
-
-/// The server's address (`127.0.0.1:PORT`).
-pub(super) fn addr(server: &Server) -> String {
-    server.url.trim_start_matches("http://").to_owned()
-}
-
-/// `GET /v1/files` on a new connection with `key`: its time, or an error when
-/// it is not answered 200 within [`REQUEST_BOUND`].
-pub(super) async fn timed_get(addr: &str, path: &str, key: &str) -> Result<Duration> {
-    let started = Instant::now();
-    let exchange = async {
-        let mut stream = TcpStream::connect(addr).await?;
-        stream
-            .write_all(
-                format!("GET {path} HTTP/1.1\r\nHost: x\r\nx-api-key: {key}\r\nConnection: close\r\n\r\n")
-                    .as_bytes(),
-            )
-            .await?;
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).await?;
-        anyhow::Ok(answer)
-    };
-    let answer = tokio::time::timeout(REQUEST_BOUND, exchange)
-        .await
-        .context("a normal request got no answer in 30 s")??;
-    if !answer.starts_with(b"HTTP/1.1 200") {
-        bail!(
-            "a normal request got {:?}",
-            String::from_utf8_lossy(&answer[..answer.len().min(80)])
-        );
-    }
-    Ok(started.elapsed())
-}
-
-/// A field of /proc/PID/status, in KiB.
-pub(super) fn status_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status.lines().find_map(|line| {
-                line.strip_prefix(field)
-                    .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            })
-        })
-        .unwrap_or(0)
-}
-
-/// Open descriptors of a process.
-pub(super) fn descriptors(pid: u32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, Iterator::count)
-}
-
-pub(super) fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 async fn half_open(bin: &Path, count: usize) -> Result<Vec<(String, String)>> {

@@ -26,6 +26,7 @@ mod conformance;
 mod embedder;
 mod fuzz;
 mod hostile;
+mod python;
 mod release;
 mod schemathesis;
 mod server;

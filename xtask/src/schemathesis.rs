@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use crate::conformance::{run_limited, venv_with};
+use crate::python::{run_limited, venv_with};
 use crate::server::Server;
 
 /// The Schemathesis release the project is checked with.

@@ -79,8 +79,8 @@ pub fn plan(
 /// `--transform PATH` applied to the JSON text `json`, as compact JSON text;
 /// `None` when `json` is not JSON.
 pub fn transform(json: &str, path: &str) -> Option<String> {
-    let document = crate::document::from_json_text(json)?;
-    Some(crate::document::to_json_text(&crate::transform::apply(
-        &document, path,
-    )))
+    let document = crate::output::document::from_json_text(json)?;
+    Some(crate::output::document::to_json_text(
+        &crate::output::transform::apply(&document, path),
+    ))
 }

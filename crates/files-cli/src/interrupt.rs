@@ -5,8 +5,8 @@
 
 use std::future::Future;
 
-use crate::exit_code;
 use crate::failure::Failure;
+use crate::failure::exit_code;
 
 /// Listening for the signals that interrupt a command.
 pub struct Interrupt {

@@ -5,9 +5,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use super::measure::PEERS;
-
-/// A transfer's chart point: (upload|download, peer, MB, MB/s, MiB above baseline).
-pub(super) type Point = (String, &'static str, f64, f64, f64);
+use super::plan::Point;
 
 /// Throughput and memory against file size, per peer and direction.
 pub(super) fn chart(path: &Path, points: &[Point]) -> Result<()> {

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::KEY;
 use super::measure::Peer;
+use super::plan::KEY;
 
 /// Where the programs are and which server they talk to.
 #[derive(Clone)]

@@ -8,10 +8,10 @@ use std::process::{Command, Stdio};
 use anyhow::{Result, bail};
 use files_client::Files;
 
-use super::Bench;
 use super::env::Env;
 use super::fixtures::{delete_newer_than, newest, write_file};
 use super::measure::{Figure, Run, Timing, Unit, interleaved, measure, record_all};
+use super::plan::Bench;
 
 /// Uploads `count` files of `size` bytes, `concurrency` at a time, every peer.
 /// Ours (library and CLI) and curl are timed as whole processes; the Python

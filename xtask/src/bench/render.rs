@@ -8,7 +8,7 @@ use std::process::Command;
 use anyhow::{Result, bail};
 
 use super::measure::{Figure, PEERS, Unit};
-use super::{BEGIN, END, PYTHON_SDK};
+use super::plan::{BEGIN, END, PYTHON_SDK};
 
 /// What one run of the bench found.
 pub(super) struct Report<'a> {

@@ -7,10 +7,10 @@ use anyhow::Result;
 use files_client::{FileUpload, ListParams};
 use futures_util::{StreamExt, TryStreamExt};
 
-use super::Bench;
 use super::env::Env;
 use super::fixtures::{accepted, write_file};
 use super::measure::{Figure, Run, Timing, Unit, interleaved, measure, median, record, repeat};
+use super::plan::Bench;
 
 /// retrieve_metadata on a warm connection. curl runs the N requests in one
 /// process on one connection: its wall time (a few ms of start-up over N calls)

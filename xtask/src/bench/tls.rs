@@ -12,8 +12,8 @@ use files_client::ApiGeneration;
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, SanType};
 
 use super::env::Env;
+use super::plan::{Bench, KEY};
 use super::transfers::{Target, transfers};
-use super::{Bench, KEY};
 use crate::server::Server;
 
 /// The test CA's certificate, and the server's certificate and key, as PEM files.

@@ -7,10 +7,10 @@ use std::path::Path;
 use anyhow::{Result, bail};
 use files_client::{FileUpload, Files};
 
-use super::Bench;
 use super::env::Env;
 use super::fixtures::{delete_newest, versions_since, write_file};
 use super::measure::{Figure, Run, Sample, Timing, Unit, interleaved, record_all};
+use super::plan::Bench;
 
 /// A server to measure against.
 pub(super) struct Target<'a> {

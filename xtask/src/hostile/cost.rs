@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use super::h2_stall::upload_http1;
-use super::{addr, ms, timed_get};
+use super::probe::{addr, ms, timed_get};
 use crate::server::Server;
 
 const SAMPLES: usize = 200;
@@ -83,7 +83,7 @@ pub(super) async fn run(bin: &Path, files: i64) -> Result<Vec<(String, String)>>
     let addr = addr(&server);
     let empty_dir = tempfile::tempdir()?;
     let empty_server = start(bin, empty_dir.path())?;
-    let [empty, big] = upload_medians([&super::addr(&empty_server), &addr]).await?;
+    let [empty, big] = upload_medians([&super::probe::addr(&empty_server), &addr]).await?;
     drop(empty_server);
 
     let idle_list = {

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::{addr, descriptors, ms, status_kib, timed_get};
+use super::probe::{addr, descriptors, ms, status_kib, timed_get};
 use crate::server::Server;
 
 /// Uploads `size` bytes over HTTP/1; the new file's id.

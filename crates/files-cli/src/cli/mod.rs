@@ -5,7 +5,7 @@ mod args;
 use clap::{Args, Parser, Subcommand};
 use files_server::ServeArgs;
 
-use crate::format::FormatChoice;
+use crate::output::format::FormatChoice;
 
 pub use args::{DeleteArgs, DownloadArgs, ListArgs, PurposeChoice, SyncArgs, UploadArgs};
 
@@ -142,6 +142,19 @@ pub struct GlobalArgs {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    // The files commands come first in `--help`, as they always have.
+    #[command(flatten)]
+    Files(FilesCommand),
+    /// Run the local Files API server (files-server) until ctrl-c or SIGTERM.
+    Serve(ServeArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+/// The commands that talk to the files API (the configured API or the local
+/// store).
+#[derive(Debug, Subcommand)]
+pub enum FilesCommand {
     /// Upload a file (prints its metadata), or many files and directories
     /// (one result per file).
     Upload(UploadArgs),
@@ -156,10 +169,6 @@ pub enum Command {
     Delete(DeleteArgs),
     /// Keep the API's copy of a directory current: upload new and changed files.
     Sync(SyncArgs),
-    /// Run the local Files API server (files-server) until ctrl-c or SIGTERM.
-    Serve(ServeArgs),
-    /// Print a shell completion script.
-    Completions(CompletionsArgs),
 }
 
 /// A file, by id: positional or `--file-id`.
@@ -230,7 +239,7 @@ mod tests {
             "yaml",
         ])
         .unwrap();
-        let Command::Delete(args) = cli.command else {
+        let Command::Files(FilesCommand::Delete(args)) = cli.command else {
             panic!("not delete")
         };
         assert_eq!(args.ids(), ["file_1"]);
@@ -246,7 +255,7 @@ mod tests {
     fn ids_split_on_commas() {
         let cli =
             Cli::try_parse_from(["anthropic-files", "list", "--ids", "a,b", "--ids", "c"]).unwrap();
-        let Command::List(args) = cli.command else {
+        let Command::Files(FilesCommand::List(args)) = cli.command else {
             panic!("not list")
         };
         assert_eq!(args.ids, ["a", "b", "c"]);

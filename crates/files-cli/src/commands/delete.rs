@@ -6,11 +6,13 @@ use std::time::SystemTime;
 use files_client::{Files, ListParams};
 use futures_util::TryStreamExt;
 
-use crate::batch_output::BatchResults;
-use crate::batch_run::BatchRun;
+use crate::bulk::results::BatchResults;
+use crate::bulk::run::BatchRun;
 use crate::cli::DeleteArgs;
+use crate::commands::context::Context;
 use crate::failure::Failure;
 use crate::output::Output;
+use crate::output::document;
 use crate::ui::Ui;
 
 /// Runs `delete`.
@@ -18,12 +20,10 @@ use crate::ui::Ui;
 /// # Errors
 /// The API refused, or it could not be reached; `--all` unconfirmed; with
 /// several files, any of them failing.
-pub async fn run(
-    files: &Files,
-    args: &DeleteArgs,
-    output: &mut Output,
-    ui: Ui,
-) -> Result<(), Failure> {
+pub async fn run(args: &DeleteArgs, cx: Context<'_>) -> Result<(), Failure> {
+    let Context {
+        files, output, ui, ..
+    } = cx;
     let ids = if args.all {
         let ids = matching(files, args, ui).await?;
         if ids.is_empty() {
@@ -36,7 +36,7 @@ pub async fn run(
         let ids = args.ids();
         if let [id] = ids.as_slice() {
             let deleted = files.delete(id).await?;
-            return output.value(&super::to_json(&deleted)?);
+            return output.value(&document::from_model(&deleted)?);
         }
         confirm(args, ui, &format!("delete {} files?", ids.len()))?;
         ids
@@ -122,7 +122,7 @@ async fn delete_all(
         .concurrency(concurrency)
         .on_progress(run.display().observer(files.client()));
     run.record_all(stream, "id", &ids, |deleted, _| {
-        Ok((super::to_json(&deleted)?, 0))
+        Ok((document::from_model(&deleted)?, 0))
     })
     .await?;
     run.finish("deleted", None)

@@ -1,11 +1,12 @@
 //! `list`: every file, newest first, across pages.
 
-use files_client::{Files, ListParams};
+use files_client::ListParams;
 use futures_util::TryStreamExt;
 
 use crate::cli::ListArgs;
+use crate::commands::context::Context;
 use crate::failure::Failure;
-use crate::output::Output;
+use crate::output::document;
 
 /// The listing's parameters from the options.
 pub fn params(args: &ListArgs) -> ListParams {
@@ -37,14 +38,15 @@ pub fn params(args: &ListArgs) -> ListParams {
 ///
 /// # Errors
 /// Invalid parameters, an API refusal, or the API could not be reached.
-pub async fn run(files: &Files, args: &ListArgs, output: &mut Output) -> Result<(), Failure> {
+pub async fn run(args: &ListArgs, cx: Context<'_>) -> Result<(), Failure> {
+    let Context { files, output, .. } = cx;
     let mut items = files.list_items(params(args));
     if let Some(max) = args.max_items {
         items = items.max_items(max);
     }
     let mut list = output.start_list();
     while let Some(file) = items.try_next().await? {
-        let value = super::to_json(&file)?;
+        let value = document::from_model(&file)?;
         output.list_item(&mut list, &value)?;
     }
     output.end_list(list)

@@ -9,9 +9,10 @@ use futures_util::{FutureExt, StreamExt};
 
 use super::manifest::{Entry, Locked, Manifest, Orphan};
 use super::plan::{Listing, Plan, Reason, Upload};
-use crate::batch_output::{BatchResults, fields};
-use crate::document::Document;
+use crate::bulk::display::BatchDisplay;
+use crate::bulk::results::{BatchResults, fields};
 use crate::failure::Failure;
+use crate::output::document::Document;
 use crate::ui::Ui;
 
 /// How often, at most, a busy batch saves the manifest.
@@ -118,7 +119,10 @@ pub fn upload_item(upload: &Upload, id: Option<String>) -> Document {
         ("reason", upload.reason.as_str().to_owned()),
     ]);
     if let Some(id) = id {
-        item.insert(crate::document::string("id"), crate::document::string(id));
+        item.insert(
+            crate::output::document::string("id"),
+            crate::output::document::string(id),
+        );
     }
     Document::Mapping(item)
 }
@@ -137,7 +141,7 @@ pub fn removal_item(action: &str, orphan: &Orphan) -> Document {
     Document::Mapping(removal_fields(action, orphan))
 }
 
-fn removal_fields(action: &str, orphan: &Orphan) -> crate::document::Object {
+fn removal_fields(action: &str, orphan: &Orphan) -> crate::output::document::Object {
     fields([
         ("action", action.to_owned()),
         ("file_id", orphan.file_id.clone()),
@@ -190,7 +194,7 @@ pub async fn upload(
     ui: Ui,
 ) -> Result<Vec<Upload>, Failure> {
     let total: u64 = plan.uploads.iter().map(|u| u.local.size).sum();
-    let display = ui.batch_display("sync", plan.uploads.len(), Some(total));
+    let display = BatchDisplay::for_ui(ui, "sync", plan.uploads.len(), Some(total));
     let uploads = {
         let planned = plan.uploads.clone();
         let display = display.clone();
@@ -253,7 +257,7 @@ pub async fn upload(
                 counts.failed += 1;
                 let item = match upload_item(upload, None) {
                     Document::Mapping(item) => item,
-                    _ => crate::document::Object::new(),
+                    _ => crate::output::document::Object::new(),
                 };
                 results.failed(local.rel.clone(), item, err.into())?;
                 failed.push(upload.clone());

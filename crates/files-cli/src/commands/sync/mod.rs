@@ -21,11 +21,10 @@ use futures_util::TryStreamExt;
 use self::apply::Counts;
 use self::manifest::{Locked, Manifest, Orphan};
 use self::plan::{Listing, Remote};
-use crate::batch_output::{BatchResults, fields};
+use crate::bulk::results::{BatchResults, fields};
 use crate::cli::SyncArgs;
+use crate::commands::context::Context;
 use crate::failure::Failure;
-use crate::output::Output;
-use crate::ui::Ui;
 
 /// Where the directory is synced to: the manifest's key.
 #[derive(Debug, Clone, Copy)]
@@ -41,13 +40,15 @@ pub struct Target<'a> {
 /// # Errors
 /// The directory or manifest cannot be used, another sync holds the manifest,
 /// the listing failed, or any file failed (each is reported with its result).
-pub async fn run(
-    files: &Files,
-    target: Target<'_>,
-    args: &SyncArgs,
-    output: &mut Output,
-    ui: Ui,
-) -> Result<(), Failure> {
+pub async fn run(args: &SyncArgs, cx: Context<'_>) -> Result<(), Failure> {
+    let Context {
+        files,
+        output,
+        ui,
+        origin,
+        workspace,
+    } = cx;
+    let target = Target { origin, workspace };
     let started = Instant::now();
     let root = std::fs::canonicalize(&args.dir)
         .map_err(|err| Failure::io("cannot read", &args.dir, err))?;
