@@ -50,10 +50,10 @@ impl State {
                 ))
             })?;
         Ok(response.map(|body| {
-            body.map_frame(move |frame| {
-                let _held = &permit;
-                frame
-            })
+            HeldBody {
+                inner: body,
+                _permit: permit,
+            }
             .boxed()
         }))
     }
@@ -97,5 +97,32 @@ impl State {
                 Err(ApiError::internal("Internal server error"))
             }
         }
+    }
+}
+
+/// An answer's body holding its permit until it is sent or dropped. Its size
+/// passes through, so the answer keeps its `Content-Length`.
+struct HeldBody {
+    inner: crate::wire::Body,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl http_body::Body for HeldBody {
+    type Data = bytes::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
     }
 }

@@ -636,3 +636,21 @@ async fn a_cursor_past_every_sequence_number_gives_an_empty_before_page() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_listing_answer_declares_its_length() {
+    // Clients that read answers by Content-Length (soak's, curl's progress)
+    // need it on listings too, which are held against the answer budget.
+    let server = start(ServerConfig::new()).await;
+    let peer = Peer::new(&server, Gen::Beta);
+    peer.put("a.txt", b"a").await;
+    let page = peer.get("/v1/files").await;
+    assert_eq!(page.status, 200);
+    let declared: usize = page.headers["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(declared, page.body.len());
+    assert!(page.headers.get("transfer-encoding").is_none());
+}
