@@ -41,7 +41,10 @@ fn lifecycle(generation: ApiGeneration) {
         ))
         .unwrap();
     assert_eq!(from_reader.size_bytes, 300_000);
-    assert_eq!(files.retrieve(&from_bytes.id).unwrap().filename, "b.txt");
+    assert_eq!(
+        files.retrieve_metadata(&from_bytes.id).unwrap().filename,
+        "b.txt"
+    );
 
     let page = files.list(ListParams::new().limit(2)).unwrap();
     assert_eq!(page.data().len(), 2);
@@ -62,10 +65,7 @@ fn lifecycle(generation: ApiGeneration) {
         ]
     );
     assert_eq!(
-        files
-            .list_items(ListParams::new().limit(1))
-            .max_items(2)
-            .count(),
+        files.list_items(ListParams::new().limit(1)).take(2).count(),
         2
     );
     assert_eq!(files.list_pages(ListParams::new().limit(2)).count(), 2);
@@ -88,7 +88,14 @@ fn lifecycle(generation: ApiGeneration) {
         content.as_slice()
     );
     let target = dir.path().join("report.bin");
-    assert_eq!(files.download_to(&generated, &target).unwrap(), 700_000);
+    assert_eq!(
+        files
+            .download(&generated)
+            .unwrap()
+            .write_to(&target)
+            .unwrap(),
+        700_000
+    );
     assert_eq!(std::fs::read(&target).unwrap(), content);
 
     assert!(
@@ -149,7 +156,8 @@ fn errors_retries_and_truncated_downloads() {
         .push(FaultRoute::Download, Fault::ShortBody);
     assert!(
         files
-            .download_to(&generated, &target)
+            .download(&generated)
+            .and_then(|d| d.write_to(&target))
             .unwrap_err()
             .is_connection()
     );
@@ -282,7 +290,7 @@ fn request_ids_on_success_for_every_blocking_call() {
     };
     let file = files.upload(FileUpload::bytes("a.txt", "abc")).unwrap();
     took("upload");
-    files.retrieve(&file.id).unwrap();
+    files.retrieve_metadata(&file.id).unwrap();
     took("retrieve");
     let page = files.list(ListParams::new().limit(1)).unwrap();
     assert_eq!(took("list").as_str(), page.response().request_id().unwrap());
@@ -292,6 +300,6 @@ fn request_ids_on_success_for_every_blocking_call() {
     drop(download);
     files.delete(&file.id).unwrap();
     took("delete");
-    assert!(files.retrieve(&file.id).is_err());
+    assert!(files.retrieve_metadata(&file.id).is_err());
     assert!(slot.get().is_none(), "a failed call filled the slot");
 }

@@ -280,12 +280,9 @@ impl ClientBuilder {
             })
             .transpose()?;
         let mut default_headers = HeaderMap::new();
-        for (name, value) in self.default_headers {
-            let header_name = HeaderName::try_from(name.as_str())
-                .map_err(|_| Error::config(format!("invalid header name {name:?}")))?;
-            let header_value = HeaderValue::try_from(value.as_str())
-                .map_err(|_| Error::config(format!("invalid value for header {name}")))?;
-            default_headers.insert(header_name, header_value);
+        for (name, value) in &self.default_headers {
+            let (name, value) = crate::headers::header_pair(name, value)?;
+            default_headers.insert(name, value);
         }
         let user_agent = HeaderValue::try_from(self.user_agent.as_deref().unwrap_or(USER_AGENT))
             .map_err(|_| Error::config("invalid user agent"))?;

@@ -15,7 +15,7 @@ use fake_client::META;
 use files_client::{ApiGeneration, Client, Error, FileUpload, ListParams, Purpose, RequestOptions};
 use files_transport::fake::{FakeResponse, FakeTransport};
 use files_transport::{TransportError, TransportErrorKind};
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use http::StatusCode;
 
 fn client(fake: &FakeTransport, generation: ApiGeneration) -> Client {
@@ -50,8 +50,7 @@ async fn beta_headers_and_beta_merging() {
             RequestOptions::new()
                 .beta("client-beta-1")
                 .beta("request-beta-2,files-api-2025-04-14")
-                .header("x-extra", "1")
-                .unwrap(),
+                .header("x-extra", "1"),
         )
         .retrieve_metadata("file_1")
         .await
@@ -153,9 +152,7 @@ fn secrets_never_show_in_debug() {
         .transport(Arc::new(fake))
         .build()
         .unwrap();
-    let per_request = RequestOptions::new()
-        .header("x-api-key", "per-request-secret")
-        .unwrap();
+    let per_request = RequestOptions::new().header("x-api-key", "per-request-secret");
     let shown = format!(
         "{client:?} {:?} {:?}",
         client.files(),
@@ -168,6 +165,26 @@ fn secrets_never_show_in_debug() {
         "{shown}"
     );
     assert!(shown.contains("<redacted>"));
+}
+
+#[tokio::test]
+async fn a_request_header_that_cannot_be_sent_fails_the_call_before_sending() {
+    let fake = FakeTransport::new();
+    let files = client(&fake, ApiGeneration::Beta).files();
+    for options in [
+        RequestOptions::new().header("bad name", "1"),
+        RequestOptions::new().header("x-trace", "line\nbreak"),
+    ] {
+        let err = files
+            .clone()
+            .with_options(options)
+            .retrieve_metadata("file_1")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+        assert!(!format!("{err}").contains("break"), "{err}");
+    }
+    assert!(fake.requests().is_empty(), "nothing was sent");
 }
 
 #[tokio::test(start_paused = true)]
@@ -674,7 +691,7 @@ async fn beta_paging_forwards_backwards_and_capped() {
     let files = client(&fake, ApiGeneration::Beta).files();
     let capped: Vec<_> = files
         .list_items(ListParams::new().limit(2))
-        .max_items(3)
+        .take(3)
         .try_collect()
         .await
         .unwrap();
@@ -775,7 +792,10 @@ async fn a_truncated_download_leaves_nothing_behind() {
             .fail_after(500, TransportError::new(TransportErrorKind::Io, "reset")),
     );
     let files = client(&fake, ApiGeneration::Beta).files();
-    let short = files.download_to("file_1", &target).await.unwrap_err();
+    let short = match files.download("file_1").await {
+        Ok(download) => download.write_to(&target).await.unwrap_err(),
+        Err(err) => err,
+    };
     assert!(
         matches!(
             short,
@@ -786,7 +806,10 @@ async fn a_truncated_download_leaves_nothing_behind() {
         ),
         "{short:?}"
     );
-    let broken = files.download_to("file_1", &target).await.unwrap_err();
+    let broken = match files.download("file_1").await {
+        Ok(download) => download.write_to(&target).await.unwrap_err(),
+        Err(err) => err,
+    };
     assert!(broken.is_connection(), "{broken:?}");
     assert_eq!(
         std::fs::read(&target).unwrap(),

@@ -74,7 +74,10 @@ async fn lifecycle(via: Via, generation: ApiGeneration) {
                 .id,
         );
     }
-    assert_eq!(files.retrieve(&ids[2]).await.unwrap().filename, "n1.txt");
+    assert_eq!(
+        files.retrieve_metadata(&ids[2]).await.unwrap().filename,
+        "n1.txt"
+    );
 
     let listed: Vec<String> = files
         .list_items(ListParams::new().limit(2))
@@ -328,7 +331,10 @@ async fn a_download_cut_short_leaves_no_file(via: Via) {
     let target = dir.path().join("d.bin");
     for fault in [Fault::ShortBody, Fault::DropConnection] {
         server.faults().push(FaultRoute::Download, fault.clone());
-        let err = files.download_to(&generated.id, &target).await.unwrap_err();
+        let err = match files.download(&generated.id).await {
+            Ok(download) => download.write_to(&target).await.unwrap_err(),
+            Err(err) => err,
+        };
         assert!(err.is_connection(), "{fault:?}: {err:?}");
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),
@@ -337,7 +343,13 @@ async fn a_download_cut_short_leaves_no_file(via: Via) {
         );
     }
     assert_eq!(
-        files.download_to(&generated.id, &target).await.unwrap(),
+        files
+            .download(&generated.id)
+            .await
+            .unwrap()
+            .write_to(&target)
+            .await
+            .unwrap(),
         500_000
     );
 }

@@ -121,7 +121,10 @@ async fn a_large_download_to_a_path_streams() {
     let before = peak_rss();
     let written = client
         .files()
-        .download_to("file_big", &target)
+        .download("file_big")
+        .await
+        .unwrap()
+        .write_to(&target)
         .await
         .unwrap();
     let grown = peak_rss().saturating_sub(before);

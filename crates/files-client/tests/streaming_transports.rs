@@ -47,7 +47,16 @@ async fn round_trip(via: Via) {
     let file = files.upload(FileUpload::path(&path)).await.unwrap();
     assert_eq!(file.size_bytes, SIZE);
     let out = dir.path().join("back.bin");
-    assert_eq!(files.download_to(&file.id, &out).await.unwrap(), SIZE);
+    assert_eq!(
+        files
+            .download(&file.id)
+            .await
+            .unwrap()
+            .write_to(&out)
+            .await
+            .unwrap(),
+        SIZE
+    );
     let grew = peak_rss().saturating_sub(before);
     assert!(
         grew < 96 << 20,

@@ -112,7 +112,11 @@ async fn run_async(client: files_client::Client, op: &str, rest: &[String]) -> R
             Ok(report(started, None))
         }
         "download" => {
-            files.download_to(arg(rest, 0)?, arg(rest, 1)?).await?;
+            files
+                .download(arg(rest, 0)?)
+                .await?
+                .write_to(arg(rest, 1)?)
+                .await?;
             Ok(report(started, None))
         }
         "metadata" => {
@@ -191,7 +195,7 @@ fn run_blocking(client: &files_blocking::Client, op: &str, rest: &[String]) -> R
             Ok(report(started, None))
         }
         "download" => {
-            files.download_to(arg(rest, 0)?, arg(rest, 1)?)?;
+            files.download(arg(rest, 0)?)?.write_to(arg(rest, 1)?)?;
             Ok(report(started, None))
         }
         "metadata" => {

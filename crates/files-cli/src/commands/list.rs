@@ -1,7 +1,7 @@
 //! `list`: every file, newest first, across pages.
 
 use files_client::{Files, ListParams};
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 
 use crate::cli::ListArgs;
 use crate::failure::Failure;
@@ -38,10 +38,9 @@ pub fn params(args: &ListArgs) -> ListParams {
 /// # Errors
 /// Invalid parameters, an API refusal, or the API could not be reached.
 pub async fn run(files: &Files, args: &ListArgs, output: &mut Output) -> Result<(), Failure> {
-    let mut items = files.list_items(params(args));
-    if let Some(max) = args.max_items {
-        items = items.max_items(max);
-    }
+    let mut items = files
+        .list_items(params(args))
+        .take(args.max_items.unwrap_or(usize::MAX));
     let mut list = output.start_list();
     while let Some(file) = items.try_next().await? {
         let value = super::to_json(&file)?;
