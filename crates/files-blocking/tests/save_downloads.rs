@@ -1,6 +1,6 @@
 //! Saving downloads with the blocking client: a 254-byte target name works, and
 //! `write_to_new` never replaces a file, even with many threads racing for one
-//! new name.
+//! new name, and `write_to_unique` saves beside a taken name.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -96,4 +96,34 @@ fn long_names_and_racing_writers_of_one_new_name() {
     assert_eq!(entries(dir.path()), ["race.bin"], "no temporary file left");
     drop((files, client));
     drop(server);
+}
+
+#[test]
+fn write_to_unique_saves_beside_a_taken_name_without_replacing_it() {
+    let server = Server::start(ServerConfig::new());
+    let client = server.builder().build().unwrap();
+    let files = client.files();
+    let first: Vec<u8> = (0..1000u32).map(|b| b as u8).collect();
+    let second: Vec<u8> = (0..1000u32).map(|b| (b * 3) as u8).collect();
+    let ids = [
+        server.generated("u.bin", first.clone()),
+        server.generated("u.bin", second.clone()),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("u.bin");
+    let (at, written) = files
+        .download(&ids[0])
+        .unwrap()
+        .write_to_unique(&target)
+        .unwrap();
+    assert_eq!((at.as_path(), written), (target.as_path(), 1000));
+    let (at, written) = files
+        .download(&ids[1])
+        .unwrap()
+        .write_to_unique(&target)
+        .unwrap();
+    assert_eq!((at, written), (dir.path().join("u (1).bin"), 1000));
+    assert_eq!(std::fs::read(&target).unwrap(), first, "never replaced");
+    assert_eq!(std::fs::read(dir.path().join("u (1).bin")).unwrap(), second);
+    assert_eq!(entries(dir.path()), ["u (1).bin", "u.bin"]);
 }

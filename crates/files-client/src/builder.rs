@@ -5,14 +5,14 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use files_transport::{SharedTransport, Transport};
+use files_transport::{DEFAULT_CONNECT_TIMEOUT, SharedTransport, Transport};
 use files_types::ApiGeneration;
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use self::base_url::{redact_userinfo, validate_base_url};
 use crate::config::{
-    Config, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
-    DEFAULT_THROTTLE_BUDGET, DEFAULT_TIMEOUT, USER_AGENT,
+    Config, Credentials, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_THROTTLE_BUDGET,
+    DEFAULT_TIMEOUT, USER_AGENT,
 };
 use crate::headers::beta_header;
 use crate::rate::RateControl;

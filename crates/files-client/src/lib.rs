@@ -169,11 +169,11 @@ mod retry;
 mod save;
 
 pub use builder::ClientBuilder;
-pub use bulk::{BatchProgress, BulkItem, BulkStream, DEFAULT_CONCURRENCY, SavedFile};
+pub use bulk::{BulkItem, BulkProgress, BulkStream, DEFAULT_CONCURRENCY, SavedFile};
 pub use client::Client;
 pub use config::{
-    CHUNK_SIZE, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
-    DEFAULT_THROTTLE_BUDGET, DEFAULT_TIMEOUT, USER_AGENT,
+    CHUNK_SIZE, Credentials, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_THROTTLE_BUDGET,
+    DEFAULT_TIMEOUT, USER_AGENT,
 };
 pub use cursor_guard::MAX_CURSOR_BYTES;
 pub use download::Download;

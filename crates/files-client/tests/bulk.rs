@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use files_client::{BatchProgress, Client, FileUpload};
+use files_client::{BulkProgress, Client, FileUpload};
 use files_transport::{RequestBody, ResponseBody, Transport, TransportError};
 use futures_util::StreamExt;
 use http_body_util::BodyExt;
@@ -192,7 +192,7 @@ async fn an_item_that_failed_transiently_is_tried_once_more_at_the_end() {
             fail_first: 3,
             ..Counting::default()
         });
-        let progress = Arc::new(Mutex::new(BatchProgress::default()));
+        let progress = Arc::new(Mutex::new(BulkProgress::default()));
         let seen = Arc::clone(&progress);
         let results: Vec<_> = client(Arc::clone(&transport))
             .files()
@@ -260,7 +260,7 @@ async fn dropping_the_stream_cancels_and_starts_nothing_new() {
 #[tokio::test(start_paused = true)]
 async fn batch_progress_counts_files_and_bytes() {
     let transport = Arc::new(Counting::default());
-    let seen = Arc::new(Mutex::new(Vec::<BatchProgress>::new()));
+    let seen = Arc::new(Mutex::new(Vec::<BulkProgress>::new()));
     let record = Arc::clone(&seen);
     let uploads = (0..5).map(|i| {
         let name = if i == 2 {

@@ -387,7 +387,7 @@ async fn request_ids_on_success_for_every_call(via: Via) {
     let page = files.list(ListParams::new().limit(1)).await.unwrap();
     assert_eq!(took("list").as_str(), page.response().request_id().unwrap());
     let download = files.download(&file.id).await.unwrap();
-    assert_eq!(Some(took("download")), download.request_id());
+    assert_eq!(Some(took("download").as_str()), download.request_id());
     assert_eq!(download.response().status(), http::StatusCode::OK);
     drop(download);
     files.delete(&file.id).await.unwrap();
