@@ -5,7 +5,7 @@
 
 mod common;
 
-#[path = "../../files-client/tests/support/pki.rs"]
+#[path = "../../files-client/tests/suite/support/pki.rs"]
 mod pki;
 
 use common::{TestServer, json};

@@ -177,7 +177,7 @@ impl Download {
     /// # async fn example(download: files_client::Download) -> Result<(), files_client::Error> {
     /// use files_client::Error;
     ///
-    /// let name = download.filename().unwrap_or_else(|| "download".to_owned());
+    /// let name = download.filename().unwrap_or("download").to_owned();
     /// match download.write_to_new(&name).await {
     ///     Ok(bytes) => println!("saved {name} ({bytes} bytes)"),
     ///     Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {

@@ -76,7 +76,7 @@ pub async fn run(
     }
     let file_id = args.id();
     let download = files.download(file_id).await?;
-    let name = local_name(download.filename().as_deref(), file_id);
+    let name = local_name(download.filename(), file_id);
     let target = destination(
         args.output.as_deref(),
         std::io::stdout().is_terminal(),
