@@ -135,12 +135,11 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit of each phase of an attempt but connecting (default 600 s,
-    /// as httpx under the official Python SDK): waiting for a connection,
-    /// no progress sending the body, no byte of the answer. A steady transfer
-    /// of any length never reaches it; a stalled peer fails within it with an
-    /// [`Error::Timeout`] naming the phase. Values too large for the clock
-    /// mean no limit.
+    /// The limit of each phase of an attempt but connecting (default 600 s):
+    /// waiting for a connection, no progress sending the body, no byte of
+    /// the answer; the phases are told once, at
+    /// [`send_with_timeouts`](files_transport::send_with_timeouts). A stalled
+    /// peer fails within it with an [`Error::Timeout`] naming the phase.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
