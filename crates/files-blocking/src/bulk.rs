@@ -2,7 +2,7 @@
 //! its input index (see [`files_client::BulkStream`] for the guarantees).
 
 use files_client::{
-    BatchProgress, BulkItem, BulkStream, DeletedFile, FileMetadata, FileUpload, SavedFile,
+    BulkItem, BulkProgress, BulkStream, DeletedFile, FileMetadata, FileUpload, SavedFile,
 };
 use futures_util::StreamExt;
 
@@ -35,8 +35,8 @@ impl<T: Send + 'static> BulkIter<T> {
         self.map_stream(|stream| stream.concurrency(n))
     }
 
-    /// Calls `observer` after each change of the batch.
-    pub fn on_progress(self, observer: impl Fn(BatchProgress) + Send + Sync + 'static) -> Self {
+    /// Calls `observer` after each change of the bulk run.
+    pub fn on_progress(self, observer: impl Fn(BulkProgress) + Send + Sync + 'static) -> Self {
         self.map_stream(|stream| stream.on_progress(observer))
     }
 
@@ -46,7 +46,7 @@ impl<T: Send + 'static> BulkIter<T> {
         self.map_stream(|stream| stream.requeue(yes))
     }
 
-    /// The batch's total size, when known ahead.
+    /// The bulk run's total size, when known ahead.
     pub fn expected_bytes(self, total: u64) -> Self {
         self.map_stream(|stream| stream.expected_bytes(total))
     }

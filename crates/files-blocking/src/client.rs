@@ -33,7 +33,8 @@ pub struct Client {
 }
 
 impl Client {
-    /// A builder (the async client's: every option is the same).
+    /// A builder: the async client's options, set the same way (the one way
+    /// to configure a blocking client).
     pub fn builder() -> ClientBuilder {
         ClientBuilder(files_client::Client::builder())
     }
@@ -45,17 +46,6 @@ impl Client {
     /// No credential, an invalid base URL, or the runtime thread cannot start.
     pub fn from_env() -> Result<Self, Error> {
         Self::builder().from_env().build()
-    }
-
-    /// Wraps an async client: both share its configuration and connection pool.
-    ///
-    /// # Errors
-    /// The runtime thread cannot start.
-    pub fn from_async(client: files_client::Client) -> Result<Self, Error> {
-        Ok(Self {
-            inner: client,
-            runtime: Arc::new(RuntimeThread::start()?),
-        })
     }
 
     /// The files resource.
@@ -104,24 +94,10 @@ impl Client {
 #[must_use]
 pub struct ClientBuilder(files_client::ClientBuilder);
 
-impl From<files_client::ClientBuilder> for ClientBuilder {
-    fn from(builder: files_client::ClientBuilder) -> Self {
-        Self(builder)
-    }
-}
-
 impl ClientBuilder {
     /// A builder with every default.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// Applies any option of the async builder.
-    pub fn with(
-        self,
-        configure: impl FnOnce(files_client::ClientBuilder) -> files_client::ClientBuilder,
-    ) -> Self {
-        Self(configure(self.0))
     }
 
     /// Sets the base URL (see [`files_client::ClientBuilder::base_url`]).
@@ -227,6 +203,9 @@ impl ClientBuilder {
     /// # Errors
     /// As [`files_client::ClientBuilder::build`], or the runtime thread cannot start.
     pub fn build(self) -> Result<Client, Error> {
-        Client::from_async(self.0.build()?)
+        Ok(Client {
+            inner: self.0.build()?,
+            runtime: Arc::new(RuntimeThread::start()?),
+        })
     }
 }

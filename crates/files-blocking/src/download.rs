@@ -2,7 +2,7 @@
 //! into a file atomically.
 
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use bytes::{Buf, Bytes};
 use files_client::{Error, Progress, ResponseMeta};
@@ -42,7 +42,7 @@ impl Download {
             client,
             content_length: download.content_length(),
             mime_type: download.mime_type().map(str::to_owned),
-            filename: download.filename(),
+            filename: download.filename().map(str::to_owned),
             response: download.response().clone(),
             pending: Some(download),
             chunks: None,
@@ -60,7 +60,8 @@ impl Download {
         self.mime_type.as_deref()
     }
 
-    /// The filename from `Content-Disposition`: its last path component only.
+    /// The filename from `Content-Disposition`, made safe to join to a
+    /// directory (as [`files_client::Download::filename`]).
     pub fn filename(&self) -> Option<&str> {
         self.filename.as_deref()
     }
@@ -123,6 +124,19 @@ impl Download {
         let path = path.as_ref().to_path_buf();
         self.client
             .call(async move { download.write_to_new(path).await })
+    }
+
+    /// Writes the content next to `path` as [`Download::write_to_new`] does,
+    /// but when something is already at `path`, saves it as `stem (1).ext`,
+    /// `stem (2).ext`, …; returns where it was saved and the bytes written.
+    ///
+    /// # Errors
+    /// As [`files_client::Download::write_to_unique`].
+    pub fn write_to_unique(mut self, path: impl AsRef<Path>) -> Result<(PathBuf, u64), Error> {
+        let download = self.take_pending()?;
+        let path = path.as_ref().to_path_buf();
+        self.client
+            .call(async move { download.write_to_unique(path).await })
     }
 
     fn start_streaming(&mut self) -> io::Result<()> {

@@ -1,7 +1,5 @@
 //! [`Files`]: the files resource, call for call like the async one.
 
-use std::path::Path;
-
 use files_client::{DeletedFile, Error, FileMetadata, FileUpload, ListParams, RequestOptions};
 
 use crate::paging::{FilePage, ItemIter, PageIter};
@@ -51,14 +49,6 @@ impl Files {
         self.client.call(self.inner.retrieve_metadata(file_id))
     }
 
-    /// The same as [`Files::retrieve_metadata`].
-    ///
-    /// # Errors
-    /// As [`Files::retrieve_metadata`].
-    pub fn retrieve(&self, file_id: &str) -> Result<FileMetadata, Error> {
-        self.retrieve_metadata(file_id)
-    }
-
     /// Deletes a file.
     ///
     /// # Errors
@@ -81,7 +71,9 @@ impl Files {
         PageIter::new(self.client.clone(), self.inner.list_pages(params))
     }
 
-    /// Every file from `params` on, across pages, fetched as the iterator advances.
+    /// Every file from `params` on, across pages, fetched as the iterator
+    /// advances; cap it with [`Iterator::take`]: no page past the one holding
+    /// the last file taken is fetched.
     pub fn list_items(&self, params: ListParams) -> ItemIter {
         ItemIter::new(self.client.clone(), self.inner.list_items(params))
     }
@@ -94,13 +86,5 @@ impl Files {
     pub fn download(&self, file_id: &str) -> Result<Download, Error> {
         let download = self.client.call(self.inner.download(file_id))?;
         Ok(Download::new(self.client.clone(), download))
-    }
-
-    /// Downloads a file to `path` atomically; returns the number of bytes written.
-    ///
-    /// # Errors
-    /// As [`files_client::Files::download_to`].
-    pub fn download_to(&self, file_id: &str, path: impl AsRef<Path>) -> Result<u64, Error> {
-        self.download(file_id)?.write_to(path)
     }
 }

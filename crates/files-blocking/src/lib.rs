@@ -54,7 +54,7 @@ pub use client::{Client, ClientBuilder};
 pub use download::Download;
 pub use files::Files;
 pub use files_client::{
-    ApiError, ApiGeneration, BatchProgress, BulkItem, Credentials, DeletedFile, Error, ErrorCode,
+    ApiError, ApiGeneration, BulkItem, BulkProgress, Credentials, DeletedFile, Error, ErrorCode,
     ErrorType, FileList, FileMetadata, FileUpload, ListParams, NotRetried, Progress, Purpose,
     RequestOptions, ResponseMeta, ResponseSlot, SavedFile, TimeoutPhase, UploadParams,
 };

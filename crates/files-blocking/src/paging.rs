@@ -117,13 +117,6 @@ impl ItemIter {
             items: Some(items),
         }
     }
-
-    /// Stops after `max_items` files; no page past the one holding the last of
-    /// them is fetched.
-    pub fn max_items(mut self, max_items: usize) -> Self {
-        self.items = self.items.take().map(|items| items.max_items(max_items));
-        self
-    }
 }
 
 impl Iterator for ItemIter {

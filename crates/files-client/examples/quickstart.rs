@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use files_client::{Client, FileUpload, ListParams};
 use files_server::{FilesServer, GeneratedFile, ServerConfig, ServerHandle};
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -69,7 +69,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let first_page = files.list(ListParams::new().limit(10)).await?;
     let total: Vec<_> = files
         .list_items(ListParams::new().limit(100))
-        .max_items(1000)
+        .take(1000)
         .try_collect()
         .await?;
     step(
@@ -103,7 +103,11 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         Some(generated) => {
             let dir = tempfile::tempdir()?;
             let target = dir.path().join("generated-report.bin");
-            let written = files.download_to(&generated.id, &target).await?;
+            let written = files
+                .download(&generated.id)
+                .await?
+                .write_to(&target)
+                .await?;
             let same = std::fs::read(&target)? == report;
             step(
                 "download",

@@ -5,14 +5,14 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use files_transport::{SharedTransport, Transport};
+use files_transport::{DEFAULT_CONNECT_TIMEOUT, SharedTransport, Transport};
 use files_types::ApiGeneration;
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use self::base_url::{redact_userinfo, validate_base_url};
 use crate::config::{
-    Config, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
-    DEFAULT_THROTTLE_BUDGET, DEFAULT_TIMEOUT, USER_AGENT,
+    Config, Credentials, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_THROTTLE_BUDGET,
+    DEFAULT_TIMEOUT, USER_AGENT,
 };
 use crate::headers::beta_header;
 use crate::rate::RateControl;
@@ -135,12 +135,11 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit of each phase of an attempt but connecting (default 600 s,
-    /// as httpx under the official Python SDK): waiting for a connection,
-    /// no progress sending the body, no byte of the answer. A steady transfer
-    /// of any length never reaches it; a stalled peer fails within it with an
-    /// [`Error::Timeout`] naming the phase. Values too large for the clock
-    /// mean no limit.
+    /// The limit of each phase of an attempt but connecting (default 600 s):
+    /// waiting for a connection, no progress sending the body, no byte of
+    /// the answer; the phases are told once, at
+    /// [`send_with_timeouts`](files_transport::send_with_timeouts). A stalled
+    /// peer fails within it with an [`Error::Timeout`] naming the phase.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -280,12 +279,9 @@ impl ClientBuilder {
             })
             .transpose()?;
         let mut default_headers = HeaderMap::new();
-        for (name, value) in self.default_headers {
-            let header_name = HeaderName::try_from(name.as_str())
-                .map_err(|_| Error::config(format!("invalid header name {name:?}")))?;
-            let header_value = HeaderValue::try_from(value.as_str())
-                .map_err(|_| Error::config(format!("invalid value for header {name}")))?;
-            default_headers.insert(header_name, header_value);
+        for (name, value) in &self.default_headers {
+            let (name, value) = crate::headers::header_pair(name, value)?;
+            default_headers.insert(name, value);
         }
         let user_agent = HeaderValue::try_from(self.user_agent.as_deref().unwrap_or(USER_AGENT))
             .map_err(|_| Error::config("invalid user agent"))?;

@@ -6,7 +6,7 @@
 //! shares its `429` pause, its adaptive rate and its requests-per-minute cap,
 //! and each item's own retries follow the client's policy. An item that still
 //! fails with a transient error (connection, timeout, 408, 409, 429, 5xx) is
-//! re-queued and tried once more after the rest of the batch
+//! re-queued and tried once more after the rest of the bulk run
 //! ([`BulkStream::requeue`]). Memory stays bounded by the concurrency and the
 //! re-queued items, whatever the number of items: the input is read lazily.
 
@@ -48,14 +48,14 @@ pub struct BulkItem<T> {
     /// What became of it.
     pub result: Result<T, Error>,
     /// Whether this is the result of its second try, after it was re-queued
-    /// at the end of the batch.
+    /// at the end of the bulk run.
     pub requeued: bool,
 }
 
-/// How a batch is going, reported after every change.
+/// How a bulk run is going, reported after every change.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct BatchProgress {
+pub struct BulkProgress {
     /// Items started so far.
     pub started: usize,
     /// Items that succeeded.
@@ -63,7 +63,7 @@ pub struct BatchProgress {
     /// Items that failed for good.
     pub failed: usize,
     /// Items that failed with a transient error and were re-queued to be
-    /// tried once more at the end of the batch.
+    /// tried once more at the end of the bulk run.
     pub requeued: usize,
     /// Bytes of file content sent or received so far (an attempt that is
     /// retried counts from zero again).
@@ -73,7 +73,7 @@ pub struct BatchProgress {
     pub bytes_total: u64,
 }
 
-/// Shared counters of one batch.
+/// Shared counters of one bulk run.
 #[derive(Default)]
 struct Counters {
     started: AtomicUsize,
@@ -83,13 +83,13 @@ struct Counters {
     bytes: AtomicU64,
     bytes_total: AtomicU64,
     expected_total: Option<u64>,
-    observer: Option<Arc<dyn Fn(BatchProgress) + Send + Sync>>,
+    observer: Option<Arc<dyn Fn(BulkProgress) + Send + Sync>>,
 }
 
 impl Counters {
     fn report(&self) {
         if let Some(observer) = &self.observer {
-            observer(BatchProgress {
+            observer(BulkProgress {
                 started: self.started.load(Ordering::Relaxed),
                 done: self.done.load(Ordering::Relaxed),
                 failed: self.failed.load(Ordering::Relaxed),
@@ -162,9 +162,9 @@ impl<T: Send + 'static> BulkStream<T> {
 
     /// Whether an item that fails with a transient error (connection,
     /// timeout, 408, 409, 429, 5xx, after its own retries) is tried once more
-    /// at the end of the batch (default `true`). One-shot streams and readers
+    /// at the end of the bulk run (default `true`). One-shot streams and readers
     /// cannot be tried again and are never re-queued. Progress counts
-    /// re-queued items ([`BatchProgress::requeued`]) and the item's result
+    /// re-queued items ([`BulkProgress::requeued`]) and the item's result
     /// says so ([`BulkItem::requeued`]).
     pub fn requeue(mut self, yes: bool) -> Self {
         if let State::Pending { requeue, .. } = &mut self.state {
@@ -175,15 +175,15 @@ impl<T: Send + 'static> BulkStream<T> {
 
     /// Calls `observer` after each change: an item started, finished or
     /// failed, or moved bytes. It must be quick.
-    pub fn on_progress(mut self, observer: impl Fn(BatchProgress) + Send + Sync + 'static) -> Self {
+    pub fn on_progress(mut self, observer: impl Fn(BulkProgress) + Send + Sync + 'static) -> Self {
         if let State::Pending { counters, .. } = &mut self.state {
             counters.observer = Some(Arc::new(observer));
         }
         self
     }
 
-    /// The batch's total size, when the caller knows it ahead (the sizes of
-    /// the files to upload): [`BatchProgress::bytes_total`] reports it.
+    /// The bulk run's total size, when the caller knows it ahead (the sizes of
+    /// the files to upload): [`BulkProgress::bytes_total`] reports it.
     pub fn expected_bytes(mut self, total: u64) -> Self {
         if let State::Pending { counters, .. } = &mut self.state {
             counters.expected_total = Some(total);
@@ -308,7 +308,7 @@ impl<T> std::fmt::Debug for BulkStream<T> {
     }
 }
 
-/// Counts an item's byte progress into the batch: an attempt that restarts
+/// Counts an item's byte progress into the bulk run: an attempt that restarts
 /// from zero takes its earlier bytes back out.
 fn byte_observer(counters: &Arc<Counters>) -> impl Fn(crate::Progress) + Send + Sync + 'static {
     let counters = Arc::clone(counters);
@@ -452,6 +452,7 @@ async fn download_one(
     let download = files.download(&file_id).await?;
     let name = download
         .filename()
+        .map(str::to_owned)
         .or_else(|| portable_file_name(&file_id))
         .unwrap_or_else(|| "download".to_owned());
     let observer = byte_observer(counters);

@@ -12,7 +12,6 @@ pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
 /// A steady transfer of any length never reaches it (see
 /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
-pub use files_transport::DEFAULT_CONNECT_TIMEOUT;
 /// Retries after the first attempt: 2, as the official SDKs.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 

@@ -28,6 +28,8 @@ const WRITE_QUEUE: usize = 4;
 #[must_use]
 pub struct Download {
     meta: ResponseMeta,
+    /// The `Content-Disposition` filename, made portable once.
+    filename: Option<String>,
     body: ResponseBody,
     progress: Option<ProgressFn>,
     path: String,
@@ -47,8 +49,14 @@ impl std::fmt::Debug for Download {
 impl Download {
     pub(crate) fn new(response: http::Response<ResponseBody>, path: String) -> Self {
         let (parts, body) = response.into_parts();
+        let filename = parts
+            .headers
+            .get(http::header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(filename_from_content_disposition);
         Self {
             meta: ResponseMeta::new(parts.status, parts.headers),
+            filename,
             body,
             progress: None,
             path,
@@ -74,17 +82,13 @@ impl Download {
 
     /// The filename from `Content-Disposition`, made safe to join to a
     /// directory on any platform by [`portable_file_name`](crate::portable_file_name).
-    pub fn filename(&self) -> Option<String> {
-        self.meta
-            .headers()
-            .get(http::header::CONTENT_DISPOSITION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(filename_from_content_disposition)
+    pub fn filename(&self) -> Option<&str> {
+        self.filename.as_deref()
     }
 
     /// The `request-id` header.
-    pub fn request_id(&self) -> Option<String> {
-        self.meta.request_id().map(str::to_owned)
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta.request_id()
     }
 
     /// Every response header.
@@ -173,7 +177,7 @@ impl Download {
     /// # async fn example(download: files_client::Download) -> Result<(), files_client::Error> {
     /// use files_client::Error;
     ///
-    /// let name = download.filename().unwrap_or_else(|| "download".to_owned());
+    /// let name = download.filename().unwrap_or("download").to_owned();
     /// match download.write_to_new(&name).await {
     ///     Ok(bytes) => println!("saved {name} ({bytes} bytes)"),
     ///     Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {

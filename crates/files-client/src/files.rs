@@ -1,7 +1,5 @@
 //! [`Files`]: the files resource.
 
-use std::path::Path;
-
 use files_types::{DeletedFile, FileList, FileMetadata, ListParams, validate_file_id};
 use http::Method;
 
@@ -81,14 +79,6 @@ impl Files {
         self.send_json(RequestSpec::new(Method::GET, path)).await
     }
 
-    /// The same as [`Files::retrieve_metadata`], by its name in the seed documentation.
-    ///
-    /// # Errors
-    /// As [`Files::retrieve_metadata`].
-    pub async fn retrieve(&self, file_id: &str) -> Result<FileMetadata, Error> {
-        self.retrieve_metadata(file_id).await
-    }
-
     /// Deletes a file (`DELETE /v1/files/{file_id}`).
     ///
     /// # Errors
@@ -127,7 +117,8 @@ impl Files {
     }
 
     /// Every file from `params` on, across pages, fetched lazily; cap it with
-    /// [`ItemStream::max_items`].
+    /// `StreamExt::take`: no page past the one holding the last file taken is
+    /// fetched.
     pub fn list_items(&self, params: ListParams) -> ItemStream {
         ItemStream::new(self.list_pages(params))
     }
@@ -145,15 +136,6 @@ impl Files {
         let (outgoing, policy) = spec.build(self.client.config(), &self.options)?;
         let response = self.client.send_streaming(outgoing, policy).await?;
         Ok(Download::new(response, path))
-    }
-
-    /// Downloads a file to `path` atomically (see [`Download::write_to`]); returns
-    /// the number of bytes written.
-    ///
-    /// # Errors
-    /// As [`Files::download`] and [`Download::write_to`].
-    pub async fn download_to(&self, file_id: &str, path: impl AsRef<Path>) -> Result<u64, Error> {
-        self.download(file_id).await?.write_to(path).await
     }
 }
 

@@ -50,6 +50,16 @@ pub(crate) fn beta_header(betas: &[String]) -> Result<Option<HeaderValue>, Error
         .map_err(|_| Error::config("the anthropic-beta list cannot be sent in a header"))
 }
 
+/// `name: value` as a header, or a configuration error naming what cannot be
+/// one (the value is never quoted: it may be a secret).
+pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
+    let header_name = HeaderName::try_from(name)
+        .map_err(|_| Error::config(format!("invalid header name {name:?}")))?;
+    let header_value = HeaderValue::try_from(value)
+        .map_err(|_| Error::config(format!("invalid value for header {name}")))?;
+    Ok((header_name, header_value))
+}
+
 /// Every header of a request but the body's and the attempt's.
 pub(crate) fn request_headers(
     config: &Config,
@@ -75,7 +85,8 @@ pub(crate) fn request_headers(
         headers.insert(name.clone(), value.clone());
     }
     for (name, value) in &options.extra_headers {
-        headers.insert(HeaderName::clone(name), value.clone());
+        let (name, value) = header_pair(name, value)?;
+        headers.insert(name, value);
     }
     Ok(headers)
 }

@@ -49,12 +49,10 @@
 //! says so: [`Error::not_retried`]). Every request and attempt is traced with
 //! `tracing`, and no credential is ever logged or shown by `Debug`.
 //!
-//! Timeouts follow the transfer, as httpx's under the official Python SDK:
-//! 5 s to connect, then 600 s without progress in any phase (waiting for a
-//! connection, sending the body, the answer) by default
-//! ([`ClientBuilder::timeout`]); a steady transfer of any length succeeds, and
-//! a stalled peer fails with [`Error::Timeout`] naming the [`TimeoutPhase`].
-//! An optional limit bounds whole calls ([`ClientBuilder::operation_timeout`]).
+//! Timeouts follow the transfer (see [`ClientBuilder::timeout`] and the
+//! [transport's phases](files_transport::send_with_timeouts)): a stalled peer
+//! fails with [`Error::Timeout`] naming the [`TimeoutPhase`]. An optional
+//! limit bounds whole calls ([`ClientBuilder::operation_timeout`]).
 //!
 //! Any [`Transport`] can carry the requests ([`ClientBuilder::transport`]);
 //! the default is files-transport's hyper + rustls client (feature `hyper`).
@@ -176,11 +174,11 @@ mod save;
 pub mod __fuzz;
 
 pub use builder::ClientBuilder;
-pub use bulk::{BatchProgress, BulkItem, BulkStream, DEFAULT_CONCURRENCY, SavedFile};
+pub use bulk::{BulkItem, BulkProgress, BulkStream, DEFAULT_CONCURRENCY, SavedFile};
 pub use client::Client;
 pub use config::{
-    CHUNK_SIZE, Credentials, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
-    DEFAULT_THROTTLE_BUDGET, DEFAULT_TIMEOUT, USER_AGENT,
+    CHUNK_SIZE, Credentials, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_THROTTLE_BUDGET,
+    DEFAULT_TIMEOUT, USER_AGENT,
 };
 pub use cursor_guard::MAX_CURSOR_BYTES;
 pub use download::Download;

@@ -2,8 +2,6 @@
 
 use std::time::Duration;
 
-use http::{HeaderMap, HeaderName, HeaderValue};
-
 use crate::ResponseSlot;
 
 /// Overrides for the requests made through one
@@ -17,28 +15,28 @@ use crate::ResponseSlot;
 ///     .timeout(Duration::from_secs(30))
 ///     .max_retries(5)
 ///     .beta("another-beta-2026-01-01")
-///     .header("x-trace-id", "abc")?;
-/// assert_eq!(options.max_retries, Some(5));
-/// # Ok::<(), files_client::Error>(())
+///     .header("x-trace-id", "abc");
+/// # drop(options);
 /// ```
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RequestOptions {
     /// The pool, write and read limit of each attempt (see
     /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub timeout: Option<Duration>,
+    pub(crate) timeout: Option<Duration>,
     /// The whole call's limit, retries included (see
     /// [`ClientBuilder::operation_timeout`](crate::ClientBuilder::operation_timeout)).
-    pub operation_timeout: Option<Duration>,
+    pub(crate) operation_timeout: Option<Duration>,
     /// How many times a failed request is retried.
-    pub max_retries: Option<u32>,
+    pub(crate) max_retries: Option<u32>,
     /// More `anthropic-beta` values, merged with the client's.
-    pub betas: Vec<String>,
-    /// More headers; they win over the client's defaults.
-    pub extra_headers: HeaderMap,
+    pub(crate) betas: Vec<String>,
+    /// More headers, unchecked until a request is made; they win over the
+    /// client's defaults.
+    pub(crate) extra_headers: Vec<(String, String)>,
     /// Where each successful call puts its answer's status, headers and
     /// request id (see [`RequestOptions::response_into`]).
-    pub response_into: Option<ResponseSlot>,
+    pub(crate) response_into: Option<ResponseSlot>,
 }
 
 impl std::fmt::Debug for RequestOptions {
@@ -50,7 +48,11 @@ impl std::fmt::Debug for RequestOptions {
             .field("betas", &self.betas)
             .field(
                 "extra_headers",
-                &crate::config::redacted_headers(&self.extra_headers),
+                &self
+                    .extra_headers
+                    .iter()
+                    .map(|(name, _)| format!("{name}: <redacted>"))
+                    .collect::<Vec<_>>(),
             )
             .field("response_into", &self.response_into)
             .finish()
@@ -88,17 +90,14 @@ impl RequestOptions {
         self
     }
 
-    /// Adds a header.
-    ///
-    /// # Errors
-    /// The name or value is not a valid header.
-    pub fn header(mut self, name: &str, value: &str) -> Result<Self, crate::Error> {
-        let name = HeaderName::try_from(name)
-            .map_err(|_| crate::Error::config(format!("invalid header name {name:?}")))?;
-        let value = HeaderValue::try_from(value)
-            .map_err(|_| crate::Error::config(format!("invalid value for header {name}")))?;
-        self.extra_headers.insert(name, value);
-        Ok(self)
+    /// Adds a header; it wins over the client's default of the same name.
+    /// Checked when a request is made, as
+    /// [`ClientBuilder::default_header`](crate::ClientBuilder::default_header)
+    /// is at `build()`: a name or value that cannot be a header fails the
+    /// call with [`crate::Error::Config`] before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_headers.push((name.into(), value.into()));
+        self
     }
 
     /// Puts the status, headers and request id of each successful answer

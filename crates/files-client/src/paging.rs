@@ -60,7 +60,7 @@ impl FilePage {
         files: Files,
     ) -> Result<Self, Error> {
         let guard = CursorGuard::new();
-        if let Some(cursor) = &params.cursor {
+        if let Some(cursor) = params.get_cursor() {
             guard.admit(cursor, 0)?;
         }
         Ok(Self {
@@ -80,7 +80,7 @@ impl FilePage {
         let Some(next) = self.next_page_params() else {
             return Ok(None);
         };
-        if let Some(cursor) = &next.cursor {
+        if let Some(cursor) = next.get_cursor() {
             self.chain.guard.admit(cursor, self.chain.depth + 1)?;
         }
         Ok(Some(next))
@@ -211,12 +211,6 @@ impl ItemStream {
             })
             .flatten();
         Self(items.boxed())
-    }
-
-    /// Stops after `max_items` files (like `ant --max-items`); no page past the one
-    /// holding the last of them is fetched.
-    pub fn max_items(self, max_items: usize) -> Self {
-        Self(self.0.take(max_items).boxed())
     }
 }
 

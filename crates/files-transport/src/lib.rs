@@ -236,6 +236,7 @@ mod reqwest_body;
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod reqwest_transport;
 pub mod response_body;
+mod send_progress;
 pub mod timeout;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]

@@ -37,7 +37,7 @@ use http_body::{Frame, SizeHint};
 use self::one_shot::OneShotHandle;
 use self::replayable::{Factory, ReplayableState};
 use crate::error::TransportError;
-use crate::timeout::SendProgress;
+use crate::send_progress::SendProgress;
 
 /// A boxed stream of request body chunks, as produced by a replayable body's
 /// factory.

@@ -16,9 +16,8 @@
 //! clock means no limit.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Poll, Waker};
+use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -26,6 +25,7 @@ use tokio::time::Instant;
 use crate::error::{TimeoutPhase, TransportError};
 use crate::request_body::RequestBody;
 use crate::response_body::ResponseBody;
+use crate::send_progress::SendProgress;
 use idle_read::IdleReadBody;
 
 mod idle_read;
@@ -114,99 +114,22 @@ impl Timeouts {
     }
 }
 
-const WAITING: u8 = 0;
-const SENDING: u8 = 1;
-const SENT: u8 = 2;
-
-/// What the request body has done so far, written by the body as the HTTP
-/// stack pulls it and read by the watchdog of [`send_with_timeouts`].
-pub(crate) struct SendProgress {
-    base: Instant,
-    state: AtomicU8,
-    /// Nanoseconds from `base` to the last progress.
-    last: AtomicU64,
-    /// The watchdog of [`send_with_timeouts`], woken when the phase changes:
-    /// the HTTP stack may pull the body on another task (hyper's connection
-    /// task) while the send future sleeps, and the next phase's limit may be
-    /// shorter than the current one's.
-    watchdog: Mutex<Option<Waker>>,
-}
-
-impl SendProgress {
-    fn new(body_is_empty: bool) -> Self {
-        Self {
-            base: Instant::now(),
-            state: AtomicU8::new(if body_is_empty { SENT } else { WAITING }),
-            last: AtomicU64::new(0),
-            watchdog: Mutex::new(None),
-        }
-    }
-
-    /// Wakes `waker` on the next phase change.
-    fn register(&self, waker: &Waker) {
-        let mut slot = self.watchdog.lock().unwrap_or_else(PoisonError::into_inner);
-        if !slot
-            .as_ref()
-            .is_some_and(|current| current.will_wake(waker))
-        {
-            *slot = Some(waker.clone());
-        }
-    }
-
-    fn wake_watchdog(&self) {
-        let waker = self
-            .watchdog
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-    }
-
-    fn touch(&self) {
-        let nanos = u64::try_from(self.base.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        self.last.store(nanos, Ordering::Release);
-    }
-
-    /// The HTTP stack asked for body data: a connection is ours.
-    pub(crate) fn body_polled(&self) {
-        if self
-            .state
-            .compare_exchange(WAITING, SENDING, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
-        {
-            self.touch();
-            self.wake_watchdog();
-        }
-    }
-
-    /// A slice of the body went to the HTTP stack.
-    pub(crate) fn body_sent_data(&self) {
-        self.touch();
-    }
-
-    /// The body ended (or failed): from now on the answer is awaited.
-    pub(crate) fn body_ended(&self) {
-        self.state.store(SENT, Ordering::Release);
-        self.touch();
-        self.wake_watchdog();
-    }
-
-    /// The phase under way, its limit and when it runs out (`None`: never).
-    fn deadline(&self, timeouts: &Timeouts) -> (TimeoutPhase, Option<Duration>, Option<Instant>) {
-        let (phase, limit) = match self.state.load(Ordering::Acquire) {
-            WAITING => (TimeoutPhase::Pool, timeouts.pool),
-            SENDING => (TimeoutPhase::Write, timeouts.write),
-            _ => (TimeoutPhase::Read, timeouts.read),
-        };
-        let since = self.base + Duration::from_nanos(self.last.load(Ordering::Acquire));
-        (
-            phase,
-            limit,
-            limit.and_then(|limit| since.checked_add(limit)),
-        )
-    }
+/// The phase under way, its limit and when it runs out (`None`: never).
+fn deadline(
+    progress: &SendProgress,
+    timeouts: &Timeouts,
+) -> (TimeoutPhase, Option<Duration>, Option<Instant>) {
+    let phase = progress.phase();
+    let limit = match phase {
+        TimeoutPhase::Pool => timeouts.pool,
+        TimeoutPhase::Write => timeouts.write,
+        _ => timeouts.read,
+    };
+    (
+        phase,
+        limit,
+        limit.and_then(|limit| progress.since().checked_add(limit)),
+    )
 }
 
 /// Far enough to mean "never", near enough for every timer.
@@ -277,7 +200,7 @@ where
             // Registered before the deadline is read: a phase change after
             // this point wakes us to re-arm the timer for the new phase.
             progress.register(cx.waker());
-            let (_, _, deadline) = progress.deadline(&timeouts);
+            let (_, _, deadline) = deadline(&progress, &timeouts);
             let at = deadline.unwrap_or(never);
             if at != timer.deadline() {
                 timer.as_mut().reset(at);
@@ -291,7 +214,7 @@ where
             });
         }
         // The timer fired: the body may have moved on since it was set.
-        let (phase, limit, deadline) = progress.deadline(&timeouts);
+        let (phase, limit, deadline) = deadline(&progress, &timeouts);
         if let (Some(limit), Some(deadline)) = (limit, deadline)
             && deadline <= Instant::now()
         {

@@ -67,9 +67,7 @@
 //!   Messages content block a file goes in, and the exact JSON of that block.
 //! - Typed timestamps: [`FileMetadata::created_at_time`] and
 //!   [`FileMetadata::expires_at_time`] as [`std::time::SystemTime`] (RFC 3339, by
-//!   humantime), or any [`FromTimestamp`] type with
-//!   [`FileMetadata::created_at_as`]. Features `chrono`, `time` and `jiff` (off by
-//!   default) add their types.
+//!   humantime); chrono, time and jiff each convert from `SystemTime`.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -97,7 +95,7 @@ pub use generated::{
 pub use generation::{ApiGeneration, FILES_API_BETA};
 pub use mime::{ContentBlockKind, OCTET_STREAM, guess_mime_type};
 pub use params::{ListCursor, ListParams, Purpose, UploadParams};
-pub use timestamp::{FromTimestamp, TimestampError, format_timestamp, parse_timestamp};
+pub use timestamp::{TimestampError, format_timestamp, parse_timestamp};
 pub use validate::{
     EXPIRES_IN_SECONDS_RANGE, FORBIDDEN_FILENAME_CHARS, LIMIT_RANGE, MAX_FILE_SIZE_BYTES,
     MAX_FILENAME_CHARS, MAX_IDS, MAX_MIME_TYPE_LEN, ValidationError, validate_expires_in_seconds,

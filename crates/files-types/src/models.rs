@@ -2,7 +2,7 @@
 
 use std::time::SystemTime;
 
-use crate::timestamp::{FromTimestamp, TimestampError, parse_timestamp};
+use crate::timestamp::{TimestampError, parse_timestamp};
 use crate::{ContentBlockKind, ErrorCode, ErrorResponse, ErrorType, FileMetadata};
 
 impl FileMetadata {
@@ -20,6 +20,8 @@ impl FileMetadata {
 
     /// `created_at` as a [`SystemTime`]. The field keeps the wire string, which
     /// round-trips exactly; this parses it ([`parse_timestamp`](crate::parse_timestamp)).
+    /// For a date-time crate's type, convert the `SystemTime`: chrono, time
+    /// and jiff each implement `From` or `TryFrom` for it.
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
@@ -44,36 +46,6 @@ impl FileMetadata {
     /// The server sent a value that is not RFC 3339, or before 1970.
     pub fn expires_at_time(&self) -> Result<Option<SystemTime>, TimestampError> {
         self.expires_at.as_deref().map(parse_timestamp).transpose()
-    }
-
-    /// `created_at` as any [`FromTimestamp`] type: [`SystemTime`], or with the
-    /// features of the same name `chrono::DateTime<Utc>`, `time::OffsetDateTime`
-    /// or `jiff::Timestamp`.
-    ///
-    /// ```
-    /// use std::time::SystemTime;
-    /// use files_types::FileMetadata;
-    ///
-    /// let file = FileMetadata::new("file_a", "a.txt", "text/plain", 1, "2025-04-15T18:37:24Z");
-    /// let created: SystemTime = file.created_at_as()?;
-    /// # #[cfg(feature = "chrono")]
-    /// let created: chrono::DateTime<chrono::Utc> = file.created_at_as()?;
-    /// # Ok::<(), files_types::TimestampError>(())
-    /// ```
-    ///
-    /// # Errors
-    /// As [`FileMetadata::created_at_time`], or the type cannot hold the instant.
-    pub fn created_at_as<T: FromTimestamp>(&self) -> Result<T, TimestampError> {
-        T::from_system_time(self.created_at_time()?)
-    }
-
-    /// `expires_at` as any [`FromTimestamp`] type; `Ok(None)` when the file does
-    /// not expire.
-    ///
-    /// # Errors
-    /// As [`FileMetadata::expires_at_time`], or the type cannot hold the instant.
-    pub fn expires_at_as<T: FromTimestamp>(&self) -> Result<Option<T>, TimestampError> {
-        self.expires_at_time()?.map(T::from_system_time).transpose()
     }
 }
 

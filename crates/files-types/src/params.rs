@@ -81,19 +81,39 @@ impl ListCursor {
 #[non_exhaustive]
 pub struct ListParams {
     /// Files per page, 1 to 1000; the server's default (20) when `None`.
-    pub limit: Option<u32>,
+    pub(crate) limit: Option<u32>,
     /// Where the page starts.
-    pub cursor: Option<ListCursor>,
+    pub(crate) cursor: Option<ListCursor>,
     /// GA: list exactly these files (unknown ids are left out); empty for none.
-    pub ids: Vec<String>,
+    pub(crate) ids: Vec<String>,
     /// Only files of this scope (e.g. a session id).
-    pub scope_id: Option<String>,
+    pub(crate) scope_id: Option<String>,
 }
 
 impl ListParams {
     /// No parameter: the first page with the server's default size.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Files per page; `None`: the server's default (20).
+    pub fn get_limit(&self) -> Option<u32> {
+        self.limit
+    }
+
+    /// Where the page starts; `None`: the newest file.
+    pub fn get_cursor(&self) -> Option<&ListCursor> {
+        self.cursor.as_ref()
+    }
+
+    /// GA: the files to list; empty for none.
+    pub fn get_ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    /// Only files of this scope.
+    pub fn get_scope_id(&self) -> Option<&str> {
+        self.scope_id.as_deref()
     }
 
     /// Sets the page size (1 to 1000).
@@ -312,17 +332,37 @@ impl Purpose {
 #[non_exhaustive]
 pub struct UploadParams {
     /// The filename to send; else the last component of the uploaded path.
-    pub filename: Option<String>,
+    pub(crate) filename: Option<String>,
     /// The part's MIME type; else guessed from the filename's extension, else
     /// `application/octet-stream`.
-    pub mime_type: Option<String>,
+    pub(crate) mime_type: Option<String>,
     /// GA: the file expires this many seconds after upload (3600 to 7776000).
-    pub expires_in_seconds: Option<u64>,
+    pub(crate) expires_in_seconds: Option<u64>,
     /// What the file is for; selects client-side content checks. Never sent.
-    pub purpose: Option<Purpose>,
+    pub(crate) purpose: Option<Purpose>,
 }
 
 impl UploadParams {
+    /// The filename to send; `None`: the source's own name.
+    pub fn get_filename(&self) -> Option<&str> {
+        self.filename.as_deref()
+    }
+
+    /// The MIME type to send; `None`: guessed from the filename.
+    pub fn get_mime_type(&self) -> Option<&str> {
+        self.mime_type.as_deref()
+    }
+
+    /// GA: seconds from upload to expiry.
+    pub fn get_expires_in_seconds(&self) -> Option<u64> {
+        self.expires_in_seconds
+    }
+
+    /// What the file is for.
+    pub fn get_purpose(&self) -> Option<Purpose> {
+        self.purpose
+    }
+
     /// No parameter: name and MIME type come from the path.
     pub fn new() -> Self {
         Self::default()

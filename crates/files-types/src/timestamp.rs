@@ -1,6 +1,5 @@
 //! Typed timestamps: the API's RFC 3339 strings (`created_at`, `expires_at`) as
-//! [`SystemTime`], and through [`FromTimestamp`] as the types of `chrono`, `time`
-//! or `jiff` (each behind the feature of the same name).
+//! [`SystemTime`], which chrono, time and jiff each convert from.
 //!
 //! The models keep the wire string, so it round-trips exactly; the accessors on
 //! [`FileMetadata`](crate::FileMetadata) parse it when asked.
@@ -122,57 +121,6 @@ fn split_offset(value: &str) -> Option<(&str, i64)> {
     Some((date_time, sign * (hours * 3600 + minutes * 60)))
 }
 
-/// A type a timestamp can be read as: [`SystemTime`], and with the features of
-/// the same name `chrono::DateTime<chrono::Utc>`, `time::OffsetDateTime`,
-/// `time::UtcDateTime` and `jiff::Timestamp`. Implement it for your own type to
-/// use [`FileMetadata::created_at_as`](crate::FileMetadata::created_at_as).
-pub trait FromTimestamp: Sized {
-    /// Converts a parsed timestamp (within 1970 to 9999).
-    ///
-    /// # Errors
-    /// The type cannot represent the instant.
-    fn from_system_time(time: SystemTime) -> Result<Self, TimestampError>;
-}
-
-impl FromTimestamp for SystemTime {
-    fn from_system_time(time: SystemTime) -> Result<Self, TimestampError> {
-        Ok(time)
-    }
-}
-
-#[cfg(feature = "chrono")]
-#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
-impl FromTimestamp for chrono::DateTime<chrono::Utc> {
-    fn from_system_time(time: SystemTime) -> Result<Self, TimestampError> {
-        Ok(time.into())
-    }
-}
-
-#[cfg(feature = "time")]
-#[cfg_attr(docsrs, doc(cfg(feature = "time")))]
-impl FromTimestamp for time::OffsetDateTime {
-    fn from_system_time(time: SystemTime) -> Result<Self, TimestampError> {
-        Ok(time.into())
-    }
-}
-
-#[cfg(feature = "time")]
-#[cfg_attr(docsrs, doc(cfg(feature = "time")))]
-impl FromTimestamp for time::UtcDateTime {
-    fn from_system_time(time: SystemTime) -> Result<Self, TimestampError> {
-        Ok(time.into())
-    }
-}
-
-#[cfg(feature = "jiff")]
-#[cfg_attr(docsrs, doc(cfg(feature = "jiff")))]
-impl FromTimestamp for jiff::Timestamp {
-    fn from_system_time(time: SystemTime) -> Result<Self, TimestampError> {
-        jiff::Timestamp::try_from(time)
-            .map_err(|err| TimestampError::new(&format!("{time:?}"), err))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,34 +182,5 @@ mod tests {
         assert_eq!(err.value.len(), QUOTED_CHARS);
         assert!(format_timestamp(UNIX_EPOCH - Duration::from_secs(1)).is_err());
         assert!(format_timestamp(max_timestamp() + Duration::from_nanos(1)).is_err());
-    }
-
-    #[cfg(feature = "chrono")]
-    #[test]
-    fn chrono() {
-        let at: chrono::DateTime<chrono::Utc> =
-            FromTimestamp::from_system_time(at(1_744_742_244, 100_435_000)).unwrap();
-        assert_eq!(
-            at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-            "2025-04-15T18:37:24.100435Z"
-        );
-    }
-
-    #[cfg(feature = "time")]
-    #[test]
-    fn time() {
-        let at: time::OffsetDateTime =
-            FromTimestamp::from_system_time(at(1_744_742_244, 100_435_000)).unwrap();
-        assert_eq!(at.unix_timestamp_nanos(), 1_744_742_244_100_435_000);
-        let utc: time::UtcDateTime = FromTimestamp::from_system_time(UNIX_EPOCH).unwrap();
-        assert_eq!(utc.unix_timestamp(), 0);
-    }
-
-    #[cfg(feature = "jiff")]
-    #[test]
-    fn jiff() {
-        let at: jiff::Timestamp =
-            FromTimestamp::from_system_time(at(1_744_742_244, 100_435_000)).unwrap();
-        assert_eq!(at.to_string(), "2025-04-15T18:37:24.100435Z");
     }
 }

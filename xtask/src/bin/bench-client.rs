@@ -56,8 +56,8 @@ fn run(args: &[String]) -> Result<String> {
         .generation(ApiGeneration::Ga)
         .max_upload_bytes(MAX_UPLOAD)
         .max_retries(0);
-    if let Some(pem) = cacert {
-        builder = builder.add_root_certificates_pem(pem);
+    if let Some(pem) = &cacert {
+        builder = builder.add_root_certificates_pem(pem.clone());
     }
     match mode.as_str() {
         "async" => {
@@ -68,7 +68,16 @@ fn run(args: &[String]) -> Result<String> {
             runtime.block_on(run_async(client, op, rest))
         }
         "blocking" => {
-            let client = files_blocking::Client::from_async(builder.build()?)?;
+            let mut blocking = files_blocking::Client::builder()
+                .api_key("sk-bench")
+                .base_url(base)
+                .generation(ApiGeneration::Ga)
+                .max_upload_bytes(MAX_UPLOAD)
+                .max_retries(0);
+            if let Some(pem) = &cacert {
+                blocking = blocking.add_root_certificates_pem(pem.clone());
+            }
+            let client = blocking.build()?;
             run_blocking(&client, op, rest)
         }
         "reqwest" => {
@@ -112,7 +121,11 @@ async fn run_async(client: files_client::Client, op: &str, rest: &[String]) -> R
             Ok(report(started, None))
         }
         "download" => {
-            files.download_to(arg(rest, 0)?, arg(rest, 1)?).await?;
+            files
+                .download(arg(rest, 0)?)
+                .await?
+                .write_to(arg(rest, 1)?)
+                .await?;
             Ok(report(started, None))
         }
         "metadata" => {
@@ -191,7 +204,7 @@ fn run_blocking(client: &files_blocking::Client, op: &str, rest: &[String]) -> R
             Ok(report(started, None))
         }
         "download" => {
-            files.download_to(arg(rest, 0)?, arg(rest, 1)?)?;
+            files.download(arg(rest, 0)?)?.write_to(arg(rest, 1)?)?;
             Ok(report(started, None))
         }
         "metadata" => {

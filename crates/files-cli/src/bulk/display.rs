@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use files_client::{BatchProgress, Progress};
+use files_client::{BulkProgress, Progress};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::ui::Ui;
@@ -49,12 +49,12 @@ impl BatchDisplay {
             files,
             rate: Arc::default(),
         };
-        display.update(BatchProgress::default());
+        display.update(BulkProgress::default());
         display
     }
 
     /// Records the batch's progress (for the bulk stream's `on_progress`).
-    pub fn update(&self, progress: BatchProgress) {
+    pub fn update(&self, progress: BulkProgress) {
         if progress.bytes_total > 0 && self.overall.length() != Some(progress.bytes_total) {
             self.overall.set_length(progress.bytes_total);
         }
@@ -63,7 +63,7 @@ impl BatchDisplay {
     }
 
     /// `upload 3/10 files, 1 failed, 2 re-queued, throttled: 95 requests/min`.
-    fn message(&self, progress: BatchProgress) -> String {
+    fn message(&self, progress: BulkProgress) -> String {
         let mut message = format!("{} {}/{} files", self.label, progress.done, self.files);
         if progress.failed > 0 {
             message.push_str(&format!(", {} failed", progress.failed));
@@ -91,7 +91,7 @@ impl BatchDisplay {
     pub fn observer(
         &self,
         client: &files_client::Client,
-    ) -> impl Fn(BatchProgress) + Send + Sync + 'static {
+    ) -> impl Fn(BulkProgress) + Send + Sync + 'static {
         *self.rate.lock().unwrap_or_else(PoisonError::into_inner) = Some(client.clone());
         let display = self.clone();
         move |progress| display.update(progress)
@@ -166,7 +166,7 @@ mod tests {
     #[test]
     fn the_overall_bar_says_what_was_requeued() {
         let display = BatchDisplay::new("upload", 3, None, ProgressDrawTarget::hidden());
-        let mut progress = BatchProgress::default();
+        let mut progress = BulkProgress::default();
         progress.done = 1;
         progress.requeued = 2;
         assert_eq!(display.message(progress), "upload 1/3 files, 2 re-queued");
@@ -175,7 +175,7 @@ mod tests {
     #[test]
     fn the_overall_bar_counts_files_and_bytes() {
         let display = BatchDisplay::new("upload", 3, Some(300), ProgressDrawTarget::hidden());
-        let mut progress = BatchProgress::default();
+        let mut progress = BulkProgress::default();
         progress.done = 2;
         progress.failed = 1;
         progress.bytes = 200;

@@ -1,7 +1,7 @@
 //! `list`: every file, newest first, across pages.
 
 use files_client::ListParams;
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 
 use crate::cli::ListArgs;
 use crate::commands::context::Context;
@@ -40,10 +40,9 @@ pub fn params(args: &ListArgs) -> ListParams {
 /// Invalid parameters, an API refusal, or the API could not be reached.
 pub async fn run(args: &ListArgs, cx: Context<'_>) -> Result<(), Failure> {
     let Context { files, output, .. } = cx;
-    let mut items = files.list_items(params(args));
-    if let Some(max) = args.max_items {
-        items = items.max_items(max);
-    }
+    let mut items = files
+        .list_items(params(args))
+        .take(args.max_items.unwrap_or(usize::MAX));
     let mut list = output.start_list();
     while let Some(file) = items.try_next().await? {
         let value = document::from_model(&file)?;

@@ -149,27 +149,27 @@ impl FileUpload {
 
     /// The filename to send.
     pub fn filename(mut self, filename: impl Into<String>) -> Self {
-        self.params.filename = Some(filename.into());
+        self.params = self.params.filename(filename);
         self
     }
 
     /// The part's MIME type (else guessed from the filename's extension, else
     /// `application/octet-stream`).
     pub fn mime_type(mut self, mime_type: impl Into<String>) -> Self {
-        self.params.mime_type = Some(mime_type.into());
+        self.params = self.params.mime_type(mime_type);
         self
     }
 
     /// GA: the file expires this long after upload (3600 to 7776000 seconds).
     pub fn expires_in_seconds(mut self, seconds: u64) -> Self {
-        self.params.expires_in_seconds = Some(seconds);
+        self.params = self.params.expires_in_seconds(seconds);
         self
     }
 
     /// What the file is for; [`Purpose::Batch`] checks the content is JSONL of
     /// batch requests before sending (for streams: while sending).
     pub fn purpose(mut self, purpose: Purpose) -> Self {
-        self.params.purpose = Some(purpose);
+        self.params = self.params.purpose(purpose);
         self
     }
 
@@ -228,16 +228,16 @@ impl FileUpload {
         let failure = LocalFailure::default();
         let rules = Rules {
             max_bytes,
-            batch: params.purpose == Some(Purpose::Batch),
+            batch: params.get_purpose() == Some(Purpose::Batch),
         };
         let content = source.open(&rules, &failure).await?;
         let filename = params
-            .filename
-            .clone()
+            .get_filename()
+            .map(str::to_owned)
             .or(content.default_filename)
             .ok_or(ValidationError::FilenameEmpty)?;
         let mime_type = check_name(&params, &filename)?;
-        let framing = Framing::new(&filename, &mime_type, params.expires_in_seconds);
+        let framing = Framing::new(&filename, &mime_type, params.get_expires_in_seconds());
         let body_length = content.length.map(|length| framing.length(length));
         let content_type = framing.content_type()?;
         let total = content.length;

@@ -67,7 +67,7 @@ pub fn local_name(header_name: Option<&str>, file_id: &str) -> String {
 pub async fn run(files: &Files, args: &DownloadArgs, ui: Ui) -> Result<(), Failure> {
     let file_id = args.id();
     let download = files.download(file_id).await?;
-    let name = local_name(download.filename().as_deref(), file_id);
+    let name = local_name(download.filename(), file_id);
     let target = destination(
         args.output.as_deref(),
         std::io::stdout().is_terminal(),

@@ -2,7 +2,7 @@
 //! 127.0.0.1 and a command builder pointed at it, with the environment cleared.
 
 // The test PKI files-client's tests use (one generator for both suites).
-#[path = "../../../../files-client/tests/support/pki.rs"]
+#[path = "../../../../files-client/tests/suite/support/pki.rs"]
 pub mod pki;
 
 use std::collections::HashMap;

@@ -1,0 +1,4 @@
+//! Peers the suite's modules share.
+
+pub mod peer;
+pub mod server;
