@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use files_client::{ApiGeneration, Client, Files};
-use files_server::ServerHandle;
+use files_server::FilesServer;
 
 use crate::cli::GlobalArgs;
 use crate::failure::Failure;
@@ -15,7 +15,7 @@ use crate::ui::Ui;
 #[derive(Debug)]
 pub struct Backend {
     files: Files,
-    local: Option<ServerHandle>,
+    local: Option<FilesServer>,
     origin: String,
 }
 

@@ -33,6 +33,7 @@ mod local_store;
 mod log_writer;
 mod output;
 mod pretty;
+mod serve;
 mod transform;
 mod ui;
 mod walk;
@@ -60,7 +61,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
     let ui = Ui::new(global.quiet);
     let result = match &command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve::run(args).await,
         Command::Completions(args) => completions(args.shell),
         _ => run_against_backend(&global, &command, ui).await,
     };
@@ -125,17 +126,6 @@ async fn run_command(
         }
         Command::Serve(_) | Command::Completions(_) => Ok(()),
     }
-}
-
-/// `serve`: the files-server program's own loop.
-async fn serve(args: &files_server::ServeArgs) -> Result<(), Failure> {
-    args.init_logging();
-    files_server::serve_args::serve(args, PROGRAM)
-        .await
-        .map_err(|err| match err {
-            files_server::ServeError::Config(message) => Failure::Usage(message),
-            other => Failure::Store(other.to_string()),
-        })
 }
 
 /// `completions SHELL`: the script on stdout.

@@ -12,7 +12,7 @@ use files_client::{
     ApiGeneration, Client, Error, FileUpload, ListParams, RequestOptions, ResponseSlot,
 };
 use files_server::{
-    Auth, Fault, FaultRoute, FilesServer, GeneratedFile, KeyTable, ServerConfig, ServerHandle,
+    Auth, Fault, FaultRoute, FilesServer, GeneratedFile, KeyTable, ServerConfig,
 };
 use futures_util::TryStreamExt;
 
@@ -21,13 +21,13 @@ mod via;
 
 use via::{Via, builder};
 
-async fn server(config: ServerConfig) -> ServerHandle {
-    FilesServer::start(config, "127.0.0.1:0".parse().unwrap())
+async fn server(config: ServerConfig) -> FilesServer {
+    FilesServer::start(config)
         .await
         .unwrap()
 }
 
-fn client(via: Via, server: &ServerHandle, generation: ApiGeneration) -> Client {
+fn client(via: Via, server: &FilesServer, generation: ApiGeneration) -> Client {
     builder(via)
         .api_key("sk-loopback")
         .base_url(server.base_url())

@@ -478,7 +478,7 @@ async fn auth_and_workspace_isolation() {
     assert_eq!(bearer, 200);
 }
 
-async fn reqwest_like_bearer(server: &files_server::ServerHandle, token: &str) -> u16 {
+async fn reqwest_like_bearer(server: &files_server::FilesServer, token: &str) -> u16 {
     use http_body_util::{BodyExt, Empty};
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build_http::<Empty<Bytes>>();

@@ -41,7 +41,7 @@ fn status_line(answer: &[u8]) -> String {
 }
 
 /// `GET /v1/files` on a fresh connection, closed after the answer.
-async fn list_once(server: &files_server::ServerHandle) -> Vec<u8> {
+async fn list_once(server: &files_server::FilesServer) -> Vec<u8> {
     let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
     stream
         .write_all(
@@ -64,7 +64,7 @@ fn stalled_upload_head(length: usize) -> Vec<u8> {
 
 /// An upload whose body comes one byte every 50 ms (at most 200): the answer's
 /// head, as far as it came.
-async fn trickle(server: &files_server::ServerHandle) -> Vec<u8> {
+async fn trickle(server: &files_server::FilesServer) -> Vec<u8> {
     let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
     stream
         .write_all(&stalled_upload_head(100_000))

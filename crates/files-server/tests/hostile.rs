@@ -40,7 +40,7 @@ fn status_line(answer: &[u8]) -> String {
         .to_owned()
 }
 
-async fn still_answers(server: &files_server::ServerHandle) {
+async fn still_answers(server: &files_server::FilesServer) {
     let peer = Peer::new(server, Gen::Ga);
     assert_eq!(peer.get("/v1/files").await.status, 200);
 }
@@ -154,14 +154,15 @@ async fn a_silent_connection_is_closed_when_idle() {
 
 #[tokio::test]
 async fn limits_too_large_for_the_clock_or_the_semaphore_still_serve() {
-    // Set on the fields, bypassing the builder: the server bounds them where
-    // its timers and its connection cap are made (unbounded, hyper's header
-    // timer and the idle timer overflow the clock and the connection task
-    // panics; tokio's semaphore panics above its maximum).
-    let mut config = ServerConfig::new();
-    config.header_read_timeout = Some(Duration::MAX);
-    config.idle_timeout = Some(Duration::MAX);
-    let server = start(config.max_connections(usize::MAX)).await;
+    // The setters take any duration: the server bounds them where its timers
+    // and its connection cap are made (unbounded, hyper's header timer and the
+    // idle timer overflow the clock and the connection task panics; tokio's
+    // semaphore panics above its maximum).
+    let config = ServerConfig::new()
+        .header_read_timeout(Duration::MAX)
+        .idle_timeout(Duration::MAX)
+        .max_connections(usize::MAX);
+    let server = start(config).await;
     still_answers(&server).await;
     still_answers(&server).await;
 }
@@ -309,7 +310,7 @@ async fn many_half_sent_headers_do_not_lock_out_real_clients() {
 /// Sends an upload's header with `Expect: 100-continue` and no body; the answer
 /// as far as the server sends it.
 async fn expect_continue(
-    server: &files_server::ServerHandle,
+    server: &files_server::FilesServer,
     key: Option<&str>,
     length: u64,
 ) -> Vec<u8> {

@@ -4,12 +4,12 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use files_blocking::{ApiGeneration, Client, ClientBuilder};
-use files_server::{FilesServer, GeneratedFile, ServerConfig, ServerHandle};
+use files_server::{FilesServer, GeneratedFile, ServerConfig};
 
 /// A server on its own runtime; shut down on drop.
 pub struct Server {
     pub runtime: tokio::runtime::Runtime,
-    handle: Option<ServerHandle>,
+    handle: Option<FilesServer>,
 }
 
 impl Server {
@@ -20,7 +20,7 @@ impl Server {
             .build()
             .unwrap();
         let handle = runtime
-            .block_on(FilesServer::start(config, "127.0.0.1:0".parse().unwrap()))
+            .block_on(FilesServer::start(config))
             .unwrap();
         Self {
             runtime,
@@ -28,7 +28,7 @@ impl Server {
         }
     }
 
-    pub fn handle(&self) -> &ServerHandle {
+    pub fn handle(&self) -> &FilesServer {
         self.handle.as_ref().unwrap()
     }
 

@@ -3,7 +3,7 @@
 mod args;
 
 use clap::{Args, Parser, Subcommand};
-use files_server::ServeArgs;
+use crate::serve::ServeArgs;
 
 use crate::format::FormatChoice;
 
@@ -156,7 +156,7 @@ pub enum Command {
     Delete(DeleteArgs),
     /// Keep the API's copy of a directory current: upload new and changed files.
     Sync(SyncArgs),
-    /// Run the local Files API server (files-server) until ctrl-c or SIGTERM.
+    /// Run the local Files API server until ctrl-c or SIGTERM.
     Serve(ServeArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use files_server::{FilesServer, ServerConfig, ServerHandle};
+use files_server::{FilesServer, ServerConfig};
 use http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::{Client, connect::HttpConnector};
@@ -15,8 +15,8 @@ use serde_json::Value;
 
 pub const BETA: &str = "files-api-2025-04-14";
 
-pub async fn start(config: ServerConfig) -> ServerHandle {
-    FilesServer::start(config, "127.0.0.1:0".parse().unwrap())
+pub async fn start(config: ServerConfig) -> FilesServer {
+    FilesServer::start(config)
         .await
         .unwrap()
 }
@@ -64,7 +64,7 @@ impl Answer {
 }
 
 impl Peer {
-    pub fn new(server: &ServerHandle, generation: Gen) -> Self {
+    pub fn new(server: &FilesServer, generation: Gen) -> Self {
         Self {
             client: Client::builder(TokioExecutor::new()).build_http(),
             base: server.base_url().to_owned(),
