@@ -49,7 +49,7 @@ pub async fn start(dir: &Path, on_wait: impl FnOnce()) -> Result<FilesServer, Fa
             on_wait();
             FilesServer::start(ServerConfig::new().data_dir(dir).wait_for_data_dir(true))
                 .await
-            .map_err(failure)
+                .map_err(failure)
         }
         Err(err) => Err(failure(err)),
     }

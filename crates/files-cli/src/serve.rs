@@ -231,9 +231,14 @@ fn raise_open_file_limit(args: &ServeArgs) {
             limit.current = Some(maximum);
             let _ = setrlimit(Resource::Nofile, limit);
         }
-        let need = [args.max_connections, args.max_uploads, args.max_downloads, 64]
-            .into_iter()
-            .fold(0u64, |sum, n| sum.saturating_add(n as u64));
+        let need = [
+            args.max_connections,
+            args.max_uploads,
+            args.max_downloads,
+            64,
+        ]
+        .into_iter()
+        .fold(0u64, |sum, n| sum.saturating_add(n as u64));
         if let Some(current) = getrlimit(Resource::Nofile).current
             && current < need
         {

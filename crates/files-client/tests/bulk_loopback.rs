@@ -12,9 +12,7 @@ use files_server::{Fault, FaultRoute, FilesServer, GeneratedFile, ServerConfig};
 use futures_util::StreamExt;
 
 async fn server() -> FilesServer {
-    FilesServer::start(ServerConfig::new())
-        .await
-        .unwrap()
+    FilesServer::start(ServerConfig::new()).await.unwrap()
 }
 
 fn client(server: &FilesServer) -> Client {

@@ -11,9 +11,7 @@ use std::time::Duration;
 use files_client::{
     ApiGeneration, Client, Error, FileUpload, ListParams, RequestOptions, ResponseSlot,
 };
-use files_server::{
-    Auth, Fault, FaultRoute, FilesServer, GeneratedFile, KeyTable, ServerConfig,
-};
+use files_server::{Auth, Fault, FaultRoute, FilesServer, GeneratedFile, KeyTable, ServerConfig};
 use futures_util::TryStreamExt;
 
 #[path = "support/via.rs"]
@@ -22,9 +20,7 @@ mod via;
 use via::{Via, builder};
 
 async fn server(config: ServerConfig) -> FilesServer {
-    FilesServer::start(config)
-        .await
-        .unwrap()
+    FilesServer::start(config).await.unwrap()
 }
 
 fn client(via: Via, server: &FilesServer, generation: ApiGeneration) -> Client {

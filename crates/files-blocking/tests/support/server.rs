@@ -19,9 +19,7 @@ impl Server {
             .enable_all()
             .build()
             .unwrap();
-        let handle = runtime
-            .block_on(FilesServer::start(config))
-            .unwrap();
+        let handle = runtime.block_on(FilesServer::start(config)).unwrap();
         Self {
             runtime,
             handle: Some(handle),

@@ -2,8 +2,8 @@
 
 mod args;
 
-use clap::{Args, Parser, Subcommand};
 use crate::serve::ServeArgs;
+use clap::{Args, Parser, Subcommand};
 
 use crate::format::FormatChoice;
 

@@ -34,9 +34,7 @@ impl TestServer {
             .enable_all()
             .build()
             .unwrap();
-        let handle = runtime
-            .block_on(FilesServer::start(config))
-            .unwrap();
+        let handle = runtime.block_on(FilesServer::start(config)).unwrap();
         Self {
             base_url: handle.base_url().to_owned(),
             handle: Some(handle),

@@ -8,9 +8,7 @@ use files_server::{FilesServer, GeneratedFile, ServerConfig};
 
 /// A server with the default configuration, and its files API.
 pub async fn start() -> (FilesServer, Files) {
-    let server = FilesServer::start(ServerConfig::new())
-        .await
-        .unwrap();
+    let server = FilesServer::start(ServerConfig::new()).await.unwrap();
     let files = Client::builder()
         .api_key("sk-loopback")
         .base_url(server.base_url())

@@ -1,8 +1,6 @@
 //! HTTPS with a test CA: served over HTTP/2 (ALPN) and HTTP/1.1 to a client
 //! that trusts the CA; a client that trusts another CA is refused.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::Duration;

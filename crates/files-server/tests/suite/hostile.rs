@@ -2,43 +2,14 @@
 //! headers, silent connections, more connections than the cap. Each is refused
 //! cheaply and the server keeps answering. Raw TCP on 127.0.0.1; every wait is bounded.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::time::Duration;
 
+use crate::peer::{BOUND, BOUNDARY, Gen, Peer, read_to_close, start, status_line};
 use bytes::Bytes;
-use common::{BOUNDARY, Gen, Peer, start};
 use files_server::ServerConfig;
 use http::Method;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-/// The longest any single wait in these tests may take.
-const BOUND: Duration = Duration::from_secs(10);
-
-/// Reads until the peer closes or `BOUND` passes; what was read.
-async fn read_to_close(stream: &mut TcpStream) -> Vec<u8> {
-    let mut got = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        match tokio::time::timeout(BOUND, stream.read(&mut buf)).await {
-            Ok(Ok(0) | Err(_)) => return got,
-            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
-            Err(_) => panic!("the server kept the connection open past {BOUND:?}"),
-        }
-    }
-}
-
-/// The status line of a raw answer.
-fn status_line(answer: &[u8]) -> String {
-    String::from_utf8_lossy(answer)
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned()
-}
 
 async fn still_answers(server: &files_server::FilesServer) {
     let peer = Peer::new(server, Gen::Ga);
@@ -237,7 +208,7 @@ async fn fidelity_405_empty_query_values_unknown_parts_and_part_types() {
     let id = id.await;
     let page = peer.get("/v1/files?before_id=&after_id=&limit=").await;
     assert_eq!(page.status, 200, "{:?}", page.body);
-    assert_eq!(common::ids(&page.json()), std::slice::from_ref(&id));
+    assert_eq!(crate::peer::ids(&page.json()), std::slice::from_ref(&id));
 
     // Unknown parts, large or nameless, are ignored.
     let mut body = Vec::new();
@@ -250,7 +221,7 @@ async fn fidelity_405_empty_query_values_unknown_parts_and_part_types() {
         format!("\r\n--{BOUNDARY}\r\nContent-Disposition: form-data\r\n\r\nnameless\r\n")
             .as_bytes(),
     );
-    let (_, file) = common::multipart("b.txt", Some("text/plain"), b"b", &[]);
+    let (_, file) = crate::peer::multipart("b.txt", Some("text/plain"), b"b", &[]);
     body.extend_from_slice(&file);
     let answer = peer
         .send(

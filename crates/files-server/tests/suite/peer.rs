@@ -1,8 +1,6 @@
 //! A small HTTP peer for the server's tests: a pooled hyper client and a multipart
 //! body builder, so each test reads as the requests it makes.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
-
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -12,13 +10,13 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::{Client, connect::HttpConnector};
 use hyper_util::rt::TokioExecutor;
 use serde_json::Value;
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
 
 pub const BETA: &str = "files-api-2025-04-14";
 
 pub async fn start(config: ServerConfig) -> FilesServer {
-    FilesServer::start(config)
-        .await
-        .unwrap()
+    FilesServer::start(config).await.unwrap()
 }
 
 /// Which generation a request speaks, and with which key.
@@ -204,4 +202,29 @@ pub fn ids(page: &Value) -> Vec<String> {
         .iter()
         .map(|f| f["id"].as_str().unwrap().to_owned())
         .collect()
+}
+
+/// The longest any single wait in these tests may take.
+pub const BOUND: Duration = Duration::from_secs(10);
+
+/// Reads until the peer closes or `BOUND` passes; what was read.
+pub async fn read_to_close(stream: &mut TcpStream) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout(BOUND, stream.read(&mut buf)).await {
+            Ok(Ok(0) | Err(_)) => return got,
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+            Err(_) => panic!("the server kept the connection open past {BOUND:?}"),
+        }
+    }
+}
+
+/// The status line of a raw answer.
+pub fn status_line(answer: &[u8]) -> String {
+    String::from_utf8_lossy(answer)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }

@@ -1,11 +1,7 @@
 //! Fault injection, from the library and over the admin route.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
+use crate::peer::*;
 use bytes::Bytes;
-use common::*;
 use files_server::{Fault, FaultRoute, GeneratedFile, ServerConfig};
 use http::Method;
 use http_body_util::{BodyExt, Empty};

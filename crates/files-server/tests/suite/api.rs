@@ -1,14 +1,10 @@
 //! The server over real loopback HTTP: the lifecycle in both generations, listing,
 //! every contract error, workspaces, expiry and request ids.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::time::Duration;
 
+use crate::peer::*;
 use bytes::Bytes;
-use common::*;
 use files_server::{Auth, GeneratedFile, KeyTable, ServerConfig};
 use http::Method;
 
