@@ -1,5 +1,5 @@
 //! `cargo xtask hostile [--quick]`: issue 18's figures, measured against a
-//! files-server child (release; debug and smaller numbers with `--quick`) with
+//! `anthropic-files serve` child (release; debug and smaller numbers with `--quick`) with
 //! default limits: a normal request's latency under 10,000 half-open HTTP/1
 //! connections and under 2,000 connections uploading a byte every 4 s; RSS,
 //! descriptors and latency under 10 HTTP/2 connections of stalled streams; the

@@ -1,5 +1,6 @@
-//! files-server for the xtasks that run it as a child process: built by
-//! cargo, started on an ephemeral port, killed on drop.
+//! The local Files API server for the xtasks that run it as a child process:
+//! `anthropic-files serve`, built by cargo, started on an ephemeral port,
+//! killed on drop.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -14,7 +15,8 @@ pub(crate) fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
 }
 
-/// Builds the files-server binary (`release` or debug); returns its path.
+/// Builds the `anthropic-files` binary (`release` or debug), whose `serve`
+/// runs the server; returns its path.
 pub(crate) fn build(root: &Path, release: bool) -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let profile = if release { "release" } else { "debug" };
@@ -23,28 +25,30 @@ pub(crate) fn build(root: &Path, release: bool) -> Result<PathBuf> {
         "build",
         "--quiet",
         "-p",
-        "files-server",
+        "files-cli",
         "--bin",
-        "files-server",
+        "anthropic-files",
     ]);
     if release {
         build.arg("--release");
     }
     let status = build.status().context("cannot start cargo build")?;
     if !status.success() {
-        bail!("cannot build files-server ({profile})");
+        bail!("cannot build anthropic-files ({profile})");
     }
-    Ok(target_dir(root).join(profile).join("files-server"))
+    Ok(target_dir(root).join(profile).join("anthropic-files"))
 }
 
-/// files-server in a child process, on an ephemeral port, with a data dir of its own.
+/// `anthropic-files serve` in a child process, on an ephemeral port, with a data
+/// dir of its own.
 pub(crate) struct Server {
     child: Child,
     pub(crate) url: String,
 }
 
 impl Server {
-    /// Starts `bin` with `args` and reads the `listening on` line.
+    /// Starts `bin serve` (`bin` is `anthropic-files`) with `args` and reads the
+    /// `listening on` line.
     pub(crate) fn start_with(bin: &Path, args: &[&str]) -> Result<Self> {
         Self::start_with_stderr(bin, args, Stdio::null())
     }
@@ -53,6 +57,7 @@ impl Server {
     /// to `stderr`.
     pub(crate) fn start_with_stderr(bin: &Path, args: &[&str], stderr: Stdio) -> Result<Self> {
         let mut child = Command::new(bin)
+            .arg("serve")
             .args(args)
             .stdout(Stdio::piped())
             .stderr(stderr)
@@ -76,7 +81,7 @@ impl Server {
             None => {
                 let _ = child.kill();
                 let _ = child.wait();
-                bail!("files-server did not say where it listens (got {line:?})")
+                bail!("anthropic-files serve did not say where it listens (got {line:?})")
             }
         }
     }

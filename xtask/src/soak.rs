@@ -394,7 +394,7 @@ fn parse(answer: &[u8]) -> Result<(u16, Vec<u8>)> {
                 .then(|| value.trim().parse().ok())
                 .flatten()
         })
-        .context("no content-length")?;
+        .with_context(|| format!("no content-length in {:?}", head.escape_debug().to_string()))?;
     let body = &answer[end + 4..];
     if body.len() != length {
         bail!("the body has {} of {length} bytes", body.len());

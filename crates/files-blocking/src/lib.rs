@@ -7,7 +7,7 @@
 //! use files_blocking::{Client, FileUpload, ListParams};
 //!
 //! # let runtime = tokio::runtime::Runtime::new().unwrap();
-//! # let server = runtime.block_on(files_server::FilesServer::start(Default::default(), "127.0.0.1:0".parse().unwrap())).unwrap();
+//! # let server = runtime.block_on(files_server::FilesServer::start(Default::default())).unwrap();
 //! # let content = vec![7u8; 1000];
 //! # let generated = runtime.block_on(server.create_generated_file(files_server::GeneratedFile::new("out.bin", content.clone()))).unwrap();
 //! let client = Client::builder().api_key("sk-ant-...").base_url(server.base_url()).build()?;

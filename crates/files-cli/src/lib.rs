@@ -17,6 +17,7 @@ mod commands;
 mod failure;
 mod interrupt;
 mod output;
+mod serve;
 mod ui;
 mod walk;
 

@@ -27,6 +27,7 @@ mod commands;
 mod failure;
 mod interrupt;
 mod output;
+mod serve;
 mod ui;
 mod walk;
 
@@ -77,7 +78,7 @@ async fn run(cli: Cli) -> ExitCode {
     }
     let ui = Ui::new(global.quiet);
     let result = match &command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve::run(args).await,
         Command::Completions(args) => completions(args.shell),
         Command::Files(command) => run_against_backend(&global, command, ui).await,
     };
@@ -124,17 +125,6 @@ async fn run_command(command: &FilesCommand, cx: Context<'_>) -> Result<(), Fail
         FilesCommand::Delete(args) => commands::delete::run(args, cx).await,
         FilesCommand::Sync(args) => commands::sync::run(args, cx).await,
     }
-}
-
-/// `serve`: the files-server program's own loop.
-async fn serve(args: &files_server::ServeArgs) -> Result<(), Failure> {
-    args.init_logging();
-    files_server::serve_args::serve(args, PROGRAM)
-        .await
-        .map_err(|err| match err {
-            files_server::ServeError::Config(message) => Failure::Usage(message),
-            other => Failure::Store(other.to_string()),
-        })
 }
 
 /// `completions SHELL`: the script on stdout.

@@ -44,7 +44,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .filter(|k| !k.trim().is_empty());
     let server = match key {
         Some(_) => None,
-        None => Some(FilesServer::start(ServerConfig::new(), "127.0.0.1:0".parse()?).await?),
+        None => Some(FilesServer::start(ServerConfig::new()).await?),
     };
     let mut builder = Client::builder().transport(transport);
     builder = match &server {

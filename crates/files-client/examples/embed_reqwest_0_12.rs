@@ -40,7 +40,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .connect_timeout(Duration::from_secs(5))
         .user_agent("host-app-on-0.12/1.0");
 
-    let server = FilesServer::start(ServerConfig::new(), "127.0.0.1:0".parse()?).await?;
+    let server = FilesServer::start(ServerConfig::new()).await?;
     let answer = ResponseSlot::new();
     let files = Client::builder()
         .api_key("sk-local")

@@ -60,7 +60,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let server = FilesServer::start(ServerConfig::new(), "127.0.0.1:0".parse()?).await?;
+    let server = FilesServer::start(ServerConfig::new()).await?;
     let attempts = Arc::new(AtomicUsize::new(0));
     let stack = {
         let attempts = Arc::clone(&attempts);

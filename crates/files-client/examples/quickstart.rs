@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use files_client::{Client, FileUpload, ListParams};
-use files_server::{FilesServer, GeneratedFile, ServerConfig, ServerHandle};
+use files_server::{FilesServer, GeneratedFile, ServerConfig};
 use futures_util::{StreamExt, TryStreamExt};
 
 #[tokio::main]
@@ -33,7 +33,7 @@ fn step(name: &str, result: impl std::fmt::Display) {
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let real = std::env::var("ANTHROPIC_API_KEY").is_ok_and(|k| !k.trim().is_empty());
-    let (client, server): (Client, Option<ServerHandle>) = if real {
+    let (client, server): (Client, Option<FilesServer>) = if real {
         println!(
             "using the API at {} (ANTHROPIC_API_KEY is set)",
             std::env::var("ANTHROPIC_BASE_URL")
@@ -41,7 +41,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         );
         (Client::from_env()?, None)
     } else {
-        let server = FilesServer::start(ServerConfig::new(), "127.0.0.1:0".parse()?).await?;
+        let server = FilesServer::start(ServerConfig::new()).await?;
         println!(
             "no ANTHROPIC_API_KEY: using a local files-server at {} with a temporary store",
             server.base_url()

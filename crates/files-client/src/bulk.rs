@@ -347,7 +347,7 @@ impl Files {
     ///
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let server = files_server::FilesServer::start(Default::default(), "127.0.0.1:0".parse()?).await?;
+    /// # let server = files_server::FilesServer::start(Default::default()).await?;
     /// let client = Client::builder().api_key("sk-ant-...").base_url(server.base_url()).build()?;
     /// let uploads = (0..10).map(|i| FileUpload::bytes(format!("note-{i}.txt"), format!("note {i}")));
     /// let mut results = client.files().upload_many(uploads).concurrency(8);

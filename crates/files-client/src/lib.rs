@@ -7,7 +7,7 @@
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! # let server = files_server::FilesServer::start(Default::default(), "127.0.0.1:0".parse()?).await?;
+//! # let server = files_server::FilesServer::start(Default::default()).await?;
 //! # let base_url = server.base_url().to_owned();
 //! // Client::from_env() reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL.
 //! let client = Client::builder().api_key("sk-ant-...").base_url(base_url).build()?;

@@ -28,7 +28,7 @@ use http::{HeaderMap, StatusCode};
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// # let server = files_server::FilesServer::start(Default::default(), "127.0.0.1:0".parse()?).await?;
+/// # let server = files_server::FilesServer::start(Default::default()).await?;
 /// use files_client::{Client, FileUpload, RequestOptions, ResponseSlot};
 ///
 /// let client = Client::builder().api_key("sk-ant-...").base_url(server.base_url()).build()?;

@@ -1,5 +1,6 @@
 //! Server configuration.
 
+use std::net::{Ipv4Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -121,83 +122,85 @@ impl std::fmt::Debug for AdminToken {
 ///     .rate_limit(100)
 ///     .header_read_timeout(Duration::from_secs(10))
 ///     .max_connections(256);
-/// assert_eq!(config.max_file_size, 1024 * 1024);
 /// assert!(!format!("{config:?}").contains("s3cret"));
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ServerConfig {
+    /// Where the server listens.
+    pub(crate) listen: SocketAddr,
     /// Where files and metadata are kept; a temporary directory, removed when the
     /// server's handle is dropped, when `None`.
-    pub data_dir: Option<PathBuf>,
+    pub(crate) data_dir: Option<PathBuf>,
     /// Which keys are accepted.
-    pub auth: Auth,
+    pub(crate) auth: Auth,
     /// The largest file accepted, in bytes (413 `request_too_large` above it).
-    pub max_file_size: u64,
+    pub(crate) max_file_size: u64,
     /// The bytes each workspace may store (403 in beta shape, 400
     /// `storage_quota_exceeded` in GA shape above it).
-    pub storage_quota: u64,
+    pub(crate) storage_quota: u64,
     /// Development: uploaded files are downloadable too (normally only
     /// platform-generated files are).
-    pub uploads_downloadable: bool,
+    pub(crate) uploads_downloadable: bool,
     /// Serves the admin routes under `/_admin/v1/` (generated files, fault
     /// injection, the clock) to requests carrying `x-admin-token` with this
     /// token. Without it (the default) the routes do not exist.
-    pub admin_token: Option<AdminToken>,
+    pub(crate) admin_token: Option<AdminToken>,
     /// Answers every listing in GA shapes (`data`, `next_page`) and accepts
     /// `page` from beta requests too, as the live API has been seen doing
     /// since 2026-08. Off by default: each generation gets its own shape.
-    pub ga_listings: bool,
+    pub(crate) ga_listings: bool,
     /// Requests per minute each workspace may make (a token bucket of this
     /// size, refilled evenly); above it, 429 `rate_limit_error`. Off when `None`.
-    pub rate_limit: Option<NonZeroU32>,
+    pub(crate) rate_limit: Option<NonZeroU32>,
     /// How long a client may take to send a request's header (and how long an
     /// idle HTTP/1 keep-alive connection is kept); `None` waits forever.
-    pub header_read_timeout: Option<Duration>,
+    pub(crate) header_read_timeout: Option<Duration>,
     /// A connection that carries no byte either way for this long is closed
     /// (idle HTTP/2 connections, stalled bodies); `None` keeps it.
-    pub idle_timeout: Option<Duration>,
+    pub(crate) idle_timeout: Option<Duration>,
     /// How many connections are served at once; more wait to be accepted.
-    pub max_connections: usize,
+    pub(crate) max_connections: usize,
     /// The largest request header, in bytes (431 above it).
-    pub max_header_bytes: usize,
+    pub(crate) max_header_bytes: usize,
     /// The most header fields a request may carry (431 above it).
-    pub max_headers: usize,
+    pub(crate) max_headers: usize,
     /// How often expired files are purged (they are also purged at start).
-    pub purge_interval: Duration,
+    pub(crate) purge_interval: Duration,
     /// Serve HTTPS with this certificate and key (HTTP/2 by ALPN); plain HTTP when `None`.
-    pub tls: Option<TlsConfig>,
+    pub(crate) tls: Option<TlsConfig>,
     /// Bytes that must stay free on the data directory's disk: an upload that
     /// would leave less is refused with 507 `Insufficient Storage` and
     /// `x-should-retry: false` (checked before the body is read and as it
     /// streams). Deletes are always served.
-    pub min_free_space: u64,
+    pub(crate) min_free_space: u64,
     /// The most HTTP/2 streams a connection may have open at once (more are
     /// refused with `REFUSED_STREAM`); each stream's send buffer is 64 KiB.
-    pub max_streams_per_connection: u32,
+    pub(crate) max_streams_per_connection: u32,
     /// The most uploads received at once, in all (503 with `retry-after` above).
-    pub max_uploads: usize,
+    pub(crate) max_uploads: usize,
     /// The most downloads sent at once, in all (503 with `retry-after` above).
-    pub max_downloads: usize,
+    pub(crate) max_downloads: usize,
     /// Bytes that listing answers waiting to be sent may hold in all (503
     /// with `retry-after` above).
-    pub max_answer_memory: usize,
+    pub(crate) max_answer_memory: usize,
     /// A request body must be complete within this time, extended by one
     /// second for every `body_min_rate` bytes received; else 408 and the
     /// connection closes. `None` turns the limit off.
-    pub body_timeout: Option<Duration>,
+    pub(crate) body_timeout: Option<Duration>,
     /// Bytes a second a body must keep up once `body_timeout` is spent.
-    pub body_min_rate: u64,
+    pub(crate) body_min_rate: u64,
     /// How many connections may wait in the listen backlog.
-    pub listen_backlog: u32,
+    pub(crate) listen_backlog: u32,
     /// When another process owns the data directory, wait for it to let go
     /// instead of failing at once ([`ServerError::DataDirInUse`](crate::ServerError::DataDirInUse)).
-    pub wait_for_data_dir: bool,
+    pub(crate) wait_for_data_dir: bool,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             data_dir: None,
             auth: Auth::Development,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
@@ -227,139 +230,169 @@ impl Default for ServerConfig {
 }
 
 impl ServerConfig {
-    /// The defaults: a temporary store, development auth, 500 MB files, 500 GB
-    /// quota, no admin routes, no rate limit, plain HTTP.
+    /// The defaults: `127.0.0.1` on a free port, a temporary store, development
+    /// auth, 500 MB files, 500 GB quota, no admin routes, no rate limit, plain HTTP.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Keeps the store in `dir` (created if missing).
+    /// Listens on `addr` (port 0 picks a free port; the default is
+    /// `127.0.0.1:0`). [`FilesServer::local_addr`](crate::FilesServer::local_addr)
+    /// says which port was taken.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Keeps the store in `dir` (created if missing). Without it the store is a
+    /// temporary directory, removed when the server is dropped.
     pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.data_dir = Some(dir.into());
         self
     }
 
-    /// Sets which keys are accepted.
+    /// Sets which keys are accepted ([`Auth::Development`] by default).
     pub fn auth(mut self, auth: Auth) -> Self {
         self.auth = auth;
         self
     }
 
-    /// Sets the largest file accepted.
+    /// Sets the largest file accepted, in bytes (413 `request_too_large` above
+    /// it; [`DEFAULT_MAX_FILE_SIZE`] by default).
     pub fn max_file_size(mut self, bytes: u64) -> Self {
         self.max_file_size = bytes;
         self
     }
 
-    /// Sets each workspace's storage quota.
+    /// Sets the bytes each workspace may store (403 in beta shape, 400
+    /// `storage_quota_exceeded` in GA shape above it; [`DEFAULT_STORAGE_QUOTA`]
+    /// by default).
     pub fn storage_quota(mut self, bytes: u64) -> Self {
         self.storage_quota = bytes;
         self
     }
 
-    /// Makes uploaded files downloadable (development).
+    /// Development: makes uploaded files downloadable too (normally only
+    /// platform-generated files are).
     pub fn uploads_downloadable(mut self, yes: bool) -> Self {
         self.uploads_downloadable = yes;
         self
     }
 
-    /// Answers every listing in GA shapes, as the live API has been seen doing
-    /// ([`ServerConfig::ga_listings`]).
+    /// Answers every listing in GA shapes (`data`, `next_page`) and accepts
+    /// `page` from beta requests too, as the live API has been seen doing since
+    /// 2026-08. Off by default: each generation gets its own shape.
     pub fn ga_listings(mut self, yes: bool) -> Self {
         self.ga_listings = yes;
         self
     }
 
-    /// Serves the admin routes to requests carrying `x-admin-token: TOKEN`.
+    /// Serves the admin routes under `/_admin/v1/` (generated files, fault
+    /// injection, the clock) to requests carrying `x-admin-token: TOKEN`.
+    /// Without it (the default) the routes do not exist.
     pub fn admin_token(mut self, token: impl Into<String>) -> Self {
         self.admin_token = Some(AdminToken::new(token));
         self
     }
 
-    /// Limits each workspace to `per_minute` requests a minute (0 turns the limit off).
+    /// Limits each workspace to `per_minute` requests a minute (a token bucket
+    /// of this size, refilled evenly; above it, 429 `rate_limit_error`). 0, the
+    /// default, turns the limit off.
     pub fn rate_limit(mut self, per_minute: u32) -> Self {
         self.rate_limit = NonZeroU32::new(per_minute);
         self
     }
 
-    /// Sets how long a client may take to send a request's header (at most
-    /// [`MAX_CONNECTION_TIMEOUT`]).
+    /// Sets how long a client may take to send a request's header (and how long
+    /// an idle HTTP/1 keep-alive connection is kept); `None` waits forever. At
+    /// most [`MAX_CONNECTION_TIMEOUT`]; [`DEFAULT_HEADER_READ_TIMEOUT`] by default.
     pub fn header_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.header_read_timeout = timeout.into();
         self
     }
 
-    /// Sets how long a connection may carry no byte either way (at most
-    /// [`MAX_CONNECTION_TIMEOUT`]).
+    /// Sets how long a connection may carry no byte either way before it is
+    /// closed (idle HTTP/2 connections, stalled bodies); `None` keeps it. At most
+    /// [`MAX_CONNECTION_TIMEOUT`]; [`DEFAULT_IDLE_TIMEOUT`] by default.
     pub fn idle_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.idle_timeout = timeout.into();
         self
     }
 
-    /// Sets how many connections are served at once (at least 1).
+    /// Sets how many connections are served at once (at least 1); more wait to
+    /// be accepted.
     pub fn max_connections(mut self, connections: usize) -> Self {
         // tokio's semaphore holds at most MAX_PERMITS; more would panic at start.
         self.max_connections = connections.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
         self
     }
 
-    /// Sets the largest request header in bytes (at least 8 KiB).
+    /// Sets the largest request header in bytes (at least 8 KiB; 431 above it).
     pub fn max_header_bytes(mut self, bytes: usize) -> Self {
         self.max_header_bytes = bytes.max(8 * 1024);
         self
     }
 
-    /// Sets the most header fields a request may carry.
+    /// Sets the most header fields a request may carry (431 above it).
     pub fn max_headers(mut self, count: usize) -> Self {
         self.max_headers = count.max(1);
         self
     }
 
-    /// Sets how often expired files are purged.
+    /// Sets how often expired files are purged (they are also purged at start).
     pub fn purge_interval(mut self, every: Duration) -> Self {
         self.purge_interval = every.max(Duration::from_millis(10));
         self
     }
 
-    /// Serves HTTPS with `tls`.
+    /// Serves HTTPS with `tls` (HTTP/2 by ALPN); plain HTTP without it.
     pub fn tls(mut self, tls: TlsConfig) -> Self {
         self.tls = Some(tls);
         self
     }
 
-    /// Sets the bytes that must stay free on the data directory's disk.
+    /// Sets the bytes that must stay free on the data directory's disk: an
+    /// upload that would leave less is refused with 507 `Insufficient Storage`
+    /// and `x-should-retry: false` (checked before the body is read and as it
+    /// streams). Deletes are always served.
     pub fn min_free_space(mut self, bytes: u64) -> Self {
         self.min_free_space = bytes;
         self
     }
 
-    /// Sets the most HTTP/2 streams a connection may have open at once (at least 1).
+    /// Sets the most HTTP/2 streams a connection may have open at once (at
+    /// least 1; more are refused with `REFUSED_STREAM`); each stream's send
+    /// buffer is 64 KiB.
     pub fn max_streams_per_connection(mut self, streams: u32) -> Self {
         self.max_streams_per_connection = streams.max(1);
         self
     }
 
-    /// Sets the most uploads received at once (at least 1).
+    /// Sets the most uploads received at once, in all (at least 1; 503 with
+    /// `retry-after` above).
     pub fn max_uploads(mut self, uploads: usize) -> Self {
         self.max_uploads = uploads.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
         self
     }
 
-    /// Sets the most downloads sent at once (at least 1).
+    /// Sets the most downloads sent at once, in all (at least 1; 503 with
+    /// `retry-after` above).
     pub fn max_downloads(mut self, downloads: usize) -> Self {
         self.max_downloads = downloads.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
         self
     }
 
     /// Sets the bytes listing answers waiting to be sent may hold in all (at
-    /// least 1 MiB).
+    /// least 1 MiB; 503 with `retry-after` above).
     pub fn max_answer_memory(mut self, bytes: usize) -> Self {
         self.max_answer_memory = bytes.max(1024 * 1024);
         self
     }
 
     /// Sets how long a request body may take before it must keep up
-    /// `min_rate` bytes a second (`None` turns the limit off).
+    /// `min_rate` bytes a second: the body must be complete within `timeout`,
+    /// extended by one second for every `min_rate` bytes received; else 408 and
+    /// the connection closes. `None` turns the limit off.
     pub fn body_timeout(mut self, timeout: impl Into<Option<Duration>>, min_rate: u64) -> Self {
         self.body_timeout = timeout.into();
         self.body_min_rate = min_rate.max(1);
@@ -372,7 +405,8 @@ impl ServerConfig {
         self
     }
 
-    /// Waits for another owner of the data directory to let go instead of failing.
+    /// Waits for another owner of the data directory to let go instead of
+    /// failing at once with [`ServerError::DataDirInUse`](crate::ServerError::DataDirInUse).
     pub fn wait_for_data_dir(mut self, yes: bool) -> Self {
         self.wait_for_data_dir = yes;
         self

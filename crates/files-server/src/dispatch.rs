@@ -88,22 +88,8 @@ async fn route(
             None => Err(ApiError::not_found(format!("Not found: {path}")).into()),
         };
     }
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let method = request.method().clone();
-    let (fault_route, id) = match (method.clone(), segments.as_slice()) {
-        (Method::POST, ["v1", "files"]) => (FaultRoute::Upload, None),
-        (Method::GET, ["v1", "files"]) => (FaultRoute::List, None),
-        (Method::GET, ["v1", "files", id]) => (FaultRoute::Retrieve, Some(*id)),
-        (Method::DELETE, ["v1", "files", id]) => (FaultRoute::Delete, Some(*id)),
-        (Method::GET, ["v1", "files", id, "content"]) => (FaultRoute::Download, Some(*id)),
-        (_, ["v1", "files"]) => return Err(not_allowed(&method, &path, "GET, POST").into()),
-        (_, ["v1", "files", _]) => return Err(not_allowed(&method, &path, "GET, DELETE").into()),
-        (_, ["v1", "files", _, "content"]) => {
-            return Err(not_allowed(&method, &path, "GET").into());
-        }
-        _ => return Err(ApiError::not_found(format!("Not found: {path}")).into()),
-    };
-    let id = id.map(percent_decode);
+    let route = Route::parse(request.method(), &path)?;
+    let fault_route = route.fault_route();
 
     // Authentication and the rate limit come first: faults are scripted answers
     // to requests that would otherwise be served.
@@ -148,19 +134,17 @@ async fn route(
         _ => {}
     }
 
-    let response = match fault_route {
-        FaultRoute::Upload => upload::upload(state, request, generation, workspace).await?,
-        FaultRoute::List => {
+    let response = match route {
+        Route::Upload => upload::upload(state, request, generation, workspace).await?,
+        Route::List => {
             let page = list::list(state, &request, generation, workspace).await?;
             state.hold_answer(page)?
         }
-        FaultRoute::Retrieve => {
-            file::retrieve(state, &id.unwrap_or_default(), generation, workspace).await?
-        }
-        FaultRoute::Delete => file::delete(state, &id.unwrap_or_default(), workspace).await?,
-        FaultRoute::Download | FaultRoute::Any => {
+        Route::Retrieve(id) => file::retrieve(state, &id, generation, workspace).await?,
+        Route::Delete(id) => file::delete(state, &id, workspace).await?,
+        Route::Download(id) => {
             let body_fault = file::BodyFault::from_fault(fault.as_ref());
-            file::download(state, &id.unwrap_or_default(), workspace, body_fault).await?
+            file::download(state, &id, workspace, body_fault).await?
         }
     };
     match fault {
@@ -170,6 +154,54 @@ async fn route(
             Ok(truncate_json(response).await)
         }
         _ => Ok(response),
+    }
+}
+
+/// What a request under `/v1/files` asks for, with the file id (percent-decoded)
+/// where the path names one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Route {
+    /// `POST /v1/files`.
+    Upload,
+    /// `GET /v1/files`.
+    List,
+    /// `GET /v1/files/{id}`.
+    Retrieve(String),
+    /// `DELETE /v1/files/{id}`.
+    Delete(String),
+    /// `GET /v1/files/{id}/content`.
+    Download(String),
+}
+
+impl Route {
+    /// The route of `method` on `path`: 405 (with `Allow`) for a known path and
+    /// another method, 404 for any other path.
+    fn parse(method: &Method, path: &str) -> Result<Self, ApiError> {
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        match (method, segments.as_slice()) {
+            (&Method::POST, ["v1", "files"]) => Ok(Self::Upload),
+            (&Method::GET, ["v1", "files"]) => Ok(Self::List),
+            (&Method::GET, ["v1", "files", id]) => Ok(Self::Retrieve(percent_decode(id))),
+            (&Method::DELETE, ["v1", "files", id]) => Ok(Self::Delete(percent_decode(id))),
+            (&Method::GET, ["v1", "files", id, "content"]) => {
+                Ok(Self::Download(percent_decode(id)))
+            }
+            (_, ["v1", "files"]) => Err(not_allowed(method, path, "GET, POST")),
+            (_, ["v1", "files", _]) => Err(not_allowed(method, path, "GET, DELETE")),
+            (_, ["v1", "files", _, "content"]) => Err(not_allowed(method, path, "GET")),
+            _ => Err(ApiError::not_found(format!("Not found: {path}"))),
+        }
+    }
+
+    /// The fault queue this route takes scripted faults from.
+    fn fault_route(&self) -> FaultRoute {
+        match self {
+            Self::Upload => FaultRoute::Upload,
+            Self::List => FaultRoute::List,
+            Self::Retrieve(_) => FaultRoute::Retrieve,
+            Self::Delete(_) => FaultRoute::Delete,
+            Self::Download(_) => FaultRoute::Download,
+        }
     }
 }
 
@@ -253,4 +285,30 @@ fn percent_decode(segment: &str) -> String {
         .next()
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_route_carries_its_percent_decoded_file_id() {
+        let route = Route::parse(&Method::GET, "/v1/files/file%5F01/content").unwrap();
+        assert_eq!(route, Route::Download("file_01".into()));
+        assert_eq!(route.fault_route(), FaultRoute::Download);
+        let route = Route::parse(&Method::DELETE, "/v1/files/a+b").unwrap();
+        assert_eq!(route, Route::Delete("a+b".into()));
+        assert_eq!(
+            Route::parse(&Method::POST, "/v1/files").unwrap(),
+            Route::Upload
+        );
+    }
+
+    #[test]
+    fn a_known_path_with_another_method_is_405_and_any_other_path_404() {
+        let err = Route::parse(&Method::PUT, "/v1/files/file_01").unwrap_err();
+        assert_eq!(err.status, StatusCode::METHOD_NOT_ALLOWED);
+        let err = Route::parse(&Method::GET, "/v1/files/file_01/other").unwrap_err();
+        assert_eq!(err.status, StatusCode::NOT_FOUND);
+    }
 }

@@ -2,7 +2,7 @@
 //!
 //! Faults are taken in the order they were pushed, the first one whose route
 //! matches the request. The queue is reachable from the library
-//! ([`ServerHandle::faults`](crate::ServerHandle::faults)) and, when the admin
+//! ([`FilesServer::faults`](crate::FilesServer::faults)) and, when the admin
 //! routes are on, over HTTP: `POST /_admin/v1/faults` with
 //! `{"route": "download", "fault": {"kind": "short_body"}, "times": 1}`.
 //! Only requests that pass authentication (and the rate limit) take a fault.

@@ -12,7 +12,7 @@
 //! - Every rule of the contract: filename validation, the per-file limit (413,
 //!   detected while streaming), the workspace quota, paging in time proportional to
 //!   the page, expiry, downloadability, `request-id` everywhere.
-//! - Test helpers: platform-generated files ([`ServerHandle::create_generated_file`]
+//! - Test helpers: platform-generated files ([`FilesServer::create_generated_file`]
 //!   or the admin routes, behind an admin token), a settable clock, and fault
 //!   injection ([`FaultQueue`]).
 //! - Safe under hostile load: every input a client controls is bounded (header
@@ -26,7 +26,7 @@
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let server = FilesServer::start(ServerConfig::new(), "127.0.0.1:0".parse()?).await?;
+//! let server = FilesServer::start(ServerConfig::new()).await?;
 //! let report = server
 //!     .create_generated_file(GeneratedFile::new("report.csv", "a,b\n1,2\n"))
 //!     .await?;
@@ -47,7 +47,6 @@ mod idle;
 mod ids;
 mod rate_limit;
 mod routes;
-pub mod serve_args;
 mod server;
 mod shed;
 mod stall;
@@ -75,6 +74,5 @@ pub use config::{
 };
 pub use faults::{Fault, FaultQueue, FaultRoute};
 pub use routes::admin::GeneratedFile;
-pub use serve_args::{ServeArgs, ServeError};
-pub use server::{FilesServer, ServerError, ServerHandle};
+pub use server::{FilesServer, ServerError};
 pub use tls::{TlsConfig, TlsError};

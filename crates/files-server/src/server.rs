@@ -51,30 +51,38 @@ pub enum ServerError {
     },
 }
 
-/// The local Files API server.
+/// The local Files API server, running: [`FilesServer::start`] opens the store
+/// and starts serving; dropping the server stops accepting connections, and
+/// [`FilesServer::shutdown`] also waits for requests in flight.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), files_server::ServerError> {
 /// use files_server::{FilesServer, ServerConfig};
 ///
-/// let server = FilesServer::start(ServerConfig::new(), "127.0.0.1:0".parse().unwrap()).await?;
+/// let server = FilesServer::start(ServerConfig::new()).await?;
 /// println!("listening on {}", server.base_url());
 /// server.shutdown().await;
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]
-#[non_exhaustive]
-pub struct FilesServer;
+pub struct FilesServer {
+    base_url: String,
+    local_addr: SocketAddr,
+    state: Arc<State>,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+    purge: Option<JoinHandle<()>>,
+    _temp_dir: Option<tempfile::TempDir>,
+}
 
 impl FilesServer {
-    /// Opens the store and starts serving on `addr` (port 0 picks a free port).
+    /// Opens the store and starts serving on the configured address
+    /// ([`ServerConfig::listen`]; `127.0.0.1` on a free port by default).
     ///
     /// # Errors
     /// The store cannot be opened or the address cannot be bound.
-    pub async fn start(
-        config: ServerConfig,
-        addr: SocketAddr,
-    ) -> Result<ServerHandle, ServerError> {
+    pub async fn start(config: ServerConfig) -> Result<Self, ServerError> {
+        let addr = config.listen;
         let (temp_dir, data_dir) = match &config.data_dir {
             Some(dir) => (None, dir.clone()),
             None => {
@@ -148,7 +156,7 @@ impl FilesServer {
             stopped,
         ));
         tracing::info!(%local_addr, data_dir = %data_dir.display(), "files-server started");
-        Ok(ServerHandle {
+        Ok(Self {
             base_url: format!("{scheme}://{local_addr}"),
             local_addr,
             state,
@@ -158,22 +166,7 @@ impl FilesServer {
             _temp_dir: temp_dir,
         })
     }
-}
 
-/// A running server. Dropping it stops accepting connections; [`ServerHandle::shutdown`]
-/// also waits for requests in flight.
-#[derive(Debug)]
-pub struct ServerHandle {
-    base_url: String,
-    local_addr: SocketAddr,
-    state: Arc<State>,
-    stop: watch::Sender<bool>,
-    task: Option<JoinHandle<()>>,
-    purge: Option<JoinHandle<()>>,
-    _temp_dir: Option<tempfile::TempDir>,
-}
-
-impl ServerHandle {
     /// `http://ADDR:PORT` (`https://` when serving TLS), the base URL clients use.
     pub fn base_url(&self) -> &str {
         &self.base_url
@@ -262,7 +255,7 @@ impl ServerHandle {
     }
 }
 
-impl Drop for ServerHandle {
+impl Drop for FilesServer {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
     }

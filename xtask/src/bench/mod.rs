@@ -53,8 +53,7 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
     if !Path::new("/usr/bin/time").exists() {
         bail!("GNU time is needed for peak RSS: apt-get install time");
     }
-    let has_cli = root.join("crates/files-cli/Cargo.toml").exists();
-    let release = build(root, has_cli)?;
+    let release = build(root)?;
     let target_dir = release
         .parent()
         .map_or_else(|| root.join("target"), Path::to_path_buf);
@@ -76,7 +75,7 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
     let mut server = start_server(&release, &work, largest)?;
     let env = Env {
         bench_client: release.join("bench-client"),
-        cli: has_cli.then(|| release.join("anthropic-files")),
+        cli: Some(release.join("anthropic-files")),
         python,
         python_script: root.join("xtask/bench/bench_python.py"),
         base: server.url.clone(),
@@ -106,7 +105,7 @@ pub fn run(root: &Path, quick: bool) -> Result<()> {
         cold: Vec::new(),
     };
 
-    all_figures(&mut bench, &env, &setup, &release.join("files-server"))?;
+    all_figures(&mut bench, &env, &setup, &release.join("anthropic-files"))?;
     server.stop();
     let elapsed = started.elapsed();
     let table = render::render(&render::Report {
@@ -183,10 +182,10 @@ fn all_figures(bench: &mut Bench, env: &Env, setup: &Files, server_bin: &Path) -
     Ok(())
 }
 
-/// The plain-HTTP release files-server most figures run against.
+/// The plain-HTTP release server (`anthropic-files serve`) most figures run against.
 fn start_server(release: &Path, work: &Path, largest: u64) -> Result<Server> {
     Server::start_with(
-        &release.join("files-server"),
+        &release.join("anthropic-files"),
         &[
             "--listen",
             "127.0.0.1:0",
@@ -204,7 +203,7 @@ fn start_server(release: &Path, work: &Path, largest: u64) -> Result<Server> {
 }
 
 /// Builds the release binaries under test; returns their directory.
-fn build(root: &Path, has_cli: bool) -> Result<PathBuf> {
+fn build(root: &Path) -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     println!("bench: building release binaries");
     let mut build = Command::new(&cargo);
@@ -213,17 +212,14 @@ fn build(root: &Path, has_cli: bool) -> Result<PathBuf> {
         "--release",
         "--quiet",
         "-p",
-        "files-server",
+        "files-cli",
         "-p",
         "xtask",
         "--bin",
         "bench-client",
         "--bin",
-        "files-server",
+        "anthropic-files",
     ]);
-    if has_cli {
-        build.args(["-p", "files-cli", "--bin", "anthropic-files"]);
-    }
     // `cargo run` hands this process variables like CARGO_PKG_NAME=xtask; build
     // scripts that watch them would rebuild (ring, in release) on every switch
     // between this build and the same one typed in a shell.

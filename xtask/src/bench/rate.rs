@@ -53,14 +53,13 @@ pub fn run(root: &Path) -> Result<()> {
             "build",
             "--quiet",
             "-p",
-            "files-server",
-            "-p",
             "files-cli",
-            "--bins",
+            "--bin",
+            "anthropic-files",
         ])
         .status()?;
     if !status.success() {
-        bail!("cannot build files-server and the CLI");
+        bail!("cannot build the CLI (anthropic-files, which serves too)");
     }
     let bin_dir = target_dir(root).join("debug");
     let work = target_dir(root).join("bench-rate");
@@ -69,7 +68,7 @@ pub fn run(root: &Path) -> Result<()> {
     }
     std::fs::create_dir_all(&work)?;
     let bins = Bins {
-        server: bin_dir.join("files-server"),
+        server: bin_dir.join("anthropic-files"),
         cli: bin_dir.join("anthropic-files"),
         work,
     };

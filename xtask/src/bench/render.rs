@@ -38,7 +38,7 @@ pub(super) fn render(report: &Report<'_>) -> Result<String> {
     )?;
     writeln!(
         md,
-        "Every run is a separate process against one release `files-server` on 127.0.0.1 (data on local disk, fsync on every upload; the HTTPS figures against a second one serving TLS with a test CA), after a `sync`, with the peers interleaved run by run and the first peer of each round rotated; figures are medians of {} runs; memory is the process's peak RSS (GNU time `%M`) above that peer's idle baseline (the same program doing nothing), in MiB; cpu is the client process's user + system time (GNU time `%U + %S`). Ratios compare times (for req/s, the inverse of the rates): above 1 means the first is slower.\n",
+        "Every run is a separate process against one release `anthropic-files serve` on 127.0.0.1 (data on local disk, fsync on every upload; the HTTPS figures against a second one serving TLS with a test CA), after a `sync`, with the peers interleaved run by run and the first peer of each round rotated; figures are medians of {} runs; memory is the process's peak RSS (GNU time `%M`) above that peer's idle baseline (the same program doing nothing), in MiB; cpu is the client process's user + system time (GNU time `%U + %S`). Ratios compare times (for req/s, the inverse of the rates): above 1 means the first is slower.\n",
         report.runs
     )?;
     figure_table(&mut md, report.figures)?;

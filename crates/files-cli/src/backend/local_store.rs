@@ -1,10 +1,9 @@
 //! The local store: where the embedded default keeps files, and the in-process
 //! server that serves it for one command.
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
-use files_server::{FilesServer, ServerConfig, ServerError, ServerHandle};
+use files_server::{FilesServer, ServerConfig, ServerError};
 
 use crate::failure::Failure;
 
@@ -41,20 +40,16 @@ pub fn store_dir() -> Result<PathBuf, Failure> {
 ///
 /// # Errors
 /// The store cannot be opened or created, or no port can be bound.
-pub async fn start(dir: &Path, on_wait: impl FnOnce()) -> Result<ServerHandle, Failure> {
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+pub async fn start(dir: &Path, on_wait: impl FnOnce()) -> Result<FilesServer, Failure> {
     let failure =
         |err: ServerError| Failure::Store(format!("local store {}: {err}", dir.display()));
-    match FilesServer::start(ServerConfig::new().data_dir(dir), addr).await {
+    match FilesServer::start(ServerConfig::new().data_dir(dir)).await {
         Ok(server) => Ok(server),
         Err(ServerError::DataDirInUse { .. }) => {
             on_wait();
-            FilesServer::start(
-                ServerConfig::new().data_dir(dir).wait_for_data_dir(true),
-                addr,
-            )
-            .await
-            .map_err(failure)
+            FilesServer::start(ServerConfig::new().data_dir(dir).wait_for_data_dir(true))
+                .await
+                .map_err(failure)
         }
         Err(err) => Err(failure(err)),
     }

@@ -6,7 +6,7 @@ pub mod local_store;
 use std::time::Duration;
 
 use files_client::{ApiGeneration, Client, Files};
-use files_server::ServerHandle;
+use files_server::FilesServer;
 
 use crate::cli::GlobalArgs;
 use crate::failure::Failure;
@@ -16,7 +16,7 @@ use crate::ui::Ui;
 #[derive(Debug)]
 pub struct Backend {
     files: Files,
-    local: Option<ServerHandle>,
+    local: Option<FilesServer>,
     origin: String,
 }
 

@@ -2,8 +2,8 @@
 
 mod args;
 
+use crate::serve::ServeArgs;
 use clap::{Args, Parser, Subcommand};
-use files_server::ServeArgs;
 
 use crate::output::format::FormatChoice;
 

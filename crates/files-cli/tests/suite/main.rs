@@ -11,6 +11,7 @@ mod cacert;
 mod commands;
 mod local_input;
 mod local_store;
+mod serve;
 mod server_text;
 #[cfg(unix)]
 mod signals;

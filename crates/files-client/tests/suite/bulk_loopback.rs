@@ -6,16 +6,14 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use files_client::{ApiGeneration, Client, FileUpload, RequestOptions};
-use files_server::{Fault, FaultRoute, FilesServer, GeneratedFile, ServerConfig, ServerHandle};
+use files_server::{Fault, FaultRoute, FilesServer, GeneratedFile, ServerConfig};
 use futures_util::StreamExt;
 
-async fn server() -> ServerHandle {
-    FilesServer::start(ServerConfig::new(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap()
+async fn server() -> FilesServer {
+    FilesServer::start(ServerConfig::new()).await.unwrap()
 }
 
-fn client(server: &ServerHandle) -> Client {
+fn client(server: &FilesServer) -> Client {
     Client::builder()
         .api_key("sk-bulk")
         .base_url(server.base_url())

@@ -9,22 +9,18 @@ use std::time::Duration;
 use files_client::{
     ApiGeneration, Client, Error, FileUpload, ListParams, RequestOptions, ResponseSlot,
 };
-use files_server::{
-    Auth, Fault, FaultRoute, FilesServer, GeneratedFile, KeyTable, ServerConfig, ServerHandle,
-};
+use files_server::{Auth, Fault, FaultRoute, FilesServer, GeneratedFile, KeyTable, ServerConfig};
 use futures_util::TryStreamExt;
 
 use crate::support::via;
 
 use via::{Via, builder};
 
-async fn server(config: ServerConfig) -> ServerHandle {
-    FilesServer::start(config, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap()
+async fn server(config: ServerConfig) -> FilesServer {
+    FilesServer::start(config).await.unwrap()
 }
 
-fn client(via: Via, server: &ServerHandle, generation: ApiGeneration) -> Client {
+fn client(via: Via, server: &FilesServer, generation: ApiGeneration) -> Client {
     builder(via)
         .api_key("sk-loopback")
         .base_url(server.base_url())

@@ -19,9 +19,7 @@ async fn round_trip(via: Via) {
         .uploads_downloadable(true)
         .max_file_size(SIZE + 1)
         .storage_quota(4 * SIZE);
-    let server = FilesServer::start(config, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let server = FilesServer::start(config).await.unwrap();
     let path = dir.path().join("big.bin");
     {
         use std::io::Write;

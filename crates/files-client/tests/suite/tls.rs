@@ -13,9 +13,7 @@ use futures_util::TryStreamExt;
 async fn a_private_ca_is_trusted_when_added_and_refused_otherwise() {
     let pki = pki::pki("files-client test CA");
     let config = ServerConfig::new().tls(TlsConfig::from_pem(pki.cert_pem, pki.key_pem));
-    let server = FilesServer::start(config, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let server = FilesServer::start(config).await.unwrap();
     assert!(
         server.base_url().starts_with("https://"),
         "{}",

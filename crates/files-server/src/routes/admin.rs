@@ -43,21 +43,21 @@ use crate::{AdminToken, Fault, FaultRoute};
 ///     .mime_type("image/png")
 ///     .workspace("team-a")
 ///     .scope_id("sesn_1");
-/// assert_eq!(file.filename, "chart.png");
+/// assert!(format!("{file:?}").contains("chart.png"));
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GeneratedFile {
     /// Its filename.
-    pub filename: String,
+    pub(crate) filename: String,
     /// Its MIME type; guessed from the filename when `None`.
-    pub mime_type: Option<String>,
+    pub(crate) mime_type: Option<String>,
     /// The workspace that owns it (`default` unless set).
-    pub workspace: String,
+    pub(crate) workspace: String,
     /// The scope (e.g. session) it belongs to.
-    pub scope_id: Option<String>,
+    pub(crate) scope_id: Option<String>,
     /// Its bytes.
-    pub content: Bytes,
+    pub(crate) content: Bytes,
 }
 
 impl GeneratedFile {

@@ -2,12 +2,12 @@
 //! stays outside any runtime, as the blocking client requires.
 
 use files_blocking::{ApiGeneration, Client, ClientBuilder};
-use files_server::{FilesServer, GeneratedFile, ServerConfig, ServerHandle};
+use files_server::{FilesServer, GeneratedFile, ServerConfig};
 
 /// A server on its own runtime; shut down on drop.
 pub struct Server {
     pub runtime: tokio::runtime::Runtime,
-    handle: Option<ServerHandle>,
+    handle: Option<FilesServer>,
 }
 
 impl Server {
@@ -17,16 +17,14 @@ impl Server {
             .enable_all()
             .build()
             .unwrap();
-        let handle = runtime
-            .block_on(FilesServer::start(config, "127.0.0.1:0".parse().unwrap()))
-            .unwrap();
+        let handle = runtime.block_on(FilesServer::start(config)).unwrap();
         Self {
             runtime,
             handle: Some(handle),
         }
     }
 
-    pub fn handle(&self) -> &ServerHandle {
+    pub fn handle(&self) -> &FilesServer {
         self.handle.as_ref().unwrap()
     }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use assert_cmd::Command;
-use files_server::{FilesServer, GeneratedFile, ServerConfig, ServerHandle};
+use files_server::{FilesServer, GeneratedFile, ServerConfig};
 use serde_json::Value;
 
 /// The key the tests pass with --api-key.
@@ -18,7 +18,7 @@ pub const KEY: &str = "sk-ant-test-secret-4f2a";
 /// A files-server running on its own runtime for one test; stopped on drop.
 pub struct TestServer {
     runtime: tokio::runtime::Runtime,
-    handle: Option<ServerHandle>,
+    handle: Option<FilesServer>,
     pub base_url: String,
     /// An isolated, never-used local store: a command that wrongly falls back to
     /// the embedded default touches only this.
@@ -36,9 +36,7 @@ impl TestServer {
             .enable_all()
             .build()
             .unwrap();
-        let handle = runtime
-            .block_on(FilesServer::start(config, "127.0.0.1:0".parse().unwrap()))
-            .unwrap();
+        let handle = runtime.block_on(FilesServer::start(config)).unwrap();
         Self {
             base_url: handle.base_url().to_owned(),
             handle: Some(handle),

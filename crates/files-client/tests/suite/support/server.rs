@@ -2,13 +2,11 @@
 //! that need nothing more.
 
 use files_client::{Client, Files};
-use files_server::{FilesServer, GeneratedFile, ServerConfig, ServerHandle};
+use files_server::{FilesServer, GeneratedFile, ServerConfig};
 
 /// A server with the default configuration, and its files API.
-pub async fn start() -> (ServerHandle, Files) {
-    let server = FilesServer::start(ServerConfig::new(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+pub async fn start() -> (FilesServer, Files) {
+    let server = FilesServer::start(ServerConfig::new()).await.unwrap();
     let files = Client::builder()
         .api_key("sk-loopback")
         .base_url(server.base_url())
@@ -19,7 +17,7 @@ pub async fn start() -> (ServerHandle, Files) {
 }
 
 /// A downloadable (platform-generated) file on `server`; returns its id.
-pub async fn generated(server: &ServerHandle, name: &str, content: Vec<u8>) -> String {
+pub async fn generated(server: &FilesServer, name: &str, content: Vec<u8>) -> String {
     server
         .create_generated_file(GeneratedFile::new(name, content))
         .await

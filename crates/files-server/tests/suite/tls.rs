@@ -1,8 +1,6 @@
 //! HTTPS with a test CA: served over HTTP/2 (ALPN) and HTTP/1.1 to a client
 //! that trusts the CA; a client that trusts another CA is refused.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -94,7 +92,7 @@ async fn get(
 async fn https_with_a_test_ca_over_h2_and_http1_and_an_unknown_ca_is_refused() {
     let ours = pki();
     let tls = TlsConfig::from_pem(ours.cert_pem.clone(), ours.key_pem.clone());
-    let server = FilesServer::start(ServerConfig::new().tls(tls), "127.0.0.1:0".parse().unwrap())
+    let server = FilesServer::start(ServerConfig::new().tls(tls))
         .await
         .unwrap();
     assert!(server.base_url().starts_with("https://127.0.0.1:"));

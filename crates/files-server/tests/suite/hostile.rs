@@ -2,45 +2,16 @@
 //! headers, silent connections, more connections than the cap. Each is refused
 //! cheaply and the server keeps answering. Raw TCP on 127.0.0.1; every wait is bounded.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::time::Duration;
 
+use crate::peer::{BOUND, BOUNDARY, Gen, Peer, read_to_close, start, status_line};
 use bytes::Bytes;
-use common::{BOUNDARY, Gen, Peer, start};
 use files_server::ServerConfig;
 use http::Method;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// The longest any single wait in these tests may take.
-const BOUND: Duration = Duration::from_secs(10);
-
-/// Reads until the peer closes or `BOUND` passes; what was read.
-async fn read_to_close(stream: &mut TcpStream) -> Vec<u8> {
-    let mut got = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        match tokio::time::timeout(BOUND, stream.read(&mut buf)).await {
-            Ok(Ok(0) | Err(_)) => return got,
-            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
-            Err(_) => panic!("the server kept the connection open past {BOUND:?}"),
-        }
-    }
-}
-
-/// The status line of a raw answer.
-fn status_line(answer: &[u8]) -> String {
-    String::from_utf8_lossy(answer)
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-async fn still_answers(server: &files_server::ServerHandle) {
+async fn still_answers(server: &files_server::FilesServer) {
     let peer = Peer::new(server, Gen::Ga);
     assert_eq!(peer.get("/v1/files").await.status, 200);
 }
@@ -154,14 +125,15 @@ async fn a_silent_connection_is_closed_when_idle() {
 
 #[tokio::test]
 async fn limits_too_large_for_the_clock_or_the_semaphore_still_serve() {
-    // Set on the fields, bypassing the builder: the server bounds them where
-    // its timers and its connection cap are made (unbounded, hyper's header
-    // timer and the idle timer overflow the clock and the connection task
-    // panics; tokio's semaphore panics above its maximum).
-    let mut config = ServerConfig::new();
-    config.header_read_timeout = Some(Duration::MAX);
-    config.idle_timeout = Some(Duration::MAX);
-    let server = start(config.max_connections(usize::MAX)).await;
+    // The setters take any duration: the server bounds them where its timers
+    // and its connection cap are made (unbounded, hyper's header timer and the
+    // idle timer overflow the clock and the connection task panics; tokio's
+    // semaphore panics above its maximum).
+    let config = ServerConfig::new()
+        .header_read_timeout(Duration::MAX)
+        .idle_timeout(Duration::MAX)
+        .max_connections(usize::MAX);
+    let server = start(config).await;
     still_answers(&server).await;
     still_answers(&server).await;
 }
@@ -236,7 +208,7 @@ async fn fidelity_405_empty_query_values_unknown_parts_and_part_types() {
     let id = id.await;
     let page = peer.get("/v1/files?before_id=&after_id=&limit=").await;
     assert_eq!(page.status, 200, "{:?}", page.body);
-    assert_eq!(common::ids(&page.json()), std::slice::from_ref(&id));
+    assert_eq!(crate::peer::ids(&page.json()), std::slice::from_ref(&id));
 
     // Unknown parts, large or nameless, are ignored.
     let mut body = Vec::new();
@@ -249,7 +221,7 @@ async fn fidelity_405_empty_query_values_unknown_parts_and_part_types() {
         format!("\r\n--{BOUNDARY}\r\nContent-Disposition: form-data\r\n\r\nnameless\r\n")
             .as_bytes(),
     );
-    let (_, file) = common::multipart("b.txt", Some("text/plain"), b"b", &[]);
+    let (_, file) = crate::peer::multipart("b.txt", Some("text/plain"), b"b", &[]);
     body.extend_from_slice(&file);
     let answer = peer
         .send(
@@ -309,7 +281,7 @@ async fn many_half_sent_headers_do_not_lock_out_real_clients() {
 /// Sends an upload's header with `Expect: 100-continue` and no body; the answer
 /// as far as the server sends it.
 async fn expect_continue(
-    server: &files_server::ServerHandle,
+    server: &files_server::FilesServer,
     key: Option<&str>,
     length: u64,
 ) -> Vec<u8> {

@@ -1,27 +1,15 @@
-//! The server's command-line options and the serve-until-a-signal loop, shared by
-//! the `files-server` program and `anthropic-files serve`.
-//!
-//! ```
-//! use clap::Parser;
-//! use files_server::ServeArgs;
-//!
-//! #[derive(Parser)]
-//! struct Program {
-//!     #[command(flatten)]
-//!     serve: ServeArgs,
-//! }
-//!
-//! let program = Program::parse_from(["prog", "--listen", "127.0.0.1:0", "--key", "sk-1=ws_a"]);
-//! let config = program.serve.config()?;
-//! assert!(matches!(config.auth, files_server::Auth::Keys(_)));
-//! # Ok::<(), String>(())
-//! ```
+//! `anthropic-files serve`: the local Files API server's options, logging, the
+//! open-file limit, and the serve-until-a-signal loop. The server itself is the
+//! files-server library; this module is its only command line.
 
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use crate::{Auth, FilesServer, KeyTable, ServerConfig, ServerError};
+use files_server::{Auth, FilesServer, KeyTable, ServerConfig};
+
+use crate::failure::Failure;
+use crate::ui::PROGRAM;
 
 /// The server's options: where to listen, where the store is, which keys are
 /// accepted, the limits, and logging.
@@ -43,10 +31,10 @@ pub struct ServeArgs {
     #[arg(long)]
     pub keys_file: Option<PathBuf>,
     /// Largest file accepted, in bytes.
-    #[arg(long, default_value_t = crate::DEFAULT_MAX_FILE_SIZE)]
+    #[arg(long, default_value_t = files_server::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
     /// Bytes each workspace may store.
-    #[arg(long, default_value_t = crate::DEFAULT_STORAGE_QUOTA)]
+    #[arg(long, default_value_t = files_server::DEFAULT_STORAGE_QUOTA)]
     pub storage_quota: u64,
     /// Development: make uploaded files downloadable too.
     #[arg(long)]
@@ -63,24 +51,24 @@ pub struct ServeArgs {
         hide_env_values = true,
         value_name = "TOKEN"
     )]
-    pub admin_token: Option<crate::AdminToken>,
+    pub admin_token: Option<files_server::AdminToken>,
     /// Allow each workspace N requests per minute (a token bucket); above it,
     /// 429 rate_limit_error with retry-after. Off by default.
     #[arg(long, value_name = "N")]
     pub rate_limit: Option<u32>,
     /// Seconds a client may take to send a request header (also how long an idle
     /// HTTP/1 connection is kept); 0 turns it off; at most 86400.
-    #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_HEADER_READ_TIMEOUT.as_secs(), value_parser = timeout_seconds())]
+    #[arg(long, value_name = "SECONDS", default_value_t = files_server::DEFAULT_HEADER_READ_TIMEOUT.as_secs(), value_parser = timeout_seconds())]
     pub header_read_timeout: u64,
     /// Seconds a connection may carry no byte either way; 0 turns it off; at
     /// most 86400.
-    #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_IDLE_TIMEOUT.as_secs(), value_parser = timeout_seconds())]
+    #[arg(long, value_name = "SECONDS", default_value_t = files_server::DEFAULT_IDLE_TIMEOUT.as_secs(), value_parser = timeout_seconds())]
     pub idle_timeout: u64,
     /// Connections served at once; more wait to be accepted.
-    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_MAX_CONNECTIONS)]
+    #[arg(long, value_name = "N", default_value_t = files_server::DEFAULT_MAX_CONNECTIONS)]
     pub max_connections: usize,
     /// Largest request header in bytes (431 above it).
-    #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_MAX_HEADER_BYTES)]
+    #[arg(long, value_name = "BYTES", default_value_t = files_server::DEFAULT_MAX_HEADER_BYTES)]
     pub max_header_bytes: usize,
     /// Serve HTTPS with this certificate chain (PEM; needs --tls-key). HTTP/2 by ALPN.
     #[arg(long, value_name = "PEM", requires = "tls_key")]
@@ -90,46 +78,33 @@ pub struct ServeArgs {
     pub tls_key: Option<PathBuf>,
     /// Bytes that must stay free on the data directory's disk: uploads that
     /// would leave less get 507 (not retried); deletes always work.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_MIN_FREE_SPACE)]
+    #[arg(long, value_name = "BYTES", default_value_t = files_server::DEFAULT_MIN_FREE_SPACE)]
     pub min_free_space: u64,
     /// HTTP/2 streams a connection may have open at once (more are refused).
-    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_MAX_STREAMS_PER_CONNECTION)]
+    #[arg(long, value_name = "N", default_value_t = files_server::DEFAULT_MAX_STREAMS_PER_CONNECTION)]
     pub max_streams_per_connection: u32,
     /// Uploads received at once, in all; more get 503 with retry-after.
-    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_MAX_UPLOADS)]
+    #[arg(long, value_name = "N", default_value_t = files_server::DEFAULT_MAX_UPLOADS)]
     pub max_uploads: usize,
     /// Downloads sent at once, in all; more get 503 with retry-after.
-    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_MAX_DOWNLOADS)]
+    #[arg(long, value_name = "N", default_value_t = files_server::DEFAULT_MAX_DOWNLOADS)]
     pub max_downloads: usize,
     /// Bytes listing answers waiting to be sent may hold in all; more get 503.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_MAX_ANSWER_MEMORY)]
+    #[arg(long, value_name = "BYTES", default_value_t = files_server::DEFAULT_MAX_ANSWER_MEMORY)]
     pub max_answer_memory: usize,
     /// Seconds a request body may take before it must keep up --body-min-rate
     /// (408 otherwise); 0 turns it off; at most 86400.
-    #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_BODY_TIMEOUT.as_secs(), value_parser = timeout_seconds())]
+    #[arg(long, value_name = "SECONDS", default_value_t = files_server::DEFAULT_BODY_TIMEOUT.as_secs(), value_parser = timeout_seconds())]
     pub body_timeout: u64,
     /// Bytes a second a request body must keep up once --body-timeout is spent.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_BODY_MIN_RATE)]
+    #[arg(long, value_name = "BYTES", default_value_t = files_server::DEFAULT_BODY_MIN_RATE)]
     pub body_min_rate: u64,
     /// Connections that may wait in the listen backlog.
-    #[arg(long, value_name = "N", default_value_t = crate::DEFAULT_LISTEN_BACKLOG)]
+    #[arg(long, value_name = "N", default_value_t = files_server::DEFAULT_LISTEN_BACKLOG)]
     pub listen_backlog: u32,
     /// Log each request to stderr (warnings and errors always go there).
     #[arg(long)]
     pub log: bool,
-}
-
-/// Why [`serve`] could not run the server.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ServeError {
-    /// The options are unusable (an unreadable or malformed key file, a bad
-    /// `--key`, an unusable certificate): a usage error.
-    #[error("{0}")]
-    Config(String),
-    /// The store could not be opened or the address bound.
-    #[error("{0}")]
-    Start(#[from] ServerError),
 }
 
 impl ServeArgs {
@@ -140,6 +115,7 @@ impl ServeArgs {
     /// message names the file or the option.
     pub fn config(&self) -> Result<ServerConfig, String> {
         let mut config = ServerConfig::new()
+            .listen(self.listen)
             .max_file_size(self.max_file_size)
             .storage_quota(self.storage_quota)
             .uploads_downloadable(self.uploads_downloadable)
@@ -156,9 +132,11 @@ impl ServeArgs {
             .max_answer_memory(self.max_answer_memory)
             .body_timeout(seconds(self.body_timeout), self.body_min_rate)
             .listen_backlog(self.listen_backlog);
-        config.admin_token.clone_from(&self.admin_token);
+        if let Some(token) = &self.admin_token {
+            config = config.admin_token(token.expose());
+        }
         if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
-            let tls = crate::TlsConfig::from_pem_files(cert, key)
+            let tls = files_server::TlsConfig::from_pem_files(cert, key)
                 .map_err(|e| format!("--tls-cert/--tls-key: {e}"))?;
             config = config.tls(tls);
         }
@@ -200,9 +178,9 @@ impl ServeArgs {
     }
 }
 
-/// Whole seconds from 0 to [`MAX_CONNECTION_TIMEOUT`](crate::MAX_CONNECTION_TIMEOUT).
+/// Whole seconds from 0 to [`MAX_CONNECTION_TIMEOUT`](files_server::MAX_CONNECTION_TIMEOUT).
 fn timeout_seconds() -> clap::builder::RangedU64ValueParser<u64> {
-    clap::value_parser!(u64).range(0..=crate::MAX_CONNECTION_TIMEOUT.as_secs())
+    clap::value_parser!(u64).range(0..=files_server::MAX_CONNECTION_TIMEOUT.as_secs())
 }
 
 /// `Some(seconds)`, or `None` for 0 (off).
@@ -210,27 +188,30 @@ fn seconds(value: u64) -> Option<std::time::Duration> {
     (value > 0).then(|| std::time::Duration::from_secs(value))
 }
 
-/// Runs the server these options describe until ctrl-c or SIGTERM: builds the
-/// configuration (noting on stderr, as `PROGRAM: ...`, when the store is
-/// temporary), starts the server, prints `listening on http://ADDR:PORT` on stdout
-/// and flushes it, waits for the signal, then shuts down gracefully.
-///
-/// Logging (`--log`) is the caller's to start, with [`ServeArgs::init_logging`].
+/// `anthropic-files serve`: starts logging ([`ServeArgs::init_logging`]),
+/// builds the configuration (noting on stderr when the store is temporary),
+/// raises the open-file limit, starts the server, prints
+/// `listening on http://ADDR:PORT` on stdout and flushes it, waits for ctrl-c
+/// or SIGTERM, then shuts down gracefully.
 ///
 /// # Errors
-/// [`ServeError::Config`] for unusable options, [`ServeError::Start`] when the
+/// [`Failure::Usage`] for unusable options (an unreadable or malformed key
+/// file, a bad `--key`, an unusable certificate), [`Failure::Store`] when the
 /// store cannot be opened or the address bound.
-pub async fn serve(args: &ServeArgs, program: &str) -> Result<(), ServeError> {
+pub(crate) async fn run(args: &ServeArgs) -> Result<(), Failure> {
+    args.init_logging();
     if args.data_dir.is_none() {
-        eprintln!("{program}: no --data-dir: using a temporary store, removed on exit");
+        eprintln!("{PROGRAM}: no --data-dir: using a temporary store, removed on exit");
     }
-    let config = args.config().map_err(ServeError::Config)?;
-    raise_open_file_limit(&config, program);
-    let server = FilesServer::start(config, args.listen).await?;
+    let config = args.config().map_err(Failure::Usage)?;
+    raise_open_file_limit(args);
+    let server = FilesServer::start(config)
+        .await
+        .map_err(|err| Failure::Store(err.to_string()))?;
     println!("listening on {}", server.base_url());
     let _ = std::io::stdout().flush();
     wait_for_shutdown_signal().await;
-    eprintln!("{program}: shutting down");
+    eprintln!("{PROGRAM}: shutting down");
     server.shutdown().await;
     Ok(())
 }
@@ -239,7 +220,7 @@ pub async fn serve(args: &ServeArgs, program: &str) -> Result<(), ServeError> {
 /// nginx's `worker_rlimit_nofile` do): the default connection cap alone is
 /// 1,024 descriptors, the common soft limit. Says on stderr when even the hard
 /// limit is below what the configured limits may hold at once.
-fn raise_open_file_limit(config: &ServerConfig, program: &str) {
+fn raise_open_file_limit(args: &ServeArgs) {
     #[cfg(unix)]
     {
         use rustix::process::{Resource, getrlimit, setrlimit};
@@ -250,22 +231,29 @@ fn raise_open_file_limit(config: &ServerConfig, program: &str) {
             limit.current = Some(maximum);
             let _ = setrlimit(Resource::Nofile, limit);
         }
-        let need = (config.max_connections + config.max_uploads + config.max_downloads + 64) as u64;
+        let need = [
+            args.max_connections,
+            args.max_uploads,
+            args.max_downloads,
+            64,
+        ]
+        .into_iter()
+        .fold(0u64, |sum, n| sum.saturating_add(n as u64));
         if let Some(current) = getrlimit(Resource::Nofile).current
             && current < need
         {
             eprintln!(
-                "{program}: the open-file limit is {current}, below the {need} the connection, \
+                "{PROGRAM}: the open-file limit is {current}, below the {need} the connection, \
                  upload and download limits may hold at once; lower --max-connections or raise the limit"
             );
         }
     }
     #[cfg(not(unix))]
-    let _ = (config, program);
+    let _ = args;
 }
 
 /// Waits for ctrl-c (SIGINT) or, on Unix, SIGTERM.
-pub async fn wait_for_shutdown_signal() {
+async fn wait_for_shutdown_signal() {
     #[cfg(unix)]
     {
         let mut term =
@@ -307,16 +295,10 @@ mod tests {
     fn defaults_are_the_servers() {
         let args = parse(&[]);
         assert_eq!(args.listen, "127.0.0.1:8787".parse().unwrap());
-        let config = args.config().unwrap();
-        assert_eq!(config.max_file_size, crate::DEFAULT_MAX_FILE_SIZE);
-        assert_eq!(config.storage_quota, crate::DEFAULT_STORAGE_QUOTA);
-        assert!(matches!(config.auth, Auth::Development));
-        assert!(config.admin_token.is_none() && !config.uploads_downloadable);
-        assert!(config.rate_limit.is_none() && config.tls.is_none());
-        assert_eq!(
-            config.header_read_timeout,
-            Some(crate::DEFAULT_HEADER_READ_TIMEOUT)
-        );
+        // ServerConfig has no public fields: its Debug shows every one.
+        let config = format!("{:?}", args.config().unwrap());
+        let expected = ServerConfig::new().listen("127.0.0.1:8787".parse().unwrap());
+        assert_eq!(config, format!("{expected:?}"));
     }
 
     #[test]
@@ -360,15 +342,35 @@ mod tests {
             !format!("{args:?}").contains("t0ken"),
             "Debug hides the token"
         );
-        let config = args.config().unwrap();
-        assert_eq!(config.data_dir, Some(PathBuf::from("/tmp/x")));
-        assert_eq!((config.max_file_size, config.storage_quota), (10, 20));
-        assert_eq!(config.admin_token.unwrap().expose(), "t0ken");
-        assert!(config.uploads_downloadable);
-        assert_eq!(config.rate_limit.map(|n| n.get()), Some(100));
-        assert_eq!(config.header_read_timeout, None);
-        assert_eq!(config.max_connections, 7);
-        assert!(matches!(config.auth, Auth::Keys(_)));
+        assert_eq!(args.admin_token.as_ref().unwrap().expose(), "t0ken");
+        let mut keys = KeyTable::new();
+        keys.add_entry("k1=ws_a").unwrap();
+        let expected = ServerConfig::new()
+            .listen("127.0.0.1:8787".parse().unwrap())
+            .data_dir("/tmp/x")
+            .max_file_size(10)
+            .storage_quota(20)
+            .uploads_downloadable(true)
+            .admin_token("t0ken")
+            .rate_limit(100)
+            .header_read_timeout(None)
+            .max_connections(7)
+            .auth(Auth::Keys(keys));
+        let config = format!("{:?}", args.config().unwrap());
+        assert_eq!(config, format!("{expected:?}"));
+        for field in [
+            "data_dir: Some(\"/tmp/x\")",
+            "max_file_size: 10,",
+            "storage_quota: 20,",
+            "uploads_downloadable: true",
+            "admin_token: Some(AdminToken(<redacted>))",
+            "rate_limit: Some(100)",
+            "header_read_timeout: None",
+            "max_connections: 7,",
+            "auth: Keys(",
+        ] {
+            assert!(config.contains(field), "{field} not in {config}");
+        }
     }
 
     #[test]

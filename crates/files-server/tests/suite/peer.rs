@@ -1,24 +1,22 @@
 //! A small HTTP peer for the server's tests: a pooled hyper client and a multipart
 //! body builder, so each test reads as the requests it makes.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
-
 use std::time::Duration;
 
 use bytes::Bytes;
-use files_server::{FilesServer, ServerConfig, ServerHandle};
+use files_server::{FilesServer, ServerConfig};
 use http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::{Client, connect::HttpConnector};
 use hyper_util::rt::TokioExecutor;
 use serde_json::Value;
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
 
 pub const BETA: &str = "files-api-2025-04-14";
 
-pub async fn start(config: ServerConfig) -> ServerHandle {
-    FilesServer::start(config, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap()
+pub async fn start(config: ServerConfig) -> FilesServer {
+    FilesServer::start(config).await.unwrap()
 }
 
 /// Which generation a request speaks, and with which key.
@@ -64,7 +62,7 @@ impl Answer {
 }
 
 impl Peer {
-    pub fn new(server: &ServerHandle, generation: Gen) -> Self {
+    pub fn new(server: &FilesServer, generation: Gen) -> Self {
         Self {
             client: Client::builder(TokioExecutor::new()).build_http(),
             base: server.base_url().to_owned(),
@@ -204,4 +202,29 @@ pub fn ids(page: &Value) -> Vec<String> {
         .iter()
         .map(|f| f["id"].as_str().unwrap().to_owned())
         .collect()
+}
+
+/// The longest any single wait in these tests may take.
+pub const BOUND: Duration = Duration::from_secs(10);
+
+/// Reads until the peer closes or `BOUND` passes; what was read.
+pub async fn read_to_close(stream: &mut TcpStream) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout(BOUND, stream.read(&mut buf)).await {
+            Ok(Ok(0) | Err(_)) => return got,
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+            Err(_) => panic!("the server kept the connection open past {BOUND:?}"),
+        }
+    }
+}
+
+/// The status line of a raw answer.
+pub fn status_line(answer: &[u8]) -> String {
+    String::from_utf8_lossy(answer)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }

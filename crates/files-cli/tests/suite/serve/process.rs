@@ -1,68 +1,14 @@
-//! The files-server program as a child process: one owner per data directory,
+//! `anthropic-files serve` as a child process: one owner per data directory,
 //! and memory that stays flat under a malformed upload (measured from the
 //! child's /proc status). Every child is killed when its guard drops.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-const BOUND: Duration = Duration::from_secs(20);
-
-/// A running files-server; killed on drop.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn command(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_files-server"));
-    command
-        .args(["--listen", "127.0.0.1:0"])
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
-}
-
-fn spawn(args: &[&str]) -> Server {
-    let mut child = command(args).spawn().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (send, receive) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = send.send(line);
-    });
-    let line = receive.recv_timeout(BOUND).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    Server { child, addr }
-}
-
-/// A field of /proc/PID/status, in KiB.
-fn status_kib(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix(field))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"))
-}
+use super::{BOUND, command, spawn, status_kib};
 
 fn get_files(addr: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
@@ -276,8 +222,8 @@ fn the_open_file_limit_is_raised_to_the_hard_one() {
     };
     assert!(status.status.success());
     let mut child = Command::new("prlimit")
-        .args(["--nofile=256:4096", env!("CARGO_BIN_EXE_files-server")])
-        .args(["--listen", "127.0.0.1:0"])
+        .args(["--nofile=256:4096", env!("CARGO_BIN_EXE_anthropic-files")])
+        .args(["serve", "--listen", "127.0.0.1:0"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -4,44 +4,16 @@
 //! progress are capped, and HTTP/2 streams per connection are bounded. Raw TCP
 //! and a raw HTTP/2 client on 127.0.0.1; every wait is bounded.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::time::Duration;
 
+use crate::peer::{BOUND, BOUNDARY, Gen, Peer, read_to_close, start, status_line};
 use bytes::Bytes;
-use common::{BOUNDARY, Gen, Peer, start};
 use files_server::ServerConfig;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// The longest any single wait in these tests may take.
-const BOUND: Duration = Duration::from_secs(10);
-
-/// Reads until the peer closes or `BOUND` passes; what was read.
-async fn read_to_close(stream: &mut TcpStream) -> Vec<u8> {
-    let mut got = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        match tokio::time::timeout(BOUND, stream.read(&mut buf)).await {
-            Ok(Ok(0) | Err(_)) => return got,
-            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
-            Err(_) => panic!("the server kept the connection open past {BOUND:?}"),
-        }
-    }
-}
-
-fn status_line(answer: &[u8]) -> String {
-    String::from_utf8_lossy(answer)
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// `GET /v1/files` on a fresh connection, closed after the answer.
-async fn list_once(server: &files_server::ServerHandle) -> Vec<u8> {
+async fn list_once(server: &files_server::FilesServer) -> Vec<u8> {
     let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
     stream
         .write_all(
@@ -64,7 +36,7 @@ fn stalled_upload_head(length: usize) -> Vec<u8> {
 
 /// An upload whose body comes one byte every 50 ms (at most 200): the answer's
 /// head, as far as it came.
-async fn trickle(server: &files_server::ServerHandle) -> Vec<u8> {
+async fn trickle(server: &files_server::FilesServer) -> Vec<u8> {
     let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
     stream
         .write_all(&stalled_upload_head(100_000))
@@ -200,7 +172,9 @@ async fn uploads_and_downloads_beyond_their_caps_get_503_with_retry_after() {
     }
     // A bounded wait for the two uploads to take their slots.
     let mut refused = None;
-    for _ in 0..100 {
+    // Bounded by count (500 tries), not by time: with every suite in one
+    // process the server may be slow to take a slot.
+    for _ in 0..500 {
         let answer = peer.upload("c.txt", Some("text/plain"), b"c").await;
         if answer.status == 503 {
             refused = Some(answer);
@@ -226,7 +200,7 @@ async fn uploads_and_downloads_beyond_their_caps_get_503_with_retry_after() {
         .await
         .unwrap();
     let mut refused = None;
-    for _ in 0..100 {
+    for _ in 0..500 {
         let answer = peer.get(&format!("/v1/files/{big}/content")).await;
         if answer.status == 503 {
             refused = Some(answer);

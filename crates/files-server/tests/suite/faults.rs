@@ -1,11 +1,7 @@
 //! Fault injection, from the library and over the admin route.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
+use crate::peer::*;
 use bytes::Bytes;
-use common::*;
 use files_server::{Fault, FaultRoute, GeneratedFile, ServerConfig};
 use http::Method;
 use http_body_util::{BodyExt, Empty};
@@ -187,7 +183,7 @@ async fn admin_routes_script_faults_create_files_and_move_the_clock() {
 /// Writes a whole upload the way curl does (the body first, the answer after) and
 /// returns the status line, or the error that cut the exchange.
 async fn send_whole_then_read(
-    server: &files_server::ServerHandle,
+    server: &files_server::FilesServer,
     key: Option<&str>,
 ) -> Result<String, std::io::Error> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -1,14 +1,10 @@
 //! Crash safety and lifecycle of the server process: a dropped upload leaves
 //! nothing, a restart keeps everything, shutdown lets requests finish, HTTP/2 works.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::time::Duration;
 
+use crate::peer::*;
 use bytes::Bytes;
-use common::*;
 use files_server::{Fault, FaultRoute, GeneratedFile, ServerConfig};
 use http_body_util::{BodyExt, Full};
 use tokio::io::AsyncWriteExt;

@@ -1,14 +1,10 @@
 //! The server over real loopback HTTP: the lifecycle in both generations, listing,
 //! every contract error, workspaces, expiry and request ids.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::time::Duration;
 
+use crate::peer::*;
 use bytes::Bytes;
-use common::*;
 use files_server::{Auth, GeneratedFile, KeyTable, ServerConfig};
 use http::Method;
 
@@ -478,7 +474,7 @@ async fn auth_and_workspace_isolation() {
     assert_eq!(bearer, 200);
 }
 
-async fn reqwest_like_bearer(server: &files_server::ServerHandle, token: &str) -> u16 {
+async fn reqwest_like_bearer(server: &files_server::FilesServer, token: &str) -> u16 {
     use http_body_util::{BodyExt, Empty};
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build_http::<Empty<Bytes>>();

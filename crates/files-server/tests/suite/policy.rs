@@ -1,18 +1,14 @@
 //! Admin routes behind a token with bounded inputs, faults taken only by
 //! authenticated requests, the per-workspace rate limit, expiry purge and quota.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::time::Duration;
 
+use crate::peer::{Gen, Peer, start};
 use bytes::Bytes;
-use common::{Gen, Peer, start};
 use files_server::{Auth, Fault, FaultRoute, KeyTable, ServerConfig};
 use http::Method;
 
-async fn post(peer: &Peer, path: &str, body: &str) -> common::Answer {
+async fn post(peer: &Peer, path: &str, body: &str) -> crate::peer::Answer {
     peer.send(
         Method::POST,
         path,
@@ -134,7 +130,7 @@ async fn faults_are_taken_only_by_authenticated_requests_and_drop_after_commit_s
     server
         .faults()
         .push(FaultRoute::Upload, Fault::DropAfterCommit);
-    let (content_type, body) = common::multipart("kept.txt", Some("text/plain"), b"kept", &[]);
+    let (content_type, body) = crate::peer::multipart("kept.txt", Some("text/plain"), b"kept", &[]);
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build_http::<http_body_util::Full<Bytes>>();
     let request = http::Request::post(format!("{}/v1/files", server.base_url()))
@@ -228,7 +224,7 @@ async fn expired_files_free_the_quota_and_are_purged() {
         (404, Some("file_expired"))
     );
     assert!(
-        common::ids(&peer.get("/v1/files").await.json()).is_empty(),
+        crate::peer::ids(&peer.get("/v1/files").await.json()).is_empty(),
         "not listed"
     );
     let kept = peer.put("g.txt", b"12345678").await;
@@ -242,7 +238,10 @@ async fn expired_files_free_the_quota_and_are_purged() {
     );
     let gone = peer.get(&format!("/v1/files/{expiring}")).await;
     assert_eq!((gone.status.as_u16(), gone.error_code()), (404, None));
-    assert_eq!(common::ids(&peer.get("/v1/files").await.json()), [kept]);
+    assert_eq!(
+        crate::peer::ids(&peer.get("/v1/files").await.json()),
+        [kept]
+    );
     server.shutdown().await;
 
     // Periodically too.
