@@ -45,7 +45,7 @@ commands:
   conformance                      drive files-server with the official Python SDK (1.0.0 beta, 2.12.0 GA), then Schemathesis
   embedder                         outside crates over reqwest 0.13, 0.12 and tower (no hyper transport) against files-server
   soak [--long]                    concurrent clients, kill -9, restart, verify nothing acknowledged was lost
-  fuzz [--long] [--seconds N] [T]  run every fuzz target (or T) for 15 s each, 10 min with --long; see docs/FUZZING.md
+  fuzz [--long] [--seconds N] [T]  run every fuzz target (or T) for 12 s each, 10 min with --long; see docs/FUZZING.md
   bench [--quick]                  benchmarks against curl and the Python SDK; writes docs/BENCHMARKS.md
   bench-rate                       bulk uploads under a rate limit and through faults; writes docs/BENCHMARKS.md
   hostile [--quick]                issue 18's figures against a release files-server: half-open and slow

@@ -164,14 +164,14 @@ mod tests {
             assert_eq!(
                 server_delay(&headers(&[("retry-after-ms", tiny)]), now),
                 None,
-                "{tiny}"
+                "{tiny} ms"
             );
         }
         for tiny in ["1e-10", "0.0000000001", "4.9e-324"] {
             assert_eq!(
                 server_delay(&headers(&[("retry-after", tiny)]), now),
                 None,
-                "{tiny}"
+                "{tiny} s"
             );
         }
         let microsecond = server_delay(&headers(&[("retry-after-ms", "0.001")]), now);

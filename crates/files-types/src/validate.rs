@@ -9,7 +9,7 @@ use crate::batch::BatchProblem;
 /// At most this many characters in a filename.
 pub const MAX_FILENAME_CHARS: usize = 255;
 
-/// The characters a filename may not contain (besides code points 0 to 31).
+/// The characters a filename may not contain (besides code points 0 to 31 and 127).
 pub const FORBIDDEN_FILENAME_CHARS: [char; 9] = ['<', '>', ':', '"', '|', '?', '*', '\\', '/'];
 
 /// The largest file the client lets through: 500 MiB (500 × 1024 × 1024 bytes).
@@ -64,7 +64,7 @@ pub enum ValidationError {
     },
     /// The filename contains a code point from 0 to 31.
     #[error(
-        "filename has the control character U+{code_point:04X} at position {position} (counted in characters from 0): code points 0 to 31 may not appear"
+        "filename has the control character U+{code_point:04X} at position {position} (counted in characters from 0): code points 0 to 31 and 127 may not appear"
     )]
     FilenameControlCharacter {
         /// The code point.
@@ -168,7 +168,8 @@ pub enum ValidationError {
 }
 
 /// Checks a filename: 1 to 255 characters, none of `< > : " | ? * \ /`, no code
-/// point from 0 to 31.
+/// point from 0 to 31, and no DEL (127): the API's rule, and DEL besides, which
+/// no header may carry (RFC 9110 §5.5), so a multipart upload could not send it.
 ///
 /// ```
 /// use files_types::validate_filename;
@@ -192,7 +193,7 @@ pub fn validate_filename(filename: &str) -> Result<(), ValidationError> {
                 position,
             });
         }
-        if u32::from(character) <= 31 {
+        if u32::from(character) <= 31 || character == '\u{7f}' {
             return Err(ValidationError::FilenameControlCharacter {
                 code_point: u32::from(character),
                 position,
