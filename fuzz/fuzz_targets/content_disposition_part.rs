@@ -9,9 +9,9 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use bytes::Bytes;
-use files_client::__fuzz::multipart_framing;
+use files_client::__fuzz::{check_upload_name, multipart_framing};
 use files_server::__fuzz::{part_disposition, read_parts, stored_filename};
-use files_types::{ApiGeneration, validate_filename, validate_mime_type};
+use files_types::ApiGeneration;
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]
@@ -38,8 +38,7 @@ fuzz_target!(|data: &[u8]| {
     };
 
     // The client's framing of a valid upload.
-    if validate_filename(&input.filename).is_err() || validate_mime_type(&input.mime_type).is_err()
-    {
+    if check_upload_name(&input.filename, Some(&input.mime_type)).is_err() {
         return;
     }
     let Some((content_type, head, tail)) =

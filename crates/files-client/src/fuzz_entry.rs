@@ -76,6 +76,16 @@ pub fn multipart_framing(
     Some((content_type, head, tail))
 }
 
+/// Whether an upload of `filename` (with `mime_type`, or the guess) passes
+/// the client's checks; the MIME type it would send, or the refusal's text.
+pub fn check_upload_name(filename: &str, mime_type: Option<&str>) -> Result<String, String> {
+    let mut params = files_types::UploadParams::new();
+    if let Some(mime_type) = mime_type {
+        params = params.mime_type(mime_type);
+    }
+    crate::upload::limits::check_name(&params, filename).map_err(|e| e.to_string())
+}
+
 /// A listing's paging guard.
 #[derive(Debug)]
 pub struct Cursors(CursorGuard);

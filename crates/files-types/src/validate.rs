@@ -9,7 +9,7 @@ use crate::batch::BatchProblem;
 /// At most this many characters in a filename.
 pub const MAX_FILENAME_CHARS: usize = 255;
 
-/// The characters a filename may not contain (besides code points 0 to 31 and 127).
+/// The characters a filename may not contain (besides code points 0 to 31).
 pub const FORBIDDEN_FILENAME_CHARS: [char; 9] = ['<', '>', ':', '"', '|', '?', '*', '\\', '/'];
 
 /// The largest file the client lets through: 500 MiB (500 × 1024 × 1024 bytes).
@@ -64,9 +64,20 @@ pub enum ValidationError {
     },
     /// The filename contains a code point from 0 to 31.
     #[error(
-        "filename has the control character U+{code_point:04X} at position {position} (counted in characters from 0): code points 0 to 31 and 127 may not appear"
+        "filename has the control character U+{code_point:04X} at position {position} (counted in characters from 0): code points 0 to 31 may not appear"
     )]
     FilenameControlCharacter {
+        /// The code point.
+        code_point: u32,
+        /// Its position, in characters from 0.
+        position: usize,
+    },
+    /// The filename has DEL (U+007F), which the API's rule allows but no
+    /// header may carry (RFC 9110 §5.5), so a multipart upload cannot send it.
+    #[error(
+        "filename has the control character U+{code_point:04X} at position {position} (counted in characters from 0): a multipart upload cannot carry it"
+    )]
+    FilenameUnsendable {
         /// The code point.
         code_point: u32,
         /// Its position, in characters from 0.
@@ -168,8 +179,7 @@ pub enum ValidationError {
 }
 
 /// Checks a filename: 1 to 255 characters, none of `< > : " | ? * \ /`, no code
-/// point from 0 to 31, and no DEL (127): the API's rule, and DEL besides, which
-/// no header may carry (RFC 9110 §5.5), so a multipart upload could not send it.
+/// point from 0 to 31.
 ///
 /// ```
 /// use files_types::validate_filename;
@@ -193,7 +203,7 @@ pub fn validate_filename(filename: &str) -> Result<(), ValidationError> {
                 position,
             });
         }
-        if u32::from(character) <= 31 || character == '\u{7f}' {
+        if u32::from(character) <= 31 {
             return Err(ValidationError::FilenameControlCharacter {
                 code_point: u32::from(character),
                 position,

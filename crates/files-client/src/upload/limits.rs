@@ -22,9 +22,18 @@ pub(super) fn check_size(size: u64, max_bytes: u64) -> Result<(), ValidationErro
     Ok(())
 }
 
-/// Checks the filename and MIME type; returns the MIME type to send.
-pub(super) fn check_name(params: &UploadParams, filename: &str) -> Result<String, ValidationError> {
+/// Checks the filename and MIME type; returns the MIME type to send. Beyond
+/// the API's rule, DEL is refused: the part header the name is framed in
+/// cannot carry it (found by the `content_disposition_part` fuzz target; a
+/// server reading the header refuses the whole body).
+pub(crate) fn check_name(params: &UploadParams, filename: &str) -> Result<String, ValidationError> {
     validate_filename(filename)?;
+    if let Some(position) = filename.chars().position(|c| c == '\u{7f}') {
+        return Err(ValidationError::FilenameUnsendable {
+            code_point: 0x7f,
+            position,
+        });
+    }
     let mime_type = params.resolve_mime_type(filename);
     validate_mime_type(&mime_type)?;
     Ok(mime_type)

@@ -8,7 +8,7 @@
 //! * [`limits`]: the size, filename and MIME type rules.
 
 mod file_reader;
-mod limits;
+pub(crate) mod limits;
 pub(crate) mod multipart;
 mod source;
 

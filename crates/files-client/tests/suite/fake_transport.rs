@@ -900,3 +900,29 @@ async fn a_rule_broken_while_streaming_is_invalid_input_and_not_retried() {
     assert!(err.to_string().contains("line 2"), "{err}");
     assert!(fake.request_count() <= 1, "never retried");
 }
+
+/// Found by the `content_disposition_part` fuzz target: a filename with DEL
+/// passes the API's rule, but the multipart part header it is framed in cannot
+/// carry it, and files-server refused the whole body. The client refuses it
+/// before sending anything.
+#[tokio::test]
+async fn a_filename_with_del_is_refused_before_anything_is_sent() {
+    let fake = FakeTransport::new();
+    let client = client(&fake, ApiGeneration::Beta);
+    let refused = client
+        .files()
+        .upload(FileUpload::bytes("a\u{7f}b.txt", b"x".to_vec()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Error::InvalidInput(files_client::ValidationError::FilenameUnsendable {
+                code_point: 0x7f,
+                position: 1
+            })
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(fake.request_count(), 0);
+}
