@@ -11,15 +11,10 @@ use files_client::__fuzz::filename_from_content_disposition;
 use files_server::__fuzz::download_content_disposition;
 use libfuzzer_sys::fuzz_target;
 
-/// What the client saves a stored `filename` as: its last path component,
-/// control characters removed, trimmed; nothing when that is not a name.
+/// What the client saves a stored `filename` as: the one rule for names a
+/// server chose, `files_client::portable_file_name`.
 fn expected(filename: &str) -> Option<String> {
-    let last = filename.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = last.chars().filter(|c| !c.is_control()).collect();
-    match clean.trim() {
-        "" | "." | ".." => None,
-        name => Some(name.to_owned()),
-    }
+    files_client::portable_file_name(filename)
 }
 
 fn assert_safe(name: &str, from: &str) {
