@@ -5,16 +5,22 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
+#[cfg(feature = "tower")]
+use files_transport::{
+    BoxError, RequestBody, ResponseBody,
+    tower::{Layer, Service, TransportService},
+};
 use files_transport::{DEFAULT_CONNECT_TIMEOUT, SharedTransport, Transport};
 use files_types::ApiGeneration;
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderValue};
 
 use self::base_url::{redact_userinfo, validate_base_url};
+use self::default_transport::default_transport;
 use crate::config::{
     Config, Credentials, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_THROTTLE_BUDGET,
     DEFAULT_TIMEOUT, USER_AGENT,
 };
-use crate::headers::beta_header;
+use crate::headers::{auth_header, beta_header};
 use crate::rate::RateControl;
 use crate::{Client, Error};
 
@@ -229,6 +235,59 @@ impl ClientBuilder {
         self
     }
 
+    /// Puts a tower layer around the transport (the default one or the one
+    /// given to [`transport`](Self::transport)): every attempt of every call
+    /// goes through it, inside the client's retries, so a retried request
+    /// passes through it once per attempt. The first layer added is the
+    /// outermost, as with tower's `ServiceBuilder`.
+    ///
+    /// A layer sees each attempt's `http::Request<RequestBody>` (its
+    /// `x-stainless-retry-count` header says which attempt it is) and the
+    /// `http::Response<ResponseBody>` with its body still streaming; any
+    /// status is a response. An error the layer returns that is a
+    /// [`TransportError`](files_transport::TransportError) keeps its kind
+    /// (and so decides whether the client retries); any other error fails the
+    /// call without a retry (see
+    /// [`TowerTransport`](files_transport::tower::TowerTransport)).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// use files_client::Client;
+    /// use files_client::files_transport::tower::layer_fn;
+    ///
+    /// // The host's own layer: here one that only names the service it wraps;
+    /// // see `examples/embed_tower.rs` for one that counts attempts.
+    /// let built = Arc::new(AtomicUsize::new(0));
+    /// let seen = Arc::clone(&built);
+    /// let client = Client::builder()
+    ///     .api_key("sk-ant-...")
+    ///     .layer(layer_fn(move |inner| {
+    ///         seen.fetch_add(1, Ordering::SeqCst);
+    ///         inner
+    ///     }))
+    ///     .build()?;
+    /// assert_eq!(built.load(Ordering::SeqCst), 1);
+    /// # let _ = client;
+    /// # Ok::<(), files_client::Error>(())
+    /// ```
+    #[cfg(feature = "tower")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<TransportService> + Send + Sync + 'static,
+        L::Service: Service<http::Request<RequestBody>, Response = http::Response<ResponseBody>>
+            + Clone
+            + Send
+            + 'static,
+        <L::Service as Service<http::Request<RequestBody>>>::Error: Into<BoxError>,
+        <L::Service as Service<http::Request<RequestBody>>>::Future: Send,
+    {
+        self.layers.push(layers::wrap(layer));
+        self
+    }
+
     /// Fills what is unset from `ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN` and
     /// `ANTHROPIC_BASE_URL` (empty values are ignored).
     pub fn from_env(mut self) -> Self {
@@ -324,68 +383,7 @@ impl ClientBuilder {
     }
 }
 
-/// The credential's header for `generation`, marked sensitive.
-fn auth_header(
-    credentials: &Credentials,
-    generation: ApiGeneration,
-) -> Result<(HeaderName, HeaderValue), Error> {
-    let secret = credentials.secret();
-    if secret.trim().is_empty() {
-        return Err(Error::config("the API key or token is empty"));
-    }
-    let (name, text) = match (credentials, generation) {
-        (Credentials::ApiKey(_), ApiGeneration::Beta) => {
-            (HeaderName::from_static("x-api-key"), secret.to_owned())
-        }
-        _ => (http::header::AUTHORIZATION, format!("Bearer {secret}")),
-    };
-    let mut value = HeaderValue::from_str(&text).map_err(|_| {
-        Error::config("the API key or token contains characters not allowed in a header")
-    })?;
-    value.set_sensitive(true);
-    Ok((name, value))
-}
-
-#[cfg(feature = "hyper")]
-fn default_transport(
-    connect_timeout: Duration,
-    roots_pem: &[Vec<u8>],
-) -> Result<SharedTransport, Error> {
-    use files_transport::rustls::pki_types::CertificateDer;
-    use files_transport::rustls::pki_types::pem::PemObject;
-
-    let mut builder = files_transport::HyperTransport::builder().connect_timeout(connect_timeout);
-    for pem in roots_pem {
-        let mut found = 0;
-        for certificate in CertificateDer::pem_slice_iter(pem) {
-            let certificate = certificate.map_err(|err| {
-                Error::config(format!("cannot read a root certificate (PEM): {err}"))
-            })?;
-            builder = builder.add_root_certificate(certificate);
-            found += 1;
-        }
-        if found == 0 {
-            return Err(Error::config(
-                "no CERTIFICATE block found in the root certificates given (PEM expected)",
-            ));
-        }
-    }
-    let transport = builder
-        .build()
-        .map_err(|err| Error::config(format!("cannot build the default transport: {err}")))?;
-    Ok(Arc::new(transport))
-}
-
-#[cfg(not(feature = "hyper"))]
-fn default_transport(
-    _connect_timeout: Duration,
-    _roots_pem: &[Vec<u8>],
-) -> Result<SharedTransport, Error> {
-    Err(Error::config(
-        "no transport: enable the `hyper` feature or call ClientBuilder::transport()",
-    ))
-}
-
 mod base_url;
+mod default_transport;
 #[cfg(test)]
 mod tests;

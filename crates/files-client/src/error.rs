@@ -8,53 +8,13 @@ use files_types::{ErrorCode, ErrorType, ValidationError};
 use http::StatusCode;
 
 mod api_error;
+mod not_retried;
 
 pub(crate) use api_error::read_error_body;
 pub(crate) use api_error::snippet;
 pub use api_error::{ApiError, MAX_ERROR_MESSAGE_BYTES};
-
-/// Why a failure that the retry policy would retry was returned instead.
-///
-/// ```
-/// use files_client::NotRetried;
-///
-/// assert!(NotRetried::OneShotBodySent.to_string().contains("one-shot"));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NotRetried {
-    /// The upload body is a one-shot stream (a reader or a stream) that had
-    /// already started sending: it cannot be sent again.
-    OneShotBodySent,
-    /// The request was throttled (`429`) for longer than the client's
-    /// throttle budget ([`ClientBuilder::throttle_budget`](crate::ClientBuilder::throttle_budget)).
-    ThrottleBudgetSpent,
-}
-
-impl std::fmt::Display for NotRetried {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::OneShotBodySent => f.write_str(
-                "not retried: the upload body is a one-shot stream that had already started sending",
-            ),
-            Self::ThrottleBudgetSpent => {
-                f.write_str("not retried: throttled for longer than the client's throttle budget")
-            }
-        }
-    }
-}
-
-/// `"; {reason}"` when there is one, for messages.
-struct Suffix(Option<NotRetried>);
-
-impl std::fmt::Display for Suffix {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            Some(reason) => write!(f, "; {reason}"),
-            None => Ok(()),
-        }
-    }
-}
+pub use not_retried::NotRetried;
+use not_retried::Suffix;
 
 /// `" after {limit:?}"` when the limit is known.
 struct After(Option<Duration>);

@@ -4,8 +4,30 @@ use files_types::ApiGeneration;
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::Error;
-use crate::config::Config;
+use crate::config::{Config, Credentials};
 use crate::options::RequestOptions;
+
+/// The credential's header for `generation`, marked sensitive.
+pub(crate) fn auth_header(
+    credentials: &Credentials,
+    generation: ApiGeneration,
+) -> Result<(HeaderName, HeaderValue), Error> {
+    let secret = credentials.secret();
+    if secret.trim().is_empty() {
+        return Err(Error::config("the API key or token is empty"));
+    }
+    let (name, text) = match (credentials, generation) {
+        (Credentials::ApiKey(_), ApiGeneration::Beta) => {
+            (HeaderName::from_static("x-api-key"), secret.to_owned())
+        }
+        _ => (http::header::AUTHORIZATION, format!("Bearer {secret}")),
+    };
+    let mut value = HeaderValue::from_str(&text).map_err(|_| {
+        Error::config("the API key or token contains characters not allowed in a header")
+    })?;
+    value.set_sensitive(true);
+    Ok((name, value))
+}
 
 /// The `anthropic-beta` list: the generation's files beta first (beta only), then
 /// the client's and the request's betas, without duplicates, in order.

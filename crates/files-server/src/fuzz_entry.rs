@@ -48,5 +48,5 @@ pub fn cursor_seq(prefix: &str, value: &str) -> Option<u64> {
 /// `target` is not a URI.
 pub fn query_pairs(target: &str) -> Option<Vec<(String, String)>> {
     let uri: http::Uri = target.parse().ok()?;
-    Some(crate::routes::query_pairs(&uri))
+    Some(crate::routes::query::query_pairs(&uri))
 }

@@ -1,15 +1,6 @@
 //! Unit tests of the store.
 
-use std::cell::Cell;
-
 use super::*;
-
-thread_local! {
-    /// Makes the directory fsync after a rename fail, on this thread.
-    pub(super) static FAIL_DIR_SYNC: Cell<bool> = const { Cell::new(false) };
-    /// Makes the next delete on this thread fail as on a full disk.
-    pub(super) static DELETE_DISK_FULL_ONCE: Cell<bool> = const { Cell::new(false) };
-}
 
 fn new_file(workspace: &str, size: u64) -> NewFile {
     NewFile {
@@ -141,9 +132,9 @@ fn one_owner_per_directory() {
 fn a_failed_directory_sync_leaves_no_orphan_blob() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), false).unwrap();
-    FAIL_DIR_SYNC.with(|f| f.set(true));
+    writes::FAIL_DIR_SYNC.with(|f| f.set(true));
     let result = put(&store, "w", b"bytes", u64::MAX);
-    FAIL_DIR_SYNC.with(|f| f.set(false));
+    writes::FAIL_DIR_SYNC.with(|f| f.set(false));
     assert!(matches!(result, Err(StoreError::Io { .. })), "{result:?}");
     assert_eq!(store.count().unwrap(), 0);
     assert_eq!(
@@ -214,7 +205,7 @@ fn a_delete_on_a_full_disk_gives_up_the_ballast_and_goes_through() {
     let file = put(&store, "w", b"bytes", u64::MAX).unwrap();
     let ballast = dir.path().join("reserve.ballast");
     assert!(ballast.exists(), "the ballast is made at start");
-    DELETE_DISK_FULL_ONCE.with(|f| f.set(true));
+    writes::DELETE_DISK_FULL_ONCE.with(|f| f.set(true));
     assert!(store.delete("w", &file.id).unwrap());
     assert_eq!(store.get("w", &file.id).unwrap(), None);
     assert!(!ballast.exists(), "given up to let the delete through");

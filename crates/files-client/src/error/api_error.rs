@@ -3,7 +3,7 @@
 use files_types::{ErrorCode, ErrorResponse, ErrorType};
 use http::{HeaderMap, HeaderValue, StatusCode};
 
-use super::{NotRetried, Suffix};
+use super::not_retried::{NotRetried, Suffix};
 
 /// An error answer from the API (any non-2xx status).
 ///

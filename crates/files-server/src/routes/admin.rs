@@ -26,7 +26,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::auth::DEFAULT_WORKSPACE;
-use crate::routes::query_pairs;
+use crate::routes::query::query_pairs;
 use crate::routes::upload::commit;
 use crate::state::State;
 use crate::store::{FileRecord, NewFile};

@@ -10,7 +10,7 @@ use hyper::body::Incoming;
 use serde_json::json;
 
 use crate::ids;
-use crate::routes::query_pairs;
+use crate::routes::query::query_pairs;
 use crate::state::State;
 use crate::store::{FileRecord, Start};
 use crate::wire::{ApiError, Body, json_response, metadata};

@@ -8,7 +8,9 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use files_types::{ApiGeneration, validate_expires_in_seconds, validate_filename};
+use files_types::{
+    ApiGeneration, ErrorCode, ErrorType, validate_expires_in_seconds, validate_filename,
+};
 use futures_util::StreamExt;
 use http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
@@ -17,7 +19,6 @@ use hyper::body::Incoming;
 use crate::routes::disposition::Disposition;
 use crate::routes::min_rate::MinRate;
 use crate::routes::part_headers::{HeaderBudget, Metered, PART_HEADER_LIMIT};
-use crate::routes::quota_exceeded;
 use crate::routes::refuse::{DRAIN_LIMIT, body_timeout, refuse_unread};
 use crate::state::State;
 use crate::store::{NewFile, StoreError};
@@ -347,5 +348,17 @@ async fn drain_multipart(multipart: &mut Multipart, budget: &HeaderBudget) {
                 return;
             }
         }
+    }
+}
+
+/// The storage-quota answer of each generation: 403 in beta, 400 with
+/// `storage_quota_exceeded` in GA.
+fn quota_exceeded(generation: ApiGeneration, quota: u64) -> ApiError {
+    let message = format!("Storage quota of {quota} bytes exceeded for this workspace");
+    match generation {
+        ApiGeneration::Ga => {
+            ApiError::bad_request(message).with_code(ErrorCode::StorageQuotaExceeded)
+        }
+        _ => ApiError::new(StatusCode::FORBIDDEN, ErrorType::PermissionError, message),
     }
 }

@@ -1,8 +1,11 @@
 //! Unit tests of the store's counters: usage, sequence numbers, timestamps, and
 //! the cost of a commit in a large store.
 
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
+
+use rusqlite::{Connection, params};
 
 use super::*;
 

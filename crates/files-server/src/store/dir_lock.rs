@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{StoreError, io_err};
+use super::error::{StoreError, io_err};
 
 /// The lock file's name in the data directory.
 const LOCK_FILE: &str = "files-server.lock";

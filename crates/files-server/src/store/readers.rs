@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::StoreError;
+use super::error::StoreError;
 
 /// How many read connections the store keeps (each holds three descriptors:
 /// the database, its WAL and its shared memory).

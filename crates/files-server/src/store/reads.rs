@@ -3,8 +3,10 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::records::{COLUMNS, record};
-use super::{FileRecord, Start, Store, StoreError, schema};
+use super::error::StoreError;
+use super::open::Store;
+use super::records::{COLUMNS, FileRecord, Start, record};
+use super::schema;
 
 impl Store {
     /// Bytes stored by `workspace` in files that have not expired.

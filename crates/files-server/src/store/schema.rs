@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::StoreError;
+use super::error::StoreError;
 
 /// Creates what is missing: the files table and its indexes, the usage of each
 /// workspace (the bytes of its stored files, expired or not, kept in the same
