@@ -14,7 +14,9 @@
 //!   the page, expiry, downloadability, `request-id` everywhere.
 //! - Test helpers: platform-generated files ([`FilesServer::create_generated_file`]
 //!   or the admin routes, behind an admin token), a settable clock, and fault
-//!   injection ([`FaultQueue`]).
+//!   injection ([`FaultQueue`]); with the `test-util` feature, fixtures for
+//!   the tests of its clients (`test_util`: a test PKI, a server on a runtime
+//!   of its own, a misbehaving raw peer).
 //! - Safe under hostile load: every input a client controls is bounded (header
 //!   size and count, a header-read timeout, an idle timeout, a connection cap,
 //!   multipart part headers, the whole multipart stream), an optional
@@ -37,6 +39,8 @@
 //! # Ok(()) }
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod auth;
 mod clock;
 mod config;
@@ -53,6 +57,9 @@ mod stall;
 mod state;
 mod store;
 mod temp_file;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 mod tls;
 mod wire;
 

@@ -139,7 +139,7 @@ fn errors_retries_and_truncated_downloads() {
     );
 
     server
-        .handle()
+        .server()
         .faults()
         .push(FaultRoute::Upload, Fault::status(429).retry_after_ms(5));
     files.upload(FileUpload::bytes("ok.txt", "ok")).unwrap();
@@ -148,7 +148,7 @@ fn errors_retries_and_truncated_downloads() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("g.bin");
     server
-        .handle()
+        .server()
         .faults()
         .push(FaultRoute::Download, Fault::ShortBody);
     assert!(
@@ -165,7 +165,7 @@ fn errors_retries_and_truncated_downloads() {
     );
 
     server
-        .handle()
+        .server()
         .faults()
         .push(FaultRoute::Download, Fault::DropConnection);
     let mut download = files.download(&generated).unwrap();
@@ -214,10 +214,7 @@ fn many_uploads_and_deletes_as_iterators() {
         assert_eq!(file.filename, format!("n{}.txt", item.index));
         ids[item.index] = file.id;
     }
-    let count = server
-        .runtime
-        .block_on(server.handle().file_count())
-        .unwrap();
+    let count = server.block_on(server.server().file_count()).unwrap();
     assert_eq!(count, 60, "each stored exactly once");
     let deleted = files
         .delete_many(ids.clone())
@@ -225,10 +222,7 @@ fn many_uploads_and_deletes_as_iterators() {
         .filter(|item| item.result.is_ok())
         .count();
     assert_eq!(deleted, 60);
-    let count = server
-        .runtime
-        .block_on(server.handle().file_count())
-        .unwrap();
+    let count = server.block_on(server.server().file_count()).unwrap();
     assert_eq!(count, 0);
 }
 
@@ -238,7 +232,7 @@ fn a_beta_client_follows_ga_cursors_and_requeues_a_transient_failure() {
     let files = server.client(ApiGeneration::Beta).files();
     // Three 503s: every attempt of the first item (1 + 2 retries).
     server
-        .handle()
+        .server()
         .faults()
         .push_times(FaultRoute::Upload, Fault::status(503), 3);
     let uploads = (0..7).map(|i| FileUpload::bytes(format!("p{i}.txt"), "x"));

@@ -1,14 +1,11 @@
 //! The blocking client against peers that do not cooperate: a slow but steady
 //! reader, one that stops reading, and a pager whose cursor never advances.
 
-use crate::support::peer;
-
 use std::time::Duration;
 
 use files_blocking::{ApiGeneration, Client, Error, FileUpload, ListParams, TimeoutPhase};
+use files_server::test_util::{MisbehavingPeer, Misbehaviour};
 use files_transport::fake::{FakeResponse, FakeTransport};
-
-use peer::Behaviour;
 
 fn client(base_url: &str, timeout: Duration, retries: u32) -> Client {
     Client::builder()
@@ -22,10 +19,11 @@ fn client(base_url: &str, timeout: Duration, retries: u32) -> Client {
 
 #[test]
 fn a_slow_but_steady_peer_takes_an_upload_longer_than_the_timeout() {
-    let peer = peer::start(Behaviour::SlowReader {
+    let peer = MisbehavingPeer::start(Misbehaviour::SlowReader {
         bytes_per_second: 4 << 20,
-    });
-    let client = client(&peer.base_url, Duration::from_millis(2500), 2);
+    })
+    .unwrap();
+    let client = client(peer.base_url(), Duration::from_millis(2500), 2);
     let started = std::time::Instant::now();
     let file = client
         .files()
@@ -38,8 +36,8 @@ fn a_slow_but_steady_peer_takes_an_upload_longer_than_the_timeout() {
 
 #[test]
 fn a_peer_that_stops_reading_fails_in_the_write_phase() {
-    let peer = peer::start(Behaviour::StopsReadingAfter { bytes: 1 << 20 });
-    let client = client(&peer.base_url, Duration::from_millis(800), 0);
+    let peer = MisbehavingPeer::start(Misbehaviour::StopsReadingAfter { bytes: 1 << 20 }).unwrap();
+    let client = client(peer.base_url(), Duration::from_millis(800), 0);
     let err = client
         .files()
         .upload(FileUpload::bytes("stall.bin", vec![b'x'; 48 << 20]))
@@ -50,8 +48,8 @@ fn a_peer_that_stops_reading_fails_in_the_write_phase() {
 
 #[test]
 fn a_peer_that_never_answers_fails_in_the_read_phase() {
-    let peer = peer::start(Behaviour::NeverAnswers);
-    let client = client(&peer.base_url, Duration::from_millis(500), 0);
+    let peer = MisbehavingPeer::start(Misbehaviour::NeverAnswers).unwrap();
+    let client = client(peer.base_url(), Duration::from_millis(500), 0);
     let err = client.files().retrieve_metadata("file_1").unwrap_err();
     assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Read), "{err}");
 }

@@ -2,17 +2,16 @@
 //! with the flag, refused without it (a network failure, exit 3).
 
 use crate::support::{TestServer, json};
-use files_server::{ServerConfig, TlsConfig};
+use files_server::ServerConfig;
+use files_server::test_util::{SelfSignedCert, TestPki};
 
 #[test]
 fn a_private_ca_is_trusted_with_cacert_and_refused_without() {
-    let pki = crate::support::pki::pki("anthropic-files test CA");
-    let server = TestServer::with_config(
-        ServerConfig::new().tls(TlsConfig::from_pem(pki.cert_pem, pki.key_pem)),
-    );
+    let pki = TestPki::generate("anthropic-files test CA").unwrap();
+    let server = TestServer::with_config(ServerConfig::new().tls(pki.tls_config()));
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, &pki.ca_pem).unwrap();
+    std::fs::write(&ca, pki.ca_pem()).unwrap();
     let file = dir.path().join("t.txt");
     std::fs::write(&file, "over TLS").unwrap();
 
@@ -44,30 +43,13 @@ fn a_private_ca_is_trusted_with_cacert_and_refused_without() {
     drop(missing);
 }
 
-/// What `openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost
-/// -addext subjectAltName=DNS:localhost,IP:127.0.0.1` makes: a self-signed
-/// certificate with `CA:TRUE`, for the names given.
-fn self_signed_ca_true(names: &[&str]) -> (String, String) {
-    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
-    let key = KeyPair::generate().unwrap();
-    let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
-    let mut params = CertificateParams::new(names).unwrap();
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "localhost");
-    let cert = params.self_signed(&key).unwrap();
-    (cert.pem(), key.serialize_pem())
-}
-
 #[test]
 fn a_self_signed_ca_true_certificate_given_with_cacert_is_trusted_as_curl_does() {
-    let (cert, key) = self_signed_ca_true(&["localhost", "127.0.0.1"]);
-    let server =
-        TestServer::with_config(ServerConfig::new().tls(TlsConfig::from_pem(cert.clone(), key)));
+    let cert = SelfSignedCert::generate(&["localhost", "127.0.0.1"]).unwrap();
+    let server = TestServer::with_config(ServerConfig::new().tls(cert.tls_config()));
     let dir = tempfile::tempdir().unwrap();
     let pem = dir.path().join("cert.pem");
-    std::fs::write(&pem, &cert).unwrap();
+    std::fs::write(&pem, cert.cert_pem()).unwrap();
     let out = server
         .cmd()
         .arg("--cacert")
@@ -89,12 +71,11 @@ fn a_self_signed_ca_true_certificate_given_with_cacert_is_trusted_as_curl_does()
 
 #[test]
 fn a_given_certificate_must_still_name_the_host() {
-    let (cert, key) = self_signed_ca_true(&["other.example"]);
-    let server =
-        TestServer::with_config(ServerConfig::new().tls(TlsConfig::from_pem(cert.clone(), key)));
+    let cert = SelfSignedCert::generate(&["other.example"]).unwrap();
+    let server = TestServer::with_config(ServerConfig::new().tls(cert.tls_config()));
     let dir = tempfile::tempdir().unwrap();
     let pem = dir.path().join("cert.pem");
-    std::fs::write(&pem, &cert).unwrap();
+    std::fs::write(&pem, cert.cert_pem()).unwrap();
     let refused = server
         .cmd()
         .arg("--cacert")

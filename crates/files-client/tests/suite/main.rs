@@ -1,6 +1,6 @@
 //! The files-client test suite, one binary: a module per feature under test;
-//! the peers (files-server, raw sockets, fake transports, PKI) are helpers in
-//! `support`.
+//! the peers (files-server, fake transports) are helpers in `support`, and
+//! the test PKI and the misbehaving raw peer are files-server's `test_util`.
 
 // Test helpers outside #[test] fns may unwrap too: a failure fails the test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -2,17 +2,16 @@
 //! the CA's PEM (`add_root_certificates_pem`) works, over HTTP/2 by ALPN; a
 //! client that does not is refused (a TLS error, never retried).
 
-use crate::support::pki;
-
 use files_client::{Client, Error, FileUpload, ListParams};
-use files_server::{FilesServer, ServerConfig, TlsConfig};
+use files_server::test_util::TestPki;
+use files_server::{FilesServer, ServerConfig};
 use files_transport::TransportErrorKind;
 use futures_util::TryStreamExt;
 
 #[tokio::test]
 async fn a_private_ca_is_trusted_when_added_and_refused_otherwise() {
-    let pki = pki::pki("files-client test CA");
-    let config = ServerConfig::new().tls(TlsConfig::from_pem(pki.cert_pem, pki.key_pem));
+    let pki = TestPki::generate("files-client test CA").unwrap();
+    let config = ServerConfig::new().tls(pki.tls_config());
     let server = FilesServer::start(config).await.unwrap();
     assert!(
         server.base_url().starts_with("https://"),
@@ -23,7 +22,7 @@ async fn a_private_ca_is_trusted_when_added_and_refused_otherwise() {
     let files = Client::builder()
         .api_key("sk-tls")
         .base_url(server.base_url())
-        .add_root_certificates_pem(pki.ca_pem.clone())
+        .add_root_certificates_pem(pki.ca_pem())
         .build()
         .unwrap()
         .files();
@@ -38,10 +37,10 @@ async fn a_private_ca_is_trusted_when_added_and_refused_otherwise() {
         .unwrap();
     assert_eq!(listed[0].id, file.id);
 
-    let other = pki::pki("another CA");
+    let other = TestPki::generate("another CA").unwrap();
     for builder in [
         Client::builder(),
-        Client::builder().add_root_certificates_pem(other.ca_pem),
+        Client::builder().add_root_certificates_pem(other.ca_pem()),
     ] {
         let err = builder
             .api_key("sk-tls")

@@ -4,14 +4,11 @@
 //! naming the phase, after a bounded number of attempts), and the operation
 //! limit over retries.
 
-use crate::support::peer;
-
 use std::time::Duration;
 
 use bytes::Bytes;
 use files_client::{Client, Error, FileUpload, TimeoutPhase};
-
-use peer::Behaviour;
+use files_server::test_util::{MisbehavingPeer, Misbehaviour};
 
 /// Every test is bounded, whatever happens.
 async fn bounded<T>(test: impl std::future::Future<Output = T>) -> T {
@@ -39,10 +36,11 @@ async fn a_slow_but_steady_peer_takes_an_upload_longer_than_the_timeout() {
     bounded(async {
         // 16 MiB at 4 MiB/s: about 4 s in all, well past the 2.5 s limit, yet the
         // body never stalls for that long, so it goes through on one connection.
-        let peer = peer::start(Behaviour::SlowReader {
+        let peer = MisbehavingPeer::start(Misbehaviour::SlowReader {
             bytes_per_second: 4 << 20,
-        });
-        let client = client(&peer.base_url, Duration::from_millis(2500), 2);
+        })
+        .unwrap();
+        let client = client(peer.base_url(), Duration::from_millis(2500), 2);
         let started = std::time::Instant::now();
         let file = client
             .files()
@@ -63,8 +61,8 @@ async fn a_slow_but_steady_peer_takes_an_upload_longer_than_the_timeout() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_that_stops_reading_fails_in_the_write_phase() {
     bounded(async {
-        let peer = peer::start(Behaviour::StopsReadingAfter { bytes: 1 << 20 });
-        let client = client(&peer.base_url, Duration::from_millis(800), 1);
+        let peer = MisbehavingPeer::start(Misbehaviour::StopsReadingAfter { bytes: 1 << 20 }).unwrap();
+        let client = client(peer.base_url(), Duration::from_millis(800), 1);
         let err = client
             .files()
             .upload(FileUpload::bytes("stall.bin", body(48)))
@@ -80,8 +78,8 @@ async fn a_peer_that_stops_reading_fails_in_the_write_phase() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_that_never_answers_fails_in_the_read_phase() {
     bounded(async {
-        let peer = peer::start(Behaviour::NeverAnswers);
-        let client = client(&peer.base_url, Duration::from_millis(500), 1);
+        let peer = MisbehavingPeer::start(Misbehaviour::NeverAnswers).unwrap();
+        let client = client(peer.base_url(), Duration::from_millis(500), 1);
         let err = client
             .files()
             .retrieve_metadata("file_1")
@@ -97,8 +95,9 @@ async fn a_peer_that_never_answers_fails_in_the_read_phase() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_one_shot_body_that_stalled_is_not_sent_again() {
     bounded(async {
-        let peer = peer::start(Behaviour::StopsReadingAfter { bytes: 1 << 20 });
-        let client = client(&peer.base_url, Duration::from_millis(800), 2);
+        let peer =
+            MisbehavingPeer::start(Misbehaviour::StopsReadingAfter { bytes: 1 << 20 }).unwrap();
+        let client = client(peer.base_url(), Duration::from_millis(800), 2);
         let chunks =
             futures_util::stream::iter((0..48).map(|_| Ok(Bytes::from(vec![b'y'; 1 << 20]))));
         let err = client
@@ -119,10 +118,10 @@ async fn a_one_shot_body_that_stalled_is_not_sent_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_operation_timeout_bounds_every_attempt_together() {
     bounded(async {
-        let peer = peer::start(Behaviour::NeverAnswers);
+        let peer = MisbehavingPeer::start(Misbehaviour::NeverAnswers).unwrap();
         let client = Client::builder()
             .api_key("sk-peer")
-            .base_url(&peer.base_url)
+            .base_url(peer.base_url())
             .timeout(Duration::from_secs(30))
             .operation_timeout(Duration::from_millis(400))
             .build()
@@ -140,10 +139,11 @@ async fn the_operation_timeout_bounds_every_attempt_together() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_timeout_too_large_for_the_clock_means_no_limit() {
     bounded(async {
-        let peer = peer::start(Behaviour::SlowReader {
+        let peer = MisbehavingPeer::start(Misbehaviour::SlowReader {
             bytes_per_second: 64 << 20,
-        });
-        let client = client(&peer.base_url, Duration::from_secs(u64::MAX), 0);
+        })
+        .unwrap();
+        let client = client(peer.base_url(), Duration::from_secs(u64::MAX), 0);
         let file = client
             .files()
             .upload(FileUpload::bytes("any.bin", "tiny"))
@@ -159,17 +159,17 @@ async fn a_timeout_too_large_for_the_clock_means_no_limit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redirect_to_another_origin_is_an_error_and_the_key_never_goes_there() {
     bounded(async {
-        let elsewhere = peer::start(Behaviour::NeverAnswers);
+        let elsewhere = MisbehavingPeer::start(Misbehaviour::NeverAnswers).unwrap();
         let port: u16 = elsewhere
-            .base_url
+            .base_url()
             .rsplit(':')
             .next()
             .unwrap()
             .parse()
             .unwrap();
         for status in [301, 302, 303, 307, 308] {
-            let peer = peer::start(Behaviour::Redirects { status, port });
-            let client = client(&peer.base_url, Duration::from_secs(10), 2);
+            let peer = MisbehavingPeer::start(Misbehaviour::Redirects { status, port }).unwrap();
+            let client = client(peer.base_url(), Duration::from_secs(10), 2);
             let err = client
                 .files()
                 .retrieve_metadata("file_1")

@@ -1,56 +1,28 @@
 //! HTTPS with a test CA: served over HTTP/2 (ALPN) and HTTP/1.1 to a client
 //! that trusts the CA; a client that trusts another CA is refused.
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use files_server::test_util::TestPki;
 use files_server::{FilesServer, ServerConfig, TlsConfig};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, SanType};
 use rustls::pki_types::CertificateDer;
 
-/// A CA and a server certificate for 127.0.0.1 and localhost it signed (PEM).
-struct Pki {
-    ca: CertificateDer<'static>,
-    cert_pem: String,
-    key_pem: String,
-}
-
-fn pki() -> Pki {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "files-server test CA");
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
-    params
-        .subject_alt_names
-        .push(SanType::IpAddress(IpAddr::V4(Ipv4Addr::LOCALHOST)));
-    let cert = params.signed_by(&key, &issuer).unwrap();
-    Pki {
-        ca: ca_cert.der().clone(),
-        cert_pem: cert.pem(),
-        key_pem: key.serialize_pem(),
-    }
-}
-
 fn client(
-    ca: &CertificateDer<'static>,
+    pki: &TestPki,
     h2: bool,
 ) -> Client<
     hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
     Full<Bytes>,
 > {
     let mut roots = rustls::RootCertStore::empty();
-    roots.add(ca.clone()).unwrap();
+    roots
+        .add(CertificateDer::from(pki.ca_der().to_vec()))
+        .unwrap();
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
@@ -90,21 +62,20 @@ async fn get(
 
 #[tokio::test]
 async fn https_with_a_test_ca_over_h2_and_http1_and_an_unknown_ca_is_refused() {
-    let ours = pki();
-    let tls = TlsConfig::from_pem(ours.cert_pem.clone(), ours.key_pem.clone());
-    let server = FilesServer::start(ServerConfig::new().tls(tls))
+    let ours = TestPki::generate("files-server test CA").unwrap();
+    let server = FilesServer::start(ServerConfig::new().tls(ours.tls_config()))
         .await
         .unwrap();
     assert!(server.base_url().starts_with("https://127.0.0.1:"));
     let url = format!("{}/v1/files", server.base_url());
 
-    let (version, status, body) = get(&client(&ours.ca, true), url.clone()).await.unwrap();
+    let (version, status, body) = get(&client(&ours, true), url.clone()).await.unwrap();
     assert_eq!((version, status), (http::Version::HTTP_2, 200), "{body:?}");
-    let (version, status, _) = get(&client(&ours.ca, false), url.clone()).await.unwrap();
+    let (version, status, _) = get(&client(&ours, false), url.clone()).await.unwrap();
     assert_eq!((version, status), (http::Version::HTTP_11, 200));
 
-    let other = pki();
-    let refused = get(&client(&other.ca, true), url.clone()).await;
+    let other = TestPki::generate("files-server test CA").unwrap();
+    let refused = get(&client(&other, true), url.clone()).await;
     let err = refused.unwrap_err();
     let chain = format!("{:?}", err);
     assert!(chain.contains("InvalidCertificate"), "{chain}");
@@ -127,7 +98,9 @@ fn unusable_pem_is_refused_with_a_message() {
         .check()
         .unwrap_err();
     assert!(err.to_string().contains("certificate"), "{err}");
-    let pki = pki();
-    let err = TlsConfig::from_pem(pki.cert_pem, "").check().unwrap_err();
+    let pki = TestPki::generate("files-server test CA").unwrap();
+    let err = TlsConfig::from_pem(pki.cert_pem().to_owned(), "")
+        .check()
+        .unwrap_err();
     assert!(err.to_string().contains("key"), "{err}");
 }

@@ -1,4 +1,4 @@
-//! Peers the suite's modules share.
+//! Peers the suite's modules share (the misbehaving raw peer is files-server's
+//! `test_util::MisbehavingPeer`).
 
-pub mod peer;
 pub mod server;

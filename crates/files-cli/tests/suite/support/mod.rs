@@ -1,15 +1,13 @@
 //! Test peer for the `anthropic-files` binary: an in-process files-server on
-//! 127.0.0.1 and a command builder pointed at it, with the environment cleared.
-
-// The test PKI files-client's tests use (one generator for both suites).
-#[path = "../../../../files-client/tests/suite/support/pki.rs"]
-pub mod pki;
+//! 127.0.0.1 (files-server's `test_util::BackgroundServer`) and a command
+//! builder pointed at it, with the environment cleared.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use assert_cmd::Command;
-use files_server::{FilesServer, GeneratedFile, ServerConfig};
+use files_server::test_util::BackgroundServer;
+use files_server::{GeneratedFile, ServerConfig};
 use serde_json::Value;
 
 /// The key the tests pass with --api-key.
@@ -17,8 +15,7 @@ pub const KEY: &str = "sk-ant-test-secret-4f2a";
 
 /// A files-server running on its own runtime for one test; stopped on drop.
 pub struct TestServer {
-    runtime: tokio::runtime::Runtime,
-    handle: Option<FilesServer>,
+    server: BackgroundServer,
     pub base_url: String,
     /// An isolated, never-used local store: a command that wrongly falls back to
     /// the embedded default touches only this.
@@ -31,38 +28,33 @@ impl TestServer {
     }
 
     pub fn with_config(config: ServerConfig) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let handle = runtime.block_on(FilesServer::start(config)).unwrap();
+        let server = BackgroundServer::start(config).unwrap();
         Self {
-            base_url: handle.base_url().to_owned(),
-            handle: Some(handle),
-            runtime,
+            base_url: server.base_url().to_owned(),
+            server,
             store: tempfile::tempdir().unwrap(),
         }
     }
 
     /// A downloadable (platform-generated) file.
     pub fn generated(&self, name: &str, content: &[u8]) -> String {
-        let handle = self.handle.as_ref().unwrap();
-        self.runtime
-            .block_on(handle.create_generated_file(GeneratedFile::new(name, content.to_vec())))
+        let file = GeneratedFile::new(name, content.to_vec());
+        self.server
+            .block_on(self.server.server().create_generated_file(file))
             .unwrap()
             .id
     }
 
     /// The server's scripted faults.
     pub fn faults(&self) -> &files_server::FaultQueue {
-        self.handle.as_ref().unwrap().faults()
+        self.server.server().faults()
     }
 
     /// How many files the server stores.
     pub fn file_count(&self) -> u64 {
-        let handle = self.handle.as_ref().unwrap();
-        self.runtime.block_on(handle.file_count()).unwrap()
+        self.server
+            .block_on(self.server.server().file_count())
+            .unwrap()
     }
 
     /// Every file the server stores, as `list --format json` prints them.
@@ -107,14 +99,6 @@ impl TestServer {
             .as_str()
             .unwrap()
             .to_owned()
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(handle) = self.handle.take() {
-            self.runtime.block_on(handle.shutdown());
-        }
     }
 }
 

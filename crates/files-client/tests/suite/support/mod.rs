@@ -1,8 +1,7 @@
-//! Peers and fixtures the suite's modules share.
+//! Peers and fixtures the suite's modules share (the test PKI and the
+//! misbehaving raw peer are files-server's `test_util`).
 
 pub mod fake_client;
 pub mod memory;
-pub mod peer;
-pub mod pki;
 pub mod server;
 pub mod via;

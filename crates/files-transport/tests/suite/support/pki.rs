@@ -1,4 +1,11 @@
 //! A test PKI generated at test time, and a rustls server acceptor for it.
+//!
+//! The other suites share files-server's `test_util::TestPki`; this one keeps
+//! its own: it also needs a client certificate (mutual TLS), and a
+//! dev-dependency on files-server (hyper's server, rustls with ring,
+//! tokio-rustls) would unify features into the builds CI checks with
+//! `--no-default-features` (reqwest alone), hiding what a user of that
+//! combination gets.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
