@@ -102,7 +102,7 @@ impl FilesServer {
             let dir = data_dir.clone();
             let wait = config.wait_for_data_dir;
             let min_free = config.min_free_space;
-            let clock_now = crate::clock::Clock::default().now_ms();
+            let clock_now = Clock::default().now_ms();
             tokio::task::spawn_blocking(move || {
                 let store = Store::open(&dir, wait)?;
                 store.disk().set_min_free(min_free);
@@ -124,29 +124,8 @@ impl FilesServer {
         let local_addr = listener
             .local_addr()
             .map_err(|source| ServerError::Bind { addr, source })?;
-        let max_uploads = config
-            .max_uploads
-            .clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
-        let max_downloads = config
-            .max_downloads
-            .clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
-        let answer_kib =
-            (config.max_answer_memory / 1024).clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
-        let limiter = config
-            .rate_limit
-            .map(crate::rate_limit::WorkspaceLimiter::new);
         let scheme = if tls.is_some() { "https" } else { "http" };
-        let state = Arc::new(State {
-            config,
-            store: Arc::new(store),
-            clock: Clock::default(),
-            faults: FaultQueue::default(),
-            connections: std::sync::atomic::AtomicU64::new(0),
-            limiter,
-            uploads: Arc::new(tokio::sync::Semaphore::new(max_uploads)),
-            downloads: Arc::new(tokio::sync::Semaphore::new(max_downloads)),
-            answer_kib: Arc::new(tokio::sync::Semaphore::new(answer_kib)),
-        });
+        let state = Arc::new(State::new(config, store));
         let (stop, stopped) = watch::channel(false);
         let purge = tokio::spawn(purge_periodically(Arc::clone(&state), stopped.clone()));
         let task = tokio::spawn(crate::connection::serve(

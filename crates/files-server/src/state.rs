@@ -27,6 +27,30 @@ pub(crate) struct State {
 }
 
 impl State {
+    /// The state of a server configured by `config` over `store`: no
+    /// connection accepted yet, no fault scripted, the wall clock, and the
+    /// limits of `config` (each semaphore at least one permit).
+    pub(crate) fn new(config: ServerConfig, store: Store) -> Self {
+        let permits = |n: usize| {
+            Arc::new(tokio::sync::Semaphore::new(
+                n.clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
+            ))
+        };
+        Self {
+            uploads: permits(config.max_uploads),
+            downloads: permits(config.max_downloads),
+            answer_kib: permits(config.max_answer_memory / 1024),
+            limiter: config
+                .rate_limit
+                .map(crate::rate_limit::WorkspaceLimiter::new),
+            config,
+            store: Arc::new(store),
+            clock: Clock::default(),
+            faults: FaultQueue::default(),
+            connections: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
     /// Holds an answer built in memory (a listing) against the budget of
     /// answers waiting to be sent, until its body is sent or dropped; 503 when
     /// the budget is spent (clients that do not read their answers hold it).

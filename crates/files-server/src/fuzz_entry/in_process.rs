@@ -14,7 +14,6 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::auth::DEFAULT_WORKSPACE;
-use crate::clock::Clock;
 use crate::state::State;
 use crate::store::{Start, Store};
 use crate::{FaultQueue, ServerConfig};
@@ -76,22 +75,7 @@ impl InProcess {
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        let permits = |n: usize| {
-            Arc::new(tokio::sync::Semaphore::new(
-                n.clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
-            ))
-        };
-        let state = Arc::new(State {
-            uploads: permits(config.max_uploads),
-            downloads: permits(config.max_downloads),
-            answer_kib: permits(config.max_answer_memory / 1024),
-            config,
-            store: Arc::new(store),
-            clock: Clock::default(),
-            faults: FaultQueue::default(),
-            connections: std::sync::atomic::AtomicU64::new(0),
-            limiter: None,
-        });
+        let state = Arc::new(State::new(config, store));
         Ok(Self {
             state,
             runtime,
