@@ -164,7 +164,7 @@ fn report(global: &GlobalArgs, failure: &Failure) {
         output::escape::for_terminal(&summary)
     )
     .into_bytes();
-    if let Failure::Batch { .. } | Failure::Interrupted { .. } = failure {
+    if let Failure::Bulk { .. } | Failure::Interrupted { .. } = failure {
         // Each item's error was reported with its result; an interruption
         // has nothing more to say.
         let _ = std::io::stderr().write_all(&text);

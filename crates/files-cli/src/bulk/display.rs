@@ -1,4 +1,4 @@
-//! [`BatchDisplay`]: the progress of a batch on a terminal (indicatif's
+//! [`BulkDisplay`]: the progress of a bulk run on a terminal (indicatif's
 //! `MultiProgress`): one overall bar (files done and failed, bytes of the
 //! total), and one bar per active transfer.
 
@@ -13,9 +13,9 @@ use crate::ui::Ui;
 /// The most transfers shown at once; the others still count in the overall bar.
 const MAX_ACTIVE_BARS: usize = 8;
 
-/// The progress of one batch: hidden when quiet or when stderr is not a terminal.
+/// The progress of one bulk run: hidden when quiet or when stderr is not a terminal.
 #[derive(Debug, Clone)]
-pub struct BatchDisplay {
+pub struct BulkDisplay {
     multi: MultiProgress,
     overall: ProgressBar,
     active: Arc<Mutex<HashMap<usize, ProgressBar>>>,
@@ -25,8 +25,8 @@ pub struct BatchDisplay {
     rate: Arc<Mutex<Option<files_client::Client>>>,
 }
 
-impl BatchDisplay {
-    /// The progress display of a batch of `files` items (`bytes` in all, when
+impl BulkDisplay {
+    /// The progress display of a bulk run of `files` items (`bytes` in all, when
     /// known) for `ui`: hidden when quiet or when stderr is not a terminal.
     pub fn for_ui(ui: Ui, label: &str, files: usize, bytes: Option<u64>) -> Self {
         Self::new(label, files, bytes, ui.draw_target())
@@ -53,7 +53,7 @@ impl BatchDisplay {
         display
     }
 
-    /// Records the batch's progress (for the bulk stream's `on_progress`).
+    /// Records the bulk run's progress (for the bulk stream's `on_progress`).
     pub fn update(&self, progress: BulkProgress) {
         if progress.bytes_total > 0 && self.overall.length() != Some(progress.bytes_total) {
             self.overall.set_length(progress.bytes_total);
@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn the_overall_bar_says_what_was_requeued() {
-        let display = BatchDisplay::new("upload", 3, None, ProgressDrawTarget::hidden());
+        let display = BulkDisplay::new("upload", 3, None, ProgressDrawTarget::hidden());
         let mut progress = BulkProgress::default();
         progress.done = 1;
         progress.requeued = 2;
@@ -174,7 +174,7 @@ mod tests {
 
     #[test]
     fn the_overall_bar_counts_files_and_bytes() {
-        let display = BatchDisplay::new("upload", 3, Some(300), ProgressDrawTarget::hidden());
+        let display = BulkDisplay::new("upload", 3, Some(300), ProgressDrawTarget::hidden());
         let mut progress = BulkProgress::default();
         progress.done = 2;
         progress.failed = 1;

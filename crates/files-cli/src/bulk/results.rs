@@ -1,4 +1,4 @@
-//! [`BatchResults`]: the results of a batch, one per item, through the
+//! [`BulkResults`]: the results of a bulk run, one per item, through the
 //! `--format` machinery (JSONL and `-r` stream each as it completes; the other
 //! formats print the whole list at the end), and its failures listed on stderr.
 
@@ -8,8 +8,8 @@ use crate::output::document::{self, Document, Object};
 use crate::output::{error_json, escape};
 use crate::ui::PROGRAM;
 
-/// The results of one batch.
-pub struct BatchResults<'a> {
+/// The results of one bulk run.
+pub struct BulkResults<'a> {
     output: &'a mut Output,
     streaming: bool,
     collected: Vec<Document>,
@@ -18,7 +18,7 @@ pub struct BatchResults<'a> {
     total: usize,
 }
 
-impl<'a> BatchResults<'a> {
+impl<'a> BulkResults<'a> {
     /// Results written to `output`.
     pub fn new(output: &'a mut Output) -> Self {
         let streaming = output.streams_list_items();
@@ -92,7 +92,7 @@ impl<'a> BatchResults<'a> {
             );
         }
         let failures: Vec<Failure> = self.failures.into_iter().map(|(_, f)| f).collect();
-        Err(Failure::batch(&failures, self.total, noun))
+        Err(Failure::bulk(&failures, self.total, noun))
     }
 }
 

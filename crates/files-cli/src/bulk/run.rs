@@ -1,4 +1,4 @@
-//! [`BatchRun`]: what the bulk commands (`upload` of several paths, `download
+//! [`BulkRun`]: what the bulk commands (`upload` of several paths, `download
 //! --all-downloadable`, `delete` of several ids) share: the progress display,
 //! one result per item as the bulk stream yields it, and the summary line at
 //! the end (`uploaded 3 of 4 files (55 B) in 34.1ms; 1 failed`).
@@ -9,38 +9,38 @@ use std::time::Instant;
 use files_client::BulkStream;
 use futures_util::StreamExt;
 
-use crate::bulk::display::BatchDisplay;
-use crate::bulk::results::{BatchResults, fields};
+use crate::bulk::display::BulkDisplay;
+use crate::bulk::results::{BulkResults, fields};
 use crate::failure::Failure;
 use crate::output::document::Document;
 use crate::ui::Ui;
 
 /// One bulk command's run, from its progress display to its summary.
-pub struct BatchRun<'a> {
-    results: BatchResults<'a>,
-    display: BatchDisplay,
+pub struct BulkRun<'a> {
+    results: BulkResults<'a>,
+    display: BulkDisplay,
     ui: Ui,
     started: Instant,
-    /// Whether the summary counts bytes (`Some` total given to [`BatchRun::new`]).
+    /// Whether the summary counts bytes (`Some` total given to [`BulkRun::new`]).
     counts_bytes: bool,
     /// Bytes moved by the items that succeeded.
     bytes: u64,
 }
 
-impl<'a> BatchRun<'a> {
+impl<'a> BulkRun<'a> {
     /// A run of `items` items labelled `label` (e.g. `upload`), `bytes` in all
     /// when known, writing to `results`; its summary counts the time since
     /// `started`.
     pub fn new(
         ui: Ui,
-        results: BatchResults<'a>,
+        results: BulkResults<'a>,
         label: &str,
         items: usize,
         bytes: Option<u64>,
         started: Instant,
     ) -> Self {
         Self {
-            display: BatchDisplay::for_ui(ui, label, items, bytes),
+            display: BulkDisplay::for_ui(ui, label, items, bytes),
             results,
             ui,
             started,
@@ -51,7 +51,7 @@ impl<'a> BatchRun<'a> {
 
     /// The progress display (for the bulk stream's `on_progress`, and the
     /// items' own progress).
-    pub fn display(&self) -> &BatchDisplay {
+    pub fn display(&self) -> &BulkDisplay {
         &self.display
     }
 

@@ -6,8 +6,8 @@ use std::time::SystemTime;
 use files_client::{Files, ListParams};
 use futures_util::TryStreamExt;
 
-use crate::bulk::results::BatchResults;
-use crate::bulk::run::BatchRun;
+use crate::bulk::results::BulkResults;
+use crate::bulk::run::BulkRun;
 use crate::cli::DeleteArgs;
 use crate::commands::context::Context;
 use crate::failure::Failure;
@@ -109,9 +109,9 @@ async fn delete_all(
     ui: Ui,
 ) -> Result<(), Failure> {
     let started = std::time::Instant::now();
-    let mut run = BatchRun::new(
+    let mut run = BulkRun::new(
         ui,
-        BatchResults::new(output),
+        BulkResults::new(output),
         "delete",
         ids.len(),
         None,

@@ -26,8 +26,8 @@ pub enum Failure {
     },
     /// The local store or the server could not start.
     Store(String),
-    /// Some items of a batch failed; each was reported with its result.
-    Batch {
+    /// Some items of a bulk run failed; each was reported with its result.
+    Bulk {
         /// What failed, e.g. `2 of 150 files failed`.
         summary: String,
         /// The exit code: the failures' own when they agree, else 1.
@@ -79,13 +79,13 @@ impl Failure {
             Self::Client(err) => client_class(err).0,
             Self::Usage(_) => exit_code::USAGE,
             Self::LocalIo { .. } | Self::Store(_) => exit_code::LOCAL_IO,
-            Self::Batch { code, .. } | Self::Interrupted { code, .. } => *code,
+            Self::Bulk { code, .. } | Self::Interrupted { code, .. } => *code,
         }
     }
 
-    /// The failure of a batch of `total` items whose `failures` failed (each
+    /// The failure of a bulk run of `total` items whose `failures` failed (each
     /// already reported): the exit code is theirs when they agree, else 1.
-    pub fn batch(failures: &[Failure], total: usize, noun: &str) -> Self {
+    pub fn bulk(failures: &[Failure], total: usize, noun: &str) -> Self {
         let mut codes = failures.iter().map(Failure::exit_code);
         let first = codes.next().unwrap_or(exit_code::API_ERROR);
         let code = if codes.all(|code| code == first) {
@@ -93,7 +93,7 @@ impl Failure {
         } else {
             exit_code::API_ERROR
         };
-        Self::Batch {
+        Self::Bulk {
             summary: format!("{} of {total} {noun} failed", failures.len()),
             code,
         }
@@ -107,7 +107,7 @@ impl Failure {
             Self::Client(err) => client_class(err).1,
             Self::Usage(_) => "invalid_request_error".to_owned(),
             Self::LocalIo { .. } | Self::Store(_) => "io_error".to_owned(),
-            Self::Batch { .. } => "batch_error".to_owned(),
+            Self::Bulk { .. } => "bulk_error".to_owned(),
             Self::Interrupted { .. } => "interrupted".to_owned(),
         }
     }
@@ -118,7 +118,7 @@ impl Failure {
         match self {
             Self::Client(err) => err.to_string(),
             Self::Usage(message) | Self::Store(message) => message.clone(),
-            Self::Batch { summary, .. } => summary.clone(),
+            Self::Bulk { summary, .. } => summary.clone(),
             Self::Interrupted { signal, .. } => {
                 format!("interrupted by {signal}: what the command had started was cleaned up")
             }
@@ -233,14 +233,14 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_takes_its_failures_code_when_they_agree() {
+    fn a_bulk_run_takes_its_failures_code_when_they_agree() {
         let usage = || Failure::Usage("bad".into());
         let io = || Failure::io("cannot read", "x", std::io::Error::other("gone"));
-        let same = Failure::batch(&[usage(), usage()], 5, "files");
+        let same = Failure::bulk(&[usage(), usage()], 5, "files");
         assert_eq!(same.exit_code(), exit_code::USAGE);
         assert_eq!(same.summary(), "2 of 5 files failed");
         assert_eq!(
-            Failure::batch(&[usage(), io()], 5, "files").exit_code(),
+            Failure::bulk(&[usage(), io()], 5, "files").exit_code(),
             exit_code::API_ERROR
         );
     }

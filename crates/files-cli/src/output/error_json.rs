@@ -37,7 +37,7 @@ pub fn of(failure: &Failure) -> Document {
     Document::Mapping(body)
 }
 
-/// The item-level error object of a batch result: the error JSON's `error`
+/// The item-level error object of a bulk run's result: the error JSON's `error`
 /// with its `request_id` and `status` inside.
 pub fn item(failure: &Failure) -> Document {
     let Document::Mapping(mut envelope) = of(failure) else {

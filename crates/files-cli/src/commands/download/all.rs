@@ -6,8 +6,8 @@ use std::path::Path;
 use files_client::{Files, ListParams};
 use futures_util::TryStreamExt;
 
-use crate::bulk::results::{BatchResults, fields};
-use crate::bulk::run::BatchRun;
+use crate::bulk::results::{BulkResults, fields};
+use crate::bulk::run::BulkRun;
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::output::document::{self, Document};
@@ -35,9 +35,9 @@ pub async fn run(
         }
     }
     let started = std::time::Instant::now();
-    let mut run = BatchRun::new(
+    let mut run = BulkRun::new(
         ui,
-        BatchResults::new(output),
+        BulkResults::new(output),
         "download",
         ids.len(),
         Some(total_bytes),

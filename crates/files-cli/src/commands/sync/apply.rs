@@ -9,13 +9,13 @@ use futures_util::{FutureExt, StreamExt};
 
 use super::manifest::{Entry, Locked, Manifest, Orphan};
 use super::plan::{Listing, Plan, Reason, Upload};
-use crate::bulk::display::BatchDisplay;
-use crate::bulk::results::{BatchResults, fields};
+use crate::bulk::display::BulkDisplay;
+use crate::bulk::results::{BulkResults, fields};
 use crate::failure::Failure;
 use crate::output::document::Document;
 use crate::ui::Ui;
 
-/// How often, at most, a busy batch saves the manifest.
+/// How often, at most, a busy run saves the manifest.
 const SAVE_EVERY: Duration = Duration::from_millis(200);
 
 /// What a sync did (or would do), for its summary.
@@ -150,7 +150,7 @@ fn removal_fields(action: &str, orphan: &Orphan) -> crate::output::document::Obj
     ])
 }
 
-/// Saves the manifest when due: at once when the batch is idle, at most every
+/// Saves the manifest when due: at once when the run is idle, at most every
 /// [`SAVE_EVERY`] while it is busy.
 struct Saver<'a> {
     locked: &'a Locked,
@@ -189,12 +189,12 @@ pub async fn upload(
     locked: &Locked,
     listing: &Listing,
     concurrency: usize,
-    results: &mut BatchResults<'_>,
+    results: &mut BulkResults<'_>,
     counts: &mut Counts,
     ui: Ui,
 ) -> Result<Vec<Upload>, Failure> {
     let total: u64 = plan.uploads.iter().map(|u| u.local.size).sum();
-    let display = BatchDisplay::for_ui(ui, "sync", plan.uploads.len(), Some(total));
+    let display = BulkDisplay::for_ui(ui, "sync", plan.uploads.len(), Some(total));
     let uploads = {
         let planned = plan.uploads.clone();
         let display = display.clone();
@@ -281,7 +281,7 @@ pub async fn delete(
     manifest: &mut Manifest,
     locked: &Locked,
     concurrency: usize,
-    results: &mut BatchResults<'_>,
+    results: &mut BulkResults<'_>,
     counts: &mut Counts,
 ) -> Result<(), Failure> {
     if doomed.is_empty() {

@@ -3,7 +3,7 @@
 //! lists the API's, uploads what is new, changed or missing remotely, and
 //! with `--delete` deletes what is no longer current and duplicates left by
 //! lost answers. The manifest is saved after uploads complete (at once when
-//! the batch is idle, at most every 200 ms when busy), so a run killed midway
+//! the run is idle, at most every 200 ms when busy), so a run killed midway
 //! loses at most the record of a few uploads, which the next run finds as
 //! duplicates.
 
@@ -21,7 +21,7 @@ use futures_util::TryStreamExt;
 use self::apply::Counts;
 use self::manifest::{Locked, Manifest, Orphan};
 use self::plan::{Listing, Remote};
-use crate::bulk::results::{BatchResults, fields};
+use crate::bulk::results::{BulkResults, fields};
 use crate::cli::SyncArgs;
 use crate::commands::context::Context;
 use crate::failure::Failure;
@@ -72,7 +72,7 @@ pub async fn run(args: &SyncArgs, cx: Context<'_>) -> Result<(), Failure> {
     }
     let listing = list(files).await?;
     let plan = plan::plan(&scan, &mut manifest, &listing, !args.no_adopt);
-    let mut results = BatchResults::new(output);
+    let mut results = BulkResults::new(output);
     for (rel, failure) in scan.failed {
         let item = fields([("action", "scan".to_owned()), ("path", rel.clone())]);
         results.failed(rel, item, failure)?;
@@ -152,7 +152,7 @@ fn report_removals(
     duplicates: &[Orphan],
     delete: bool,
     counts: &mut Counts,
-    results: &mut BatchResults<'_>,
+    results: &mut BulkResults<'_>,
 ) -> Result<(), Failure> {
     for orphan in orphans {
         counts.stale += 1;

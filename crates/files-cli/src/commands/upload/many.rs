@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use files_client::{FileUpload, Files};
 
-use crate::bulk::results::{BatchResults, fields};
-use crate::bulk::run::BatchRun;
+use crate::bulk::results::{BulkResults, fields};
+use crate::bulk::run::BulkRun;
 use crate::cli::UploadArgs;
 use crate::failure::Failure;
 use crate::output::Output;
@@ -39,7 +39,7 @@ pub async fn run(
         ));
     }
     let started = Instant::now();
-    let mut results = BatchResults::new(output);
+    let mut results = BulkResults::new(output);
     let mut local = Vec::new();
     let links = walk::Links::from_flag(args.follow_links);
     for found in walk::collect(paths, args.recursive, links) {
@@ -53,7 +53,7 @@ pub async fn run(
         }
     }
     let total_bytes: u64 = local.iter().map(|f| f.size).sum();
-    let mut run = BatchRun::new(
+    let mut run = BulkRun::new(
         ui,
         results,
         "upload",
