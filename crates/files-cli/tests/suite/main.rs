@@ -9,8 +9,12 @@ mod support;
 mod bulk;
 mod cacert;
 mod commands;
+mod configuration;
+mod exit_codes;
+mod help;
 mod local_input;
 mod local_store;
+mod output_formats;
 mod serve;
 mod server_text;
 #[cfg(unix)]
