@@ -4,6 +4,8 @@
 // The test PKI files-client's tests use (one generator for both suites).
 #[path = "../../../../files-client/tests/suite/support/pki.rs"]
 pub mod pki;
+#[cfg(unix)]
+pub mod pty;
 
 use std::collections::HashMap;
 use std::path::Path;
