@@ -96,7 +96,8 @@ impl ReqwestTransport {
 
     /// A transport over a client built from the host's `builder`, with
     /// redirects turned off whatever the builder said: the safe way to share
-    /// the host's settings (see the [module docs](super) on redirects).
+    /// the host's settings (see [the type's docs](Self), "What the host's
+    /// client decides").
     ///
     /// # Errors
     ///
