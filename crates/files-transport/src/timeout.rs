@@ -35,7 +35,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 ///
 /// | phase | the exchange was waiting for |
 /// | --- | --- |
-/// | [`Pool`](TimeoutPhase::Pool) | a connection, before the request body started |
+/// | [`Pool`](TimeoutPhase::Pool) | a connection, before the request body started (a request without a body is in `Read` from the start) |
 /// | [`Write`](TimeoutPhase::Write) | the HTTP stack to take the next slice of the request body |
 /// | [`Read`](TimeoutPhase::Read) | the response headers once the body was sent, then each next chunk of the response body |
 ///
