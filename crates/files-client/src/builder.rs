@@ -135,11 +135,12 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit of each phase of an attempt but connecting (default 600 s):
-    /// waiting for a connection, no progress sending the body, no byte of
-    /// the answer; the phases are told once, at
-    /// [`send_with_timeouts`](files_transport::send_with_timeouts). A stalled
-    /// peer fails within it with an [`Error::Timeout`] naming the phase.
+    /// The longest an attempt may go without progress, whatever its phase but
+    /// connecting (default 600 s): sent with each attempt as its
+    /// [`NoProgressTimeout`](files_transport::NoProgressTimeout), where the
+    /// phases are told. A steady transfer of any length never reaches it; a
+    /// stalled peer fails within it with an [`Error::Timeout`] naming the
+    /// phase.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self

@@ -6,7 +6,7 @@ use crate::support::peer;
 use std::time::Duration;
 
 use files_blocking::{ApiGeneration, Client, Error, FileUpload, ListParams, TimeoutPhase};
-use files_transport::fake::{FakeResponse, FakeTransport};
+use files_transport::{FakeResponse, FakeTransport};
 
 use peer::Behaviour;
 

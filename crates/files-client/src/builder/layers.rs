@@ -6,8 +6,11 @@
 
 use std::sync::Arc;
 
-use files_transport::tower::{Layer, Service, TowerTransport, TransportService};
-use files_transport::{BoxError, RequestBody, ResponseBody, SharedTransport};
+use files_transport::{
+    BoxError, RequestBody, ResponseBody, SharedTransport, TowerTransport, TransportService,
+};
+use tower_layer::Layer;
+use tower_service::Service;
 
 use super::ClientBuilder;
 
@@ -34,7 +37,7 @@ impl ClientBuilder {
     /// use std::sync::atomic::{AtomicUsize, Ordering};
     ///
     /// use files_client::Client;
-    /// use files_client::files_transport::tower::layer_fn;
+    /// use tower::layer::layer_fn;
     ///
     /// // The host's own layer: here one that only names the service it wraps;
     /// // see `examples/embed_tower.rs` for one that counts attempts.
