@@ -135,7 +135,7 @@ impl ClientBuilder {
         Self(self.0.workspace_id(id))
     }
 
-    /// The pool, write and read limit of each request (see
+    /// The longest each attempt may go without progress (see
     /// [`files_client::ClientBuilder::timeout`]).
     pub fn timeout(self, timeout: Duration) -> Self {
         Self(self.0.timeout(timeout))

@@ -6,13 +6,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 #[cfg(feature = "tower")]
-use files_transport::{
-    BoxError, RequestBody, ResponseBody,
-    tower::{Layer, Service, TransportService},
-};
+use files_transport::{BoxError, RequestBody, ResponseBody, TransportService};
 use files_transport::{DEFAULT_CONNECT_TIMEOUT, SharedTransport, Transport};
 use files_types::ApiGeneration;
 use http::{HeaderMap, HeaderValue};
+#[cfg(feature = "tower")]
+use tower_layer::Layer;
+#[cfg(feature = "tower")]
+use tower_service::Service;
 
 use self::base_url::{redact_userinfo, validate_base_url};
 use self::default_transport::default_transport;
@@ -141,11 +142,12 @@ impl ClientBuilder {
         self
     }
 
-    /// The limit of each phase of an attempt but connecting (default 600 s):
-    /// waiting for a connection, no progress sending the body, no byte of
-    /// the answer; the phases are told once, at
-    /// [`send_with_timeouts`](files_transport::send_with_timeouts). A stalled
-    /// peer fails within it with an [`Error::Timeout`] naming the phase.
+    /// The longest an attempt may go without progress, whatever its phase but
+    /// connecting (default 600 s): sent with each attempt as its
+    /// [`NoProgressTimeout`](files_transport::NoProgressTimeout), where the
+    /// phases are told. A steady transfer of any length never reaches it; a
+    /// stalled peer fails within it with an [`Error::Timeout`] naming the
+    /// phase.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -248,14 +250,14 @@ impl ClientBuilder {
     /// [`TransportError`](files_transport::TransportError) keeps its kind
     /// (and so decides whether the client retries); any other error fails the
     /// call without a retry (see
-    /// [`TowerTransport`](files_transport::tower::TowerTransport)).
+    /// [`TowerTransport`](files_transport::TowerTransport)).
     ///
     /// ```
     /// use std::sync::Arc;
     /// use std::sync::atomic::{AtomicUsize, Ordering};
     ///
     /// use files_client::Client;
-    /// use files_client::files_transport::tower::layer_fn;
+    /// use tower::layer::layer_fn;
     ///
     /// // The host's own layer: here one that only names the service it wraps;
     /// // see `examples/embed_tower.rs` for one that counts attempts.

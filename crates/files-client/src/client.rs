@@ -1,7 +1,8 @@
 //! [`Client`] and its send loop: every request goes through
 //! [`Client::execute`], which sends attempts through the transport (which
-//! owns the phase timeouts), classifies failures, and retries by the official
-//! policy while the body can be replayed and the operation deadline allows.
+//! enforces each attempt's no-progress limit), classifies failures, and
+//! retries by the official policy while the body can be replayed and the
+//! operation deadline allows.
 
 use std::fmt;
 use std::future::Future;
@@ -9,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use files_transport::{
-    RequestBody, ResponseBody, SharedTransport, TimeoutPhase, Timeouts, TransportError,
+    NoProgressTimeout, RequestBody, ResponseBody, SharedTransport, TimeoutPhase, TransportError,
 };
 use files_types::ApiGeneration;
 use http::{HeaderMap, HeaderValue, Method, Response};
@@ -73,8 +74,8 @@ pub(crate) struct Outgoing {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SendPolicy {
     pub max_retries: u32,
-    /// The transport's pool, write and read limits for each attempt.
-    pub timeouts: Timeouts,
+    /// The no-progress limit of each attempt, whatever its phase.
+    pub no_progress: NoProgressTimeout,
     /// The whole call, retries included.
     pub operation_timeout: Option<Duration>,
 }
@@ -219,7 +220,7 @@ impl Client {
             // Every task of the client waits here while a 429 pause runs, for
             // its slot of the adaptive rate, and for the requests-per-minute cap.
             let sent_at = self.rate.admit().await;
-            let request = self.attempt_request(&outgoing, body, sends, policy.timeouts)?;
+            let request = self.attempt_request(&outgoing, body, sends, policy.no_progress)?;
             sends = sends.saturating_add(1);
             tracing::debug!(attempt, "sending");
             let failed = match self
@@ -331,13 +332,13 @@ impl Client {
 
     /// The attempt's request: the template's headers plus
     /// `x-stainless-retry-count` (the sends before this one), a fresh body and
-    /// the phase limits.
+    /// the no-progress limit.
     fn attempt_request(
         &self,
         outgoing: &Outgoing,
         body: RequestBody,
         retries: u32,
-        timeouts: Timeouts,
+        no_progress: NoProgressTimeout,
     ) -> Result<http::Request<RequestBody>, Error> {
         let mut request = http::Request::builder()
             .method(outgoing.method.clone())
@@ -352,7 +353,7 @@ impl Client {
         let headers = request.headers_mut();
         headers.clone_from(&outgoing.headers);
         headers.insert("x-stainless-retry-count", HeaderValue::from(retries));
-        request.extensions_mut().insert(timeouts);
+        request.extensions_mut().insert(no_progress);
         tracing::trace!(headers = ?redacted_headers(request.headers()), "request headers");
         Ok(request)
     }

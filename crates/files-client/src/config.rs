@@ -8,8 +8,8 @@ use http::{HeaderMap, HeaderValue};
 
 /// The API's address when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
-/// The pool, write and read limit of each request, as the official SDKs: 600 s.
-/// A steady transfer of any length never reaches it (see
+/// The no-progress limit of each attempt, as the official SDKs' timeout:
+/// 600 s. A steady transfer of any length never reaches it (see
 /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 /// Retries after the first attempt: 2, as the official SDKs.

@@ -49,9 +49,9 @@
 //! says so: [`Error::not_retried`]). Every request and attempt is traced with
 //! `tracing`, and no credential is ever logged or shown by `Debug`.
 //!
-//! Timeouts follow the transfer (see [`ClientBuilder::timeout`] and the
-//! [transport's phases](files_transport::send_with_timeouts)): a stalled peer
-//! fails with [`Error::Timeout`] naming the [`TimeoutPhase`]. An optional
+//! Timeouts follow the transfer ([`ClientBuilder::timeout`]: the longest an
+//! attempt may go without progress): a stalled peer fails with
+//! [`Error::Timeout`] naming the [`TimeoutPhase`]. An optional
 //! limit bounds whole calls ([`ClientBuilder::operation_timeout`]).
 //!
 //! Any [`Transport`] can carry the requests ([`ClientBuilder::transport`]);

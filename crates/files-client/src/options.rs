@@ -21,7 +21,7 @@ use crate::ResponseSlot;
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RequestOptions {
-    /// The pool, write and read limit of each attempt (see
+    /// The no-progress limit of each attempt (see
     /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub(crate) timeout: Option<Duration>,
     /// The whole call's limit, retries included (see
@@ -65,7 +65,8 @@ impl RequestOptions {
         Self::default()
     }
 
-    /// Overrides the pool, write and read limit of each attempt.
+    /// Overrides the no-progress limit of each attempt (see
+    /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self

@@ -2,7 +2,7 @@
 //! the send loop takes (an [`Outgoing`] request and its [`SendPolicy`]) with
 //! the configuration's and the call's options applied.
 
-use files_transport::{RequestBody, Timeouts};
+use files_transport::{NoProgressTimeout, RequestBody};
 use http::{HeaderValue, Method};
 
 use crate::Error;
@@ -63,7 +63,7 @@ impl RequestSpec {
         let timeout = options.timeout.unwrap_or(config.timeout);
         let policy = SendPolicy {
             max_retries: options.max_retries.unwrap_or(config.max_retries),
-            timeouts: Timeouts::uniform(timeout),
+            no_progress: NoProgressTimeout::new(timeout),
             operation_timeout: options.operation_timeout.or(config.operation_timeout),
         };
         let outgoing = Outgoing {

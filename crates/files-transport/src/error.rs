@@ -1,16 +1,11 @@
 //! [`TransportError`]: what went wrong below HTTP, and whether retrying is safe.
-//!
-//! A transport error means no usable HTTP response was obtained (or a response
-//! body broke off while streaming). Non-2xx statuses are *not* transport
-//! errors: they come back as ordinary responses, and classifying them is the
-//! client's job.
 
 use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
 
-/// The phase of an exchange whose limit passed (see the
-/// [`timeout`](crate::timeout) module).
+/// The phase of an exchange whose limit passed (see
+/// [`NoProgressTimeout`](crate::NoProgressTimeout)).
 ///
 /// ```
 /// use files_transport::TimeoutPhase;
@@ -160,6 +155,11 @@ impl fmt::Display for TransportErrorKind {
 /// A failure of the transport: the [kind](TransportErrorKind), a message
 /// saying what failed, optionally the host it failed against, and the
 /// underlying error as [`source`](StdError::source).
+///
+/// It means no usable HTTP response was obtained (or a response body broke
+/// off while streaming). Non-2xx statuses are *not* transport errors: they
+/// come back as ordinary responses, and classifying them is the client's
+/// job.
 ///
 /// The message and host never contain query strings or credentials: the
 /// transports of this crate only ever record `host[:port]`.

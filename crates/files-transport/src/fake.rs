@@ -2,37 +2,6 @@
 //! everything above the transport is unit-testable without a network.
 //!
 //! Enabled by the `test-util` feature.
-//!
-//! ```
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use files_transport::fake::{FakeResponse, FakeTransport};
-//! use files_transport::{RequestBody, Transport, TransportError, TransportErrorKind};
-//! use http::StatusCode;
-//!
-//! let fake = FakeTransport::new();
-//! fake.push_response(FakeResponse::json(r#"{"id":"file_1"}"#))
-//!     .push_error(TransportError::new(TransportErrorKind::Connect, "scripted"));
-//!
-//! let request = http::Request::post("https://api.example.com/v1/files")
-//!     .header("x-api-key", "test")
-//!     .body(RequestBody::from_bytes("payload"))?;
-//! let response = fake.send(request).await?;
-//! assert_eq!(response.status(), StatusCode::OK);
-//! assert_eq!(response.into_body().collect_capped(1024).await?, r#"{"id":"file_1"}"#);
-//!
-//! let second = http::Request::get("https://api.example.com/v1/files")
-//!     .body(RequestBody::empty())?;
-//! assert_eq!(fake.send(second).await.unwrap_err().kind(), TransportErrorKind::Connect);
-//!
-//! let captured = fake.requests();
-//! assert_eq!(captured.len(), 2);
-//! assert_eq!(captured[0].method, http::Method::POST);
-//! assert_eq!(captured[0].header("x-api-key"), Some("test"));
-//! assert_eq!(captured[0].body, "payload");
-//! # Ok(())
-//! # }
-//! ```
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -51,7 +20,7 @@ use http_body_util::BodyExt;
 use crate::error::{TransportError, TransportErrorKind};
 use crate::request_body::RequestBody;
 use crate::response_body::ResponseBody;
-use crate::timeout::{Timeouts, send_with_timeouts};
+use crate::timeout::{NoProgressTimeout, send_with_timeout};
 use crate::transport::Transport;
 
 /// A request as the fake transport received it, body drained in full.
@@ -68,8 +37,8 @@ pub struct CapturedRequest {
     pub headers: HeaderMap,
     /// The whole body (up to the failure, if the body stream failed).
     pub body: Bytes,
-    /// The request's [`Timeouts`] extension, if it carried one.
-    pub timeouts: Option<Timeouts>,
+    /// The request's [`NoProgressTimeout`] extension, if it carried one.
+    pub no_progress_timeout: Option<NoProgressTimeout>,
 }
 
 impl CapturedRequest {
@@ -91,7 +60,7 @@ impl CapturedRequest {
 /// (to test truncated downloads).
 ///
 /// ```
-/// use files_transport::fake::FakeResponse;
+/// use files_transport::FakeResponse;
 /// use files_transport::{TransportError, TransportErrorKind};
 /// use http::StatusCode;
 ///
@@ -195,7 +164,8 @@ impl FakeResponse {
     }
 
     /// Answers only after `delay` (on tokio's clock, so a paused test clock
-    /// skips it), like a slow server; the request's [`Timeouts`] apply.
+    /// skips it), like a slow server; the request's [`NoProgressTimeout`]
+    /// applies.
     #[must_use]
     pub fn delay(mut self, delay: std::time::Duration) -> Self {
         self.delay = Some(delay);
@@ -302,7 +272,37 @@ struct State {
 /// * When the script is empty, `send` fails with an
 ///   [`Other`](TransportErrorKind::Other) error saying so.
 ///
-/// See the [module docs](self) for an example.
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use files_transport::{
+///     FakeResponse, FakeTransport, RequestBody, Transport, TransportError, TransportErrorKind,
+/// };
+/// use http::StatusCode;
+///
+/// let fake = FakeTransport::new();
+/// fake.push_response(FakeResponse::json(r#"{"id":"file_1"}"#))
+///     .push_error(TransportError::new(TransportErrorKind::Connect, "scripted"));
+///
+/// let request = http::Request::post("https://api.example.com/v1/files")
+///     .header("x-api-key", "test")
+///     .body(RequestBody::from_bytes("payload"))?;
+/// let response = fake.send(request).await?;
+/// assert_eq!(response.status(), StatusCode::OK);
+/// assert_eq!(response.into_body().collect_capped(1024).await?, r#"{"id":"file_1"}"#);
+///
+/// let second = http::Request::get("https://api.example.com/v1/files")
+///     .body(RequestBody::empty())?;
+/// assert_eq!(fake.send(second).await.unwrap_err().kind(), TransportErrorKind::Connect);
+///
+/// let captured = fake.requests();
+/// assert_eq!(captured.len(), 2);
+/// assert_eq!(captured[0].method, http::Method::POST);
+/// assert_eq!(captured[0].header("x-api-key"), Some("test"));
+/// assert_eq!(captured[0].body, "payload");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct FakeTransport {
@@ -375,7 +375,7 @@ impl Transport for FakeTransport {
         &self,
         request: http::Request<RequestBody>,
     ) -> Result<http::Response<ResponseBody>, TransportError> {
-        send_with_timeouts(request, Timeouts::NONE, |request| self.answer(request)).await
+        send_with_timeout(request, |request| self.answer(request)).await
     }
 }
 
@@ -406,7 +406,7 @@ impl FakeTransport {
             version: parts.version,
             headers: parts.headers,
             body: received.freeze(),
-            timeouts: parts.extensions.get::<Timeouts>().copied(),
+            no_progress_timeout: parts.extensions.get::<NoProgressTimeout>().copied(),
         };
         let method = captured.method.clone();
         let uri = captured.uri.clone();

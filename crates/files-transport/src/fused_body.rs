@@ -3,7 +3,7 @@
 //!
 //! Every built-in response body has this shape: the HTTP stack's body
 //! (hyper's `Incoming`, reqwest's `Body`) with its errors mapped, and the
-//! idle-read timer of [`send_with_timeouts`](crate::send_with_timeouts),
+//! idle-read timer of [`send_with_timeout`](crate::send_with_timeout),
 //! which fails on its own. Past a failure an HTTP stack's body may still have
 //! frames to give (or may panic when polled again); a fused body yields
 //! nothing more, and says so through `is_end_stream` and an exact size hint

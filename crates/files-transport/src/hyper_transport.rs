@@ -22,7 +22,7 @@ use crate::error::{TransportError, TransportErrorKind, check_uri};
 use crate::fused_body::FusedBody;
 use crate::request_body::RequestBody;
 use crate::response_body::ResponseBody;
-use crate::timeout::{DEFAULT_CONNECT_TIMEOUT, Timeouts, send_with_timeouts};
+use crate::timeout::{DEFAULT_CONNECT_TIMEOUT, send_with_timeout};
 use crate::transport::Transport;
 
 /// The default time an idle pooled connection is kept.
@@ -38,10 +38,10 @@ pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 ///   [`http2_only`](HyperTransportBuilder::http2_only) is set.
 /// * Connections are pooled and reused; cloning the transport shares the pool.
 /// * Bodies stream both ways; nothing is buffered in full.
-/// * Timeouts: connect (TCP + TLS handshake), response headers
-///   on the connector; pool, write and read phases through
-///   [`send_with_timeouts`] (a [`Timeouts`] extension per request, else
-///   [`timeouts`](HyperTransportBuilder::timeouts)).
+/// * Timeouts: the connect limit (TCP + TLS handshake) is the transport's
+///   own ([`connect_timeout`](HyperTransportBuilder::connect_timeout)); the
+///   rest of the exchange is bounded by the request's
+///   [`NoProgressTimeout`](crate::NoProgressTimeout), if it carries one.
 ///
 /// It needs a Tokio runtime (with the time and I/O drivers enabled) when
 /// sending; building it does not.
@@ -61,7 +61,6 @@ pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 #[non_exhaustive]
 pub struct HyperTransport {
     client: Client<TimeoutConnector, RequestBody>,
-    timeouts: Timeouts,
     connect_timeout: Duration,
 }
 
@@ -85,7 +84,6 @@ impl HyperTransport {
 impl fmt::Debug for HyperTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HyperTransport")
-            .field("timeouts", &self.timeouts)
             .field("connect_timeout", &self.connect_timeout)
             .finish_non_exhaustive()
     }
@@ -100,13 +98,13 @@ impl Transport for HyperTransport {
         let host = check_uri(request.uri())?;
         let over_tls = request.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
         let connect_timeout = self.connect_timeout;
-        send_with_timeouts(request, self.timeouts, |request| async move {
+        send_with_timeout(request, |request| async move {
             let response = self
                 .client
                 .request(request)
                 .await
                 .map_err(|err| classify::client_error(err, &host, over_tls, connect_timeout))?;
-            // Idle gaps are timed by `send_with_timeouts`.
+            // Idle gaps are timed by `send_with_timeout`.
             Ok(response.map(|incoming| {
                 ResponseBody::new(FusedBody::new(incoming, move |err| {
                     classify::body_error(err, &host, over_tls)
@@ -130,7 +128,6 @@ enum HttpVersions {
 /// | setting | default |
 /// | --- | --- |
 /// | [`connect_timeout`](Self::connect_timeout) | 5 s ([`DEFAULT_CONNECT_TIMEOUT`]) |
-/// | [`timeouts`](Self::timeouts) | none (the client sets them per request) |
 /// | [`pool_idle_timeout`](Self::pool_idle_timeout) | 90 s ([`DEFAULT_POOL_IDLE_TIMEOUT`]) |
 /// | [`pool_max_idle_per_host`](Self::pool_max_idle_per_host) | unlimited |
 /// | [`tcp_nodelay`](Self::tcp_nodelay) | `true` |
@@ -141,7 +138,6 @@ enum HttpVersions {
 #[non_exhaustive]
 pub struct HyperTransportBuilder {
     connect_timeout: Duration,
-    timeouts: Timeouts,
     pool_idle_timeout: Option<Duration>,
     pool_max_idle_per_host: usize,
     tcp_nodelay: bool,
@@ -154,7 +150,6 @@ impl Default for HyperTransportBuilder {
     fn default() -> Self {
         Self {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            timeouts: Timeouts::NONE,
             pool_idle_timeout: Some(DEFAULT_POOL_IDLE_TIMEOUT),
             pool_max_idle_per_host: usize::MAX,
             tcp_nodelay: true,
@@ -171,13 +166,6 @@ impl HyperTransportBuilder {
     /// [`Timeout`](TransportErrorKind::Timeout).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
-        self
-    }
-
-    /// The default pool, write and read limits (see [`send_with_timeouts`]);
-    /// a [`Timeouts`] extension on a request wins over them, phase by phase.
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
         self
     }
 
@@ -285,7 +273,6 @@ impl HyperTransportBuilder {
             .http2_only(self.versions == HttpVersions::Http2Only);
         Ok(HyperTransport {
             client: client.build(connector),
-            timeouts: self.timeouts,
             connect_timeout: self.connect_timeout,
         })
     }

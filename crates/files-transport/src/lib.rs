@@ -25,14 +25,16 @@
 //! #     let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}").await;
 //! # });
 //! use std::time::Duration;
-//! use files_transport::{HyperTransport, RequestBody, Timeouts, Transport};
+//! use files_transport::{HyperTransport, NoProgressTimeout, RequestBody, Transport};
 //!
 //! let transport = HyperTransport::new()?;
 //! let mut request = http::Request::get(format!("{base}/v1/files/file_011"))
 //!     .header("anthropic-version", "2023-06-01")
 //!     .body(RequestBody::empty())?;
-//! // Per-request phase limits: pool, write and read.
-//! request.extensions_mut().insert(Timeouts::uniform(Duration::from_secs(30)));
+//! // Fail if the exchange makes no progress for 30 s, whatever its phase.
+//! request
+//!     .extensions_mut()
+//!     .insert(NoProgressTimeout::new(Duration::from_secs(30)));
 //! let response = transport.send(request).await?;
 //! assert_eq!(response.status(), http::StatusCode::OK);
 //! assert_eq!(response.into_body().collect_capped(1 << 20).await?, "{}");
@@ -42,40 +44,8 @@
 //! # fn main() {}
 //! ```
 //!
-//! Over the host application's own `reqwest::Client` (feature `reqwest`):
-//!
-//! ```
-//! # #[cfg(feature = "reqwest")]
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! # // This crate's tests build reqwest with `rustls-no-provider`.
-//! # let _ = rustls::crypto::ring::default_provider().install_default();
-//! # use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-//! # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-//! # let base = format!("http://{}", listener.local_addr()?);
-//! # tokio::spawn(async move {
-//! #     let (mut socket, _) = listener.accept().await.unwrap();
-//! #     let mut buf = [0u8; 1024];
-//! #     let _ = socket.read(&mut buf).await;
-//! #     let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}").await;
-//! # });
-//! use std::time::Duration;
-//! use files_transport::{ReqwestTransport, RequestBody, Timeouts, Transport};
-//!
-//! let client = reqwest::Client::builder()
-//!     .connect_timeout(Duration::from_secs(5))
-//!     .build()?;
-//! let transport =
-//!     ReqwestTransport::with_timeouts(client, Timeouts::uniform(Duration::from_secs(600)));
-//! let request = http::Request::get(format!("{base}/v1/files/file_011"))
-//!     .body(RequestBody::empty())?;
-//! let response = transport.send(request).await?;
-//! assert_eq!(response.into_body().collect_capped(1 << 20).await?, "{}");
-//! # Ok(())
-//! # }
-//! # #[cfg(not(feature = "reqwest"))]
-//! # fn main() {}
-//! ```
+//! Over the host application's own `reqwest::Client` (feature `reqwest`),
+//! `ReqwestTransport` is used the same way; its page has an example.
 //!
 //! # What is inside
 //!
@@ -88,19 +58,21 @@
 //! * [`TransportError`] carries a [`TransportErrorKind`] that alone decides
 //!   whether retrying is safe ([`TransportError::is_retryable`]). Non-2xx
 //!   statuses are responses, not errors.
-//! * [`Timeouts`] (a request extension) sets the pool, write and read limits
-//!   per request; [`send_with_timeouts`] enforces them around any HTTP stack,
-//!   so a steady transfer of any length succeeds and a stalled peer fails
-//!   with a [`TimeoutPhase`] that says where it stalled.
+//! * [`NoProgressTimeout`] (a request extension) is the longest the
+//!   exchange may go without progress; [`send_with_timeout`] enforces it
+//!   around any HTTP stack, so a steady transfer of any length succeeds and a
+//!   stalled peer fails with a [`TimeoutPhase`] that says where it stalled.
 //! * `HyperTransport` (feature `hyper`, on by default) is the production
 //!   transport: hyper 1, hyper-util's connection pool, rustls with the *ring*
 //!   provider passed explicitly, HTTP/1.1 and HTTP/2 by ALPN.
 //! * `ReqwestTransport` (feature `reqwest`) sends through the host's own
-//!   `reqwest::Client` (reqwest 0.13), with the same error kinds and phase
-//!   timeouts; the connect timeout is the client's own (see
-//!   `reqwest_transport`). `Reqwest012Transport` (feature `reqwest-0-12`) is
-//!   the same code over a reqwest 0.12 client.
-//! * `fake::FakeTransport` (feature `test-util`) captures requests and answers
+//!   `reqwest::Client` (reqwest 0.13), with the same error kinds and
+//!   timeouts; the connect timeout is the client's own.
+//!   `Reqwest012Transport` (feature `reqwest-0-12`) is the same code over a
+//!   reqwest 0.12 client.
+//! * `TransportService` and `TowerTransport` (feature `tower`) put tower on
+//!   either side of the [`Transport`] seam.
+//! * `FakeTransport` (feature `test-util`) captures requests and answers
 //!   from a script.
 //!
 //! # Features
@@ -111,9 +83,9 @@
 //! | `webpki-roots` | yes | trust the Mozilla roots bundled by `webpki-roots` (implies `hyper`) |
 //! | `native-roots` | no | also trust the operating system's roots via `rustls-native-certs` (implies `hyper`) |
 //! | `reqwest` | no | `ReqwestTransport` over the host's `reqwest::Client` (reqwest 0.13, no reqwest feature forced: the host chooses TLS, HTTP/2, proxies); compiles nothing of the hyper transport |
-//! | `reqwest-0-12` | no | `Reqwest012Transport` (module `reqwest_0_12`): the same over a reqwest 0.12 client; the two features can be on together |
-//! | `tower` | no | the `tower` module: `TransportService` (any transport as a `tower::Service`) and `TowerTransport` (a tower service as a transport), for host middleware |
-//! | `test-util` | no | the `fake` module: `FakeTransport`, `FakeResponse`, `CapturedRequest` |
+//! | `reqwest-0-12` | no | `Reqwest012Transport`: the same over a reqwest 0.12 client; the two features can be on together |
+//! | `tower` | no | `TransportService` (any transport as a `tower::Service`), `TowerTransport` (a tower service as a transport) and `TransportFuture`, for host middleware |
+//! | `test-util` | no | `FakeTransport`, `FakeResponse`, `CapturedRequest` |
 //!
 //! With `default-features = false` the crate is only the trait and its types,
 //! for embedders that bring their own client; add `features = ["reqwest"]`
@@ -170,8 +142,7 @@
 //! # #[cfg(feature = "test-util")]
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use files_transport::fake::{FakeResponse, FakeTransport};
-//! use files_transport::{RequestBody, Transport};
+//! use files_transport::{FakeResponse, FakeTransport, RequestBody, Transport};
 //!
 //! let fake = FakeTransport::new();
 //! fake.push_response(FakeResponse::new(http::StatusCode::NOT_FOUND).body("missing"));
@@ -187,30 +158,6 @@
 //! # #[cfg(not(feature = "test-util"))]
 //! # fn main() {}
 //! ```
-//!
-//! # The default transport
-//!
-//! ```no_run
-//! # #[cfg(feature = "hyper")]
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use std::time::Duration;
-//! use files_transport::{HyperTransport, RequestBody, Timeouts, Transport};
-//!
-//! let transport = HyperTransport::builder()
-//!     .connect_timeout(Duration::from_secs(5))
-//!     .timeouts(Timeouts::uniform(Duration::from_secs(600)))
-//!     .build()?;
-//! let mut request = http::Request::get("https://api.example.com/v1/files")
-//!     .body(RequestBody::empty())?;
-//! request.extensions_mut().insert(Timeouts::uniform(Duration::from_secs(30)));
-//! let response = transport.send(request).await?;
-//! println!("{}", response.status());
-//! # Ok(())
-//! # }
-//! # #[cfg(not(feature = "hyper"))]
-//! # fn main() {}
-//! ```
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -218,41 +165,116 @@
 mod cause;
 #[cfg(any(feature = "hyper", feature = "reqwest", feature = "reqwest-0-12"))]
 mod classify;
-pub mod error;
+mod error;
 #[cfg(feature = "test-util")]
-#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
-pub mod fake;
+mod fake;
 mod fused_body;
 #[cfg(feature = "hyper")]
-#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
-pub mod hyper_transport;
-pub mod request_body;
+mod hyper_transport;
+mod request_body;
 #[cfg(feature = "reqwest-0-12")]
-#[cfg_attr(docsrs, doc(cfg(feature = "reqwest-0-12")))]
-pub mod reqwest_0_12;
+mod reqwest_0_12;
 #[cfg(any(feature = "reqwest", feature = "reqwest-0-12"))]
 mod reqwest_body;
 #[cfg(feature = "reqwest")]
-#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
-pub mod reqwest_transport;
-pub mod response_body;
+mod reqwest_transport;
+mod response_body;
 mod send_progress;
-pub mod timeout;
+mod timeout;
 #[cfg(feature = "tower")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
-pub mod tower;
-pub mod transport;
+mod tower;
+mod transport;
 
 pub use error::{BoxError, TimeoutPhase, TransportError, TransportErrorKind};
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub use fake::{CapturedRequest, FakeResponse, FakeTransport};
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
-pub use hyper_transport::{HyperTransport, HyperTransportBuilder};
-pub use request_body::{BodyStream, RequestBody};
-/// [`reqwest_0_12::ReqwestTransport`]: the transport over a reqwest 0.12
-/// `reqwest::Client`.
+pub use hyper_transport::{DEFAULT_POOL_IDLE_TIMEOUT, HyperTransport, HyperTransportBuilder};
+pub use request_body::{BodyStream, MAX_SLICE, RequestBody};
+/// A transport over a host's reqwest **0.12** `reqwest::Client` (feature
+/// `reqwest-0-12`): `ReqwestTransport`'s code compiled against reqwest 0.12,
+/// with the same behaviour. This crate enables no reqwest 0.12 feature: with
+/// `default-features = false` on the host's side, nothing of a TLS backend is
+/// compiled in unless the host asks for one.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # // This crate's tests build reqwest 0.12 with `rustls-tls-no-provider`.
+/// # let _ = rustls::crypto::ring::default_provider().install_default();
+/// # use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+/// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let base = format!("http://{}", listener.local_addr()?);
+/// # tokio::spawn(async move {
+/// #     let (mut socket, _) = listener.accept().await.unwrap();
+/// #     let mut buf = [0u8; 1024];
+/// #     let _ = socket.read(&mut buf).await;
+/// #     let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n[]").await;
+/// # });
+/// use std::time::Duration;
+/// use files_transport::{NoProgressTimeout, Reqwest012Transport, RequestBody, Transport};
+/// // This crate's tests name reqwest 0.12 `reqwest012`; a host on 0.12
+/// // writes `reqwest::Client`.
+/// use reqwest012 as reqwest;
+///
+/// // The host's settings; the transport turns redirects off.
+/// let builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
+/// let transport = Reqwest012Transport::from_builder(builder)?;
+///
+/// let mut request = http::Request::get(format!("{base}/v1/files"))
+///     .body(RequestBody::empty())?;
+/// request
+///     .extensions_mut()
+///     .insert(NoProgressTimeout::new(Duration::from_secs(600)));
+/// let response = transport.send(request).await?;
+/// assert_eq!(response.status(), http::StatusCode::OK);
+/// assert_eq!(response.into_body().collect_capped(1024).await?, "[]");
+/// # Ok(())
+/// # }
+/// ```
+///
 #[cfg(feature = "reqwest-0-12")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest-0-12")))]
 pub use reqwest_0_12::ReqwestTransport as Reqwest012Transport;
+/// A transport over a host's reqwest **0.13**
+/// `reqwest::Client` (feature `reqwest`). A host on reqwest 0.12 uses
+/// `Reqwest012Transport` (feature `reqwest-0-12`), the same code.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # // This crate's tests build reqwest with `rustls-no-provider`.
+/// # let _ = rustls::crypto::ring::default_provider().install_default();
+/// # use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+/// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let base = format!("http://{}", listener.local_addr()?);
+/// # tokio::spawn(async move {
+/// #     let (mut socket, _) = listener.accept().await.unwrap();
+/// #     let mut buf = [0u8; 1024];
+/// #     let _ = socket.read(&mut buf).await;
+/// #     let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n[]").await;
+/// # });
+/// use std::time::Duration;
+/// use files_transport::{NoProgressTimeout, ReqwestTransport, RequestBody, Transport};
+///
+/// // The host application's client settings; the transport turns redirects off.
+/// let builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
+/// let transport = ReqwestTransport::from_builder(builder)?;
+///
+/// let mut request = http::Request::get(format!("{base}/v1/files"))
+///     .body(RequestBody::empty())?;
+/// request
+///     .extensions_mut()
+///     .insert(NoProgressTimeout::new(Duration::from_secs(600)));
+/// let response = transport.send(request).await?;
+/// assert_eq!(response.status(), http::StatusCode::OK);
+/// assert_eq!(response.into_body().collect_capped(1024).await?, "[]");
+/// # Ok(())
+/// # }
+/// ```
+///
 #[cfg(feature = "reqwest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub use reqwest_transport::ReqwestTransport;
@@ -262,5 +284,8 @@ pub use response_body::ResponseBody;
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub use rustls;
-pub use timeout::{DEFAULT_CONNECT_TIMEOUT, Timeouts, send_with_timeouts};
+pub use timeout::{DEFAULT_CONNECT_TIMEOUT, NoProgressTimeout, send_with_timeout};
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub use tower::{TowerTransport, TransportFuture, TransportService};
 pub use transport::{SharedTransport, Transport};

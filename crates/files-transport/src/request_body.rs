@@ -1,23 +1,5 @@
 //! [`RequestBody`]: a request body that answers one question for retries:
 //! "give me a fresh body for the next attempt" ([`RequestBody::try_clone`]).
-//!
-//! Four shapes exist:
-//!
-//! | constructor | [`try_clone`](RequestBody::try_clone) | length |
-//! | --- | --- | --- |
-//! | [`RequestBody::empty`] | always | 0 |
-//! | [`RequestBody::from_bytes`] | always (the bytes are shared) | known |
-//! | [`RequestBody::replayable`] | always: a factory yields a fresh stream per attempt | optional |
-//! | [`RequestBody::one_shot`] | only while untouched: no attempt has sent a byte of it | optional |
-//!
-//! Streams are sent chunk by chunk: nothing here buffers a whole body. Large
-//! chunks are handed to the HTTP stack in slices of at most
-//! [`MAX_SLICE`] bytes (without copying), so that the transport's write
-//! timeout sees progress at a fine grain on slow links. When a length is
-//! declared, [`http_body::Body::size_hint`] is exact, so the HTTP stack sends
-//! `Content-Length` instead of chunked encoding, and a stream that yields more
-//! or fewer bytes than declared fails with a
-//! [`RequestBody`](crate::TransportErrorKind::RequestBody) error.
 
 mod checked_stream;
 mod one_shot;
@@ -50,7 +32,24 @@ pub const MAX_SLICE: usize = 64 * 1024;
 ///
 /// It implements [`http_body::Body`] with `Data = Bytes` and
 /// `Error = `[`TransportError`], so any HTTP stack built on `http-body` can
-/// send it.
+/// send it. Four shapes exist:
+///
+/// | constructor | [`try_clone`](RequestBody::try_clone) | length |
+/// | --- | --- | --- |
+/// | [`RequestBody::empty`] | always | 0 |
+/// | [`RequestBody::from_bytes`] | always (the bytes are shared) | known |
+/// | [`RequestBody::replayable`] | always: a factory yields a fresh stream per attempt | optional |
+/// | [`RequestBody::one_shot`] | only while untouched: no attempt has sent a byte of it | optional |
+///
+/// Streams are sent chunk by chunk: nothing here buffers a whole body. Large
+/// chunks are handed to the HTTP stack in slices of at most
+/// [`MAX_SLICE`] bytes (without copying), so that the request's
+/// [`NoProgressTimeout`](crate::NoProgressTimeout) sees progress at a fine
+/// grain on slow links. When a length is declared,
+/// [`http_body::Body::size_hint`] is exact, so the HTTP stack sends
+/// `Content-Length` instead of chunked encoding, and a stream that yields more
+/// or fewer bytes than declared fails with a
+/// [`RequestBody`](crate::TransportErrorKind::RequestBody) error.
 ///
 /// # Replay
 ///
@@ -77,7 +76,7 @@ pub struct RequestBody {
     inner: Inner,
     /// The rest of a chunk larger than [`MAX_SLICE`], handed out next.
     rest: Bytes,
-    /// The send watchdog of [`send_with_timeouts`](crate::send_with_timeouts).
+    /// The send watchdog of [`send_with_timeout`](crate::send_with_timeout).
     progress: Option<Arc<SendProgress>>,
 }
 

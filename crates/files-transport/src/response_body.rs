@@ -19,7 +19,8 @@ use crate::error::{TransportError, TransportErrorKind};
 /// [`into_stream`](Self::into_stream), or in full, up to a size cap, through
 /// [`collect_capped`](Self::collect_capped). Errors while streaming are
 /// [`TransportError`]s (usually [`Io`](TransportErrorKind::Io), or
-/// [`Timeout`](TransportErrorKind::Timeout) when a read timeout passes).
+/// [`Timeout`](TransportErrorKind::Timeout) when the request's
+/// [`NoProgressTimeout`](crate::NoProgressTimeout) passes between chunks).
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]

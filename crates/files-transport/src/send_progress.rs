@@ -3,8 +3,6 @@
 //! module imports the other.
 
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
-use std::task::Waker;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -16,17 +14,14 @@ const SENDING: u8 = 1;
 const SENT: u8 = 2;
 
 /// What the request body has done so far, written by the body as the HTTP
-/// stack pulls it and read by the watchdog of [`send_with_timeouts`](crate::send_with_timeouts).
+/// stack pulls it and read by the watchdog of [`send_with_timeout`](crate::send_with_timeout).
 pub(crate) struct SendProgress {
     base: Instant,
     state: AtomicU8,
-    /// Nanoseconds from `base` to the last progress.
+    /// Nanoseconds from `base` to the last progress. Progress only moves
+    /// the watchdog's deadline later, so the watchdog needs no wake-up: it
+    /// reads this again when its timer fires.
     last: AtomicU64,
-    /// The watchdog of [`send_with_timeouts`](crate::send_with_timeouts), woken when the phase changes:
-    /// the HTTP stack may pull the body on another task (hyper's connection
-    /// task) while the send future sleeps, and the next phase's limit may be
-    /// shorter than the current one's.
-    watchdog: Mutex<Option<Waker>>,
 }
 
 impl SendProgress {
@@ -35,29 +30,6 @@ impl SendProgress {
             base: Instant::now(),
             state: AtomicU8::new(if body_is_empty { SENT } else { WAITING }),
             last: AtomicU64::new(0),
-            watchdog: Mutex::new(None),
-        }
-    }
-
-    /// Wakes `waker` on the next phase change.
-    pub(crate) fn register(&self, waker: &Waker) {
-        let mut slot = self.watchdog.lock().unwrap_or_else(PoisonError::into_inner);
-        if !slot
-            .as_ref()
-            .is_some_and(|current| current.will_wake(waker))
-        {
-            *slot = Some(waker.clone());
-        }
-    }
-
-    fn wake_watchdog(&self) {
-        let waker = self
-            .watchdog
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if let Some(waker) = waker {
-            waker.wake();
         }
     }
 
@@ -74,7 +46,6 @@ impl SendProgress {
             .is_ok()
         {
             self.touch();
-            self.wake_watchdog();
         }
     }
 
@@ -87,7 +58,6 @@ impl SendProgress {
     pub(crate) fn body_ended(&self) {
         self.state.store(SENT, Ordering::Release);
         self.touch();
-        self.wake_watchdog();
     }
 
     /// The phase under way: [`Pool`](TimeoutPhase::Pool) until the body is

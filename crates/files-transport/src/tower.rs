@@ -8,70 +8,6 @@
 //! side of it. `files_client::ClientBuilder::layer` does the round trip for
 //! a host: its layers go around the client's transport, once per attempt,
 //! inside the client's retries.
-//!
-//! ```
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use std::sync::Arc;
-//! use std::sync::atomic::{AtomicUsize, Ordering};
-//! use std::task::{Context, Poll};
-//!
-//! use files_transport::tower::{TowerTransport, TransportFuture, TransportService};
-//! use files_transport::{RequestBody, ResponseBody, Transport, TransportError};
-//! use tower_layer::Layer as _;
-//! use tower_service::Service;
-//!
-//! // A host's own middleware: counts requests, then calls the inner service.
-//! #[derive(Clone)]
-//! struct Counting<S> {
-//!     inner: S,
-//!     sent: Arc<AtomicUsize>,
-//! }
-//!
-//! impl<S> Service<http::Request<RequestBody>> for Counting<S>
-//! where
-//!     S: Service<http::Request<RequestBody>>,
-//! {
-//!     type Response = S::Response;
-//!     type Error = S::Error;
-//!     type Future = S::Future;
-//!
-//!     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-//!         self.inner.poll_ready(cx)
-//!     }
-//!
-//!     fn call(&mut self, request: http::Request<RequestBody>) -> S::Future {
-//!         self.sent.fetch_add(1, Ordering::SeqCst);
-//!         self.inner.call(request)
-//!     }
-//! }
-//!
-//! # #[derive(Debug)]
-//! # struct Echo;
-//! # #[async_trait::async_trait]
-//! # impl Transport for Echo {
-//! #     async fn send(&self, _: http::Request<RequestBody>)
-//! #         -> Result<http::Response<ResponseBody>, TransportError> {
-//! #         Ok(http::Response::new(ResponseBody::from_bytes("ok")))
-//! #     }
-//! # }
-//! let sent = Arc::new(AtomicUsize::new(0));
-//! let counting = {
-//!     let sent = Arc::clone(&sent);
-//!     tower_layer::layer_fn(move |inner| Counting { inner, sent: Arc::clone(&sent) })
-//! };
-//! // Any transport (here a stand-in, `Echo`) as a service, under the layer,
-//! // and back to a transport.
-//! let transport = TowerTransport::new(counting.layer(TransportService::new(Echo)));
-//! let request = http::Request::get("https://api.example.com/v1/files")
-//!     .body(RequestBody::empty())?;
-//! let response = transport.send(request).await?;
-//! assert_eq!(response.into_body().collect_capped(16).await?, "ok");
-//! assert_eq!(sent.load(Ordering::SeqCst), 1);
-//! # let _: Option<TransportFuture> = None;
-//! # Ok(())
-//! # }
-//! ```
 
 use std::fmt;
 use std::future::{Future, poll_fn};
@@ -80,11 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
 use async_trait::async_trait;
-/// tower's `Layer` trait (tower-layer 0.3), as `ClientBuilder::layer` takes
-/// it, and `layer_fn` to make one from a closure.
-pub use tower_layer::{Layer, layer_fn};
-/// tower's `Service` trait (tower-service 0.3).
-pub use tower_service::Service;
+use tower_service::Service;
 
 use crate::error::{BoxError, TransportError, TransportErrorKind};
 use crate::request_body::RequestBody;
@@ -152,6 +84,75 @@ impl Service<http::Request<RequestBody>> for TransportService {
 /// any other (a layer's own timeout, a refused concurrency slot, ...) is
 /// [`Other`](TransportErrorKind::Other), not retried, with the layer's
 /// error as its source.
+///
+/// Here a host's own middleware goes around a transport, which is then a
+/// transport again:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use std::task::{Context, Poll};
+///
+/// use files_transport::{
+///     RequestBody, ResponseBody, TowerTransport, Transport, TransportError, TransportFuture,
+///     TransportService,
+/// };
+/// use tower_layer::Layer as _;
+/// use tower_service::Service;
+///
+/// // A host's own middleware: counts requests, then calls the inner service.
+/// #[derive(Clone)]
+/// struct Counting<S> {
+///     inner: S,
+///     sent: Arc<AtomicUsize>,
+/// }
+///
+/// impl<S> Service<http::Request<RequestBody>> for Counting<S>
+/// where
+///     S: Service<http::Request<RequestBody>>,
+/// {
+///     type Response = S::Response;
+///     type Error = S::Error;
+///     type Future = S::Future;
+///
+///     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+///         self.inner.poll_ready(cx)
+///     }
+///
+///     fn call(&mut self, request: http::Request<RequestBody>) -> S::Future {
+///         self.sent.fetch_add(1, Ordering::SeqCst);
+///         self.inner.call(request)
+///     }
+/// }
+///
+/// # #[derive(Debug)]
+/// # struct Echo;
+/// # #[async_trait::async_trait]
+/// # impl Transport for Echo {
+/// #     async fn send(&self, _: http::Request<RequestBody>)
+/// #         -> Result<http::Response<ResponseBody>, TransportError> {
+/// #         Ok(http::Response::new(ResponseBody::from_bytes("ok")))
+/// #     }
+/// # }
+/// let sent = Arc::new(AtomicUsize::new(0));
+/// let counting = {
+///     let sent = Arc::clone(&sent);
+///     tower_layer::layer_fn(move |inner| Counting { inner, sent: Arc::clone(&sent) })
+/// };
+/// // Any transport (here a stand-in, `Echo`) as a service, under the layer,
+/// // and back to a transport.
+/// let transport = TowerTransport::new(counting.layer(TransportService::new(Echo)));
+/// let request = http::Request::get("https://api.example.com/v1/files")
+///     .body(RequestBody::empty())?;
+/// let response = transport.send(request).await?;
+/// assert_eq!(response.into_body().collect_capped(16).await?, "ok");
+/// assert_eq!(sent.load(Ordering::SeqCst), 1);
+/// # let _: Option<TransportFuture> = None;
+/// # Ok(())
+/// # }
+/// ```
 pub struct TowerTransport<S> {
     // Behind a lock so that a service that is `Send` but not `Sync` (most
     // tower middleware) still makes a `Sync` transport; it is only held to

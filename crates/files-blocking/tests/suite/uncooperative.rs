@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use files_blocking::{ApiGeneration, Client, Error, FileUpload, ListParams, TimeoutPhase};
 use files_server::test_util::{MisbehavingPeer, Misbehaviour};
-use files_transport::fake::{FakeResponse, FakeTransport};
+use files_transport::{FakeResponse, FakeTransport};
 
 fn client(base_url: &str, timeout: Duration, retries: u32) -> Client {
     Client::builder()

@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use crate::support::{KEY, bare_cmd, error_json, json, text};
+use crate::support::{KEY, bare_cmd, bare_std_cmd, error_json, json, text};
 
 /// What a hostile server might put in a string: a screen clear, a window title,
 /// a bell, a C1 CSI, DEL and a right-to-left override.
@@ -69,7 +69,12 @@ impl Scripted {
     }
 
     fn cmd(&self) -> assert_cmd::Command {
-        let mut cmd = bare_cmd(self.store.path());
+        assert_cmd::Command::from_std(self.std_cmd(&[]))
+    }
+
+    /// `anthropic-files` pointed at this server, no retries, then `args`.
+    fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = bare_std_cmd(self.store.path());
         cmd.args([
             "--base-url",
             &self.base_url,
@@ -78,6 +83,7 @@ impl Scripted {
             "--max-retries",
             "0",
         ]);
+        cmd.args(args);
         cmd
     }
 }
@@ -245,6 +251,66 @@ fn a_server_chosen_download_name_is_saved_and_reported_safely() {
     assert_eq!(
         std::fs::read(dir.path().join(&names[0])).unwrap(),
         b"payload"
+    );
+}
+
+/// True when `s` holds a piece of [`NASTY`] a terminal would act on. The
+/// program's own progress bars and colours may use escape sequences on a
+/// terminal; the server's never get there.
+fn has_raw_nasty_piece(s: &str) -> bool {
+    [
+        "\u{1b}[2J",
+        "\u{1b}]0;pwned",
+        "\u{9b}",
+        "\u{7f}",
+        "\u{202E}",
+    ]
+    .iter()
+    .any(|piece| s.contains(piece))
+}
+
+/// The program on a real terminal (a pty): `auto` picks the pretty format,
+/// notices and progress go to the terminal, and the server's text is escaped
+/// in each of them.
+#[cfg(unix)]
+#[test]
+fn on_a_real_terminal_the_servers_text_is_shown_escaped() {
+    use crate::support::pty::run_on_terminal;
+
+    let server = Scripted::start(1, a_listing);
+    let listing = run_on_terminal(server.std_cmd(&["list"]));
+    assert!(listing.status.success(), "{}", listing.screen);
+    assert!(
+        !has_raw_nasty_piece(&listing.screen),
+        "{:?}",
+        listing.screen
+    );
+    assert!(
+        listing.screen.contains(r"\u{1b}[2J\u{1b}]0;pwned"),
+        "the pretty format, escaped: {}",
+        listing.screen
+    );
+
+    let server = Scripted::start(1, not_found);
+    let error = run_on_terminal(server.std_cmd(&["retrieve-metadata", "file_x"]));
+    assert_eq!(error.status.code(), Some(1), "{}", error.screen);
+    assert!(!has_raw_nasty_piece(&error.screen), "{:?}", error.screen);
+    assert!(error.screen.contains(r"\u{1b}[2J"), "{}", error.screen);
+
+    let server = Scripted::start(1, a_download);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let download = run_on_terminal(server.std_cmd(&["download", "file_1", "-o", out]));
+    assert!(download.status.success(), "{}", download.screen);
+    assert!(
+        !has_raw_nasty_piece(&download.screen),
+        "{:?}",
+        download.screen
+    );
+    assert!(
+        download.screen.contains("giftfdp.exe"),
+        "{}",
+        download.screen
     );
 }
 

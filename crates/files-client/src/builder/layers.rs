@@ -7,8 +7,11 @@
 
 use std::sync::Arc;
 
-use files_transport::tower::{Layer, Service, TowerTransport, TransportService};
-use files_transport::{BoxError, RequestBody, ResponseBody, SharedTransport};
+use files_transport::{
+    BoxError, RequestBody, ResponseBody, SharedTransport, TowerTransport, TransportService,
+};
+use tower_layer::Layer;
+use tower_service::Service;
 
 /// One added layer: wraps the transport below it.
 pub(super) type Wrap = Arc<dyn Fn(SharedTransport) -> SharedTransport + Send + Sync>;

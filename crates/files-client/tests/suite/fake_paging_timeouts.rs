@@ -1,7 +1,7 @@
 //! On the fake transport: paging follows whichever cursor the answer carries,
 //! in either generation; a pager whose cursors repeat ends with a clear error
-//! (never an endless loop); and every request carries the phase limits the
-//! transport enforces, per client and per call.
+//! (never an endless loop); and every request carries the no-progress limit
+//! the transport enforces, per client and per call.
 
 use crate::support::fake_client;
 
@@ -9,8 +9,7 @@ use std::time::Duration;
 
 use fake_client::META;
 use files_client::{ApiGeneration, Client, Error, ListParams, RequestOptions, TimeoutPhase};
-use files_transport::Timeouts;
-use files_transport::fake::{FakeResponse, FakeTransport};
+use files_transport::{FakeResponse, FakeTransport, NoProgressTimeout};
 use futures_util::TryStreamExt;
 
 fn client(fake: &FakeTransport, generation: ApiGeneration) -> Client {
@@ -312,7 +311,7 @@ async fn a_cursor_over_the_limit_ends_the_listing_before_it_is_sent() {
 }
 
 #[tokio::test]
-async fn each_request_carries_the_phase_limits() {
+async fn each_request_carries_its_no_progress_limit() {
     let fake = FakeTransport::new();
     fake.push_response(FakeResponse::json(META))
         .push_response(FakeResponse::json(META));
@@ -332,12 +331,12 @@ async fn each_request_carries_the_phase_limits() {
         .unwrap();
     let requests = fake.requests();
     assert_eq!(
-        requests[0].timeouts,
-        Some(Timeouts::uniform(Duration::from_secs(42)))
+        requests[0].no_progress_timeout,
+        Some(NoProgressTimeout::new(Duration::from_secs(42)))
     );
     assert_eq!(
-        requests[1].timeouts,
-        Some(Timeouts::uniform(Duration::from_secs(7)))
+        requests[1].no_progress_timeout,
+        Some(NoProgressTimeout::new(Duration::from_secs(7)))
     );
 }
 

@@ -10,8 +10,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use fake_client::META;
 use files_client::{ApiGeneration, Client, Error, FileUpload, ListParams, Purpose, RequestOptions};
-use files_transport::fake::{FakeResponse, FakeTransport};
-use files_transport::{TransportError, TransportErrorKind};
+use files_transport::{FakeResponse, FakeTransport, TransportError, TransportErrorKind};
 use futures_util::{StreamExt, TryStreamExt};
 use http::StatusCode;
 

@@ -451,8 +451,7 @@ mod tower_layers {
     use std::sync::Mutex;
     use std::task::{Context, Poll};
 
-    use files_client::files_transport::tower::TransportService;
-    use files_client::files_transport::{HyperTransport, RequestBody};
+    use files_client::files_transport::{HyperTransport, RequestBody, TransportService};
     use tower::{Service, ServiceBuilder, ServiceExt as _};
 
     use super::*;

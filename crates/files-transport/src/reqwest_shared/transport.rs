@@ -1,8 +1,7 @@
 //! The reqwest transport, written once and compiled once per reqwest version:
-//! `super::reqwest` is reqwest 0.13 in [`crate::reqwest_transport`] and
-//! reqwest 0.12 in [`crate::reqwest_0_12`], whose APIs this code uses alike.
-//! What the two modules document (timeouts, what the host's client decides)
-//! holds for both.
+//! `super::reqwest` is reqwest 0.13 in `crate::reqwest_transport` and
+//! reqwest 0.12 in `crate::reqwest_0_12`, whose APIs this code uses alike.
+//! The type's docs below hold for both.
 
 #[allow(clippy::duplicate_mod)]
 mod classify;
@@ -17,27 +16,74 @@ use crate::fused_body::FusedBody;
 use crate::request_body::RequestBody;
 use crate::reqwest_body::SyncRequestBody;
 use crate::response_body::ResponseBody;
-use crate::timeout::{Timeouts, send_with_timeouts};
+use crate::timeout::send_with_timeout;
 use crate::transport::Transport;
 
-/// A [`Transport`] over the host application's own `reqwest::Client` (the
-/// reqwest version of the module this type is in).
+/// This [`Transport`] sends through the host application's own client, with
+/// its pool, proxies, TLS roots and settings. `ReqwestTransport` (feature
+/// `reqwest`, reqwest 0.13) and `Reqwest012Transport` (feature
+/// `reqwest-0-12`, reqwest 0.12) are the same code compiled against each
+/// version, with the same behaviour.
 ///
 /// * Request bodies stream, with `Content-Length` when their length is known
 ///   (chunked otherwise); response bodies stream.
 /// * Errors map onto the same [`TransportErrorKind`]s as
 ///   `HyperTransport`'s, so retries behave the same;
 ///   messages and sources name the host only, never the URL.
-/// * Pool, write and read timeouts work as over hyper; the connect timeout is
-///   the client's own (see the [module docs](super)).
+/// * Request bodies are handed to reqwest as streams, so reqwest never
+///   replays one on its own: the client rebuilds the body per attempt
+///   ([`RequestBody::try_clone`]) and the transport sends what it is given.
 ///
-/// Cloning is cheap and shares the client's pool. The module docs have an
-/// example.
+/// Cloning is cheap and shares the client's pool.
+///
+/// # Timeouts over reqwest
+///
+/// The request's [`NoProgressTimeout`](crate::NoProgressTimeout) works
+/// exactly as over hyper. The connect phase is the host's
+/// `reqwest::ClientBuilder::connect_timeout` (it bounds TCP connect and TLS
+/// handshake); reqwest does not say its value, so the error has
+/// [`timeout_phase`](TransportError::timeout_phase)
+/// [`Connect`](crate::TimeoutPhase::Connect) and
+/// [`timeout_after`](TransportError::timeout_after) `None`. Without a
+/// connect timeout on the client, only the no-progress limit ends a hanging
+/// connect, reported as the phase the exchange was in
+/// ([`Pool`](crate::TimeoutPhase::Pool), or
+/// [`Read`](crate::TimeoutPhase::Read) for a request without a body).
+///
+/// reqwest's own whole-request `timeout` and `read_timeout`, if the host set
+/// them, still apply on top: passing one fails with kind
+/// [`Timeout`](TransportErrorKind::Timeout) and no phase, since reqwest does
+/// not say which phase it was in. A whole-request `timeout` also ends steady
+/// long transfers: leave it unset on a client used for large files.
+///
+/// # What the host's client decides
+///
+/// * TLS backend and roots, HTTP/2, proxies, DNS, default headers: whatever
+///   the `reqwest::Client` was built with. This crate enables no reqwest
+///   feature. TLS failures are recognised as [`Tls`](TransportErrorKind::Tls)
+///   with reqwest's rustls backends; with native-tls, a failed handshake is a
+///   [`Connect`](TransportErrorKind::Connect) error with the TLS error as its
+///   source.
+/// * Redirects: reqwest follows up to 10 by default, and on a redirect to
+///   another host it drops `Authorization` and cookies but *not* `x-api-key`.
+///   The Files API does not redirect. [`from_builder`](Self::from_builder)
+///   and [`client_builder`](Self::client_builder) build the client with
+///   `redirect::Policy::none()`: a redirect then reaches the SDK client as an
+///   answer, which it reports as an error naming where it pointed, and no
+///   request goes there. The policy of a client that is already built cannot
+///   be read or changed: given one that follows redirects
+///   ([`new`](Self::new) with `reqwest::Client::new()`), a redirect still
+///   sends the request with its `x-api-key` where it points, *before* this
+///   transport sees the answer. The transport then fails with
+///   [`Redirected`](TransportErrorKind::Redirected) naming that origin
+///   (loud, but after the fact).
+/// * Decompression (reqwest's `gzip`, `brotli`, ... features) changes what a
+///   response body holds; downloads are meant to be byte-exact, so leave
+///   those features off or send no `Accept-Encoding`.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ReqwestTransport {
     client: reqwest::Client,
-    timeouts: Timeouts,
 }
 
 impl ReqwestTransport {
@@ -50,7 +96,8 @@ impl ReqwestTransport {
 
     /// A transport over a client built from the host's `builder`, with
     /// redirects turned off whatever the builder said: the safe way to share
-    /// the host's settings (see the [module docs](super) on redirects).
+    /// the host's settings (see [the type's docs](Self), "What the host's
+    /// client decides").
     ///
     /// # Errors
     ///
@@ -63,15 +110,7 @@ impl ReqwestTransport {
         Ok(Self::new(client))
     }
 
-    /// The same transport with default pool, write and read limits (as
-    /// [`with_timeouts`](Self::with_timeouts)).
-    #[must_use]
-    pub fn with_default_timeouts(self, timeouts: Timeouts) -> Self {
-        Self { timeouts, ..self }
-    }
-
-    /// A transport sending through `client`, with no default phase timeouts
-    /// (the SDK client sets them per request).
+    /// A transport sending through `client`.
     ///
     /// A client that follows redirects (reqwest's default) sends a request
     /// and its `x-api-key` wherever a redirect points before this transport
@@ -79,24 +118,7 @@ impl ReqwestTransport {
     /// use [`from_builder`](Self::from_builder).
     #[must_use]
     pub fn new(client: reqwest::Client) -> Self {
-        Self::with_timeouts(client, Timeouts::NONE)
-    }
-
-    /// A transport sending through `client`, with default pool, write and
-    /// read limits; a [`Timeouts`] extension on a request wins over them,
-    /// phase by phase (as `HyperTransportBuilder::timeouts`).
-    ///
-    /// As with [`new`](Self::new), a client that follows redirects sends the
-    /// key where they point.
-    #[must_use]
-    pub fn with_timeouts(client: reqwest::Client, timeouts: Timeouts) -> Self {
-        Self { client, timeouts }
-    }
-
-    /// The default phase limits.
-    #[must_use]
-    pub fn timeouts(&self) -> Timeouts {
-        self.timeouts
+        Self { client }
     }
 
     /// The `reqwest::Client` requests go through.
@@ -118,7 +140,6 @@ impl fmt::Debug for ReqwestTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReqwestTransport")
             .field("reqwest", &REQWEST_VERSION)
-            .field("timeouts", &self.timeouts)
             .finish_non_exhaustive()
     }
 }
@@ -132,7 +153,7 @@ impl Transport for ReqwestTransport {
         let host = check_uri(request.uri())?;
         let over_tls = request.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
         let sent_to = reqwest::Url::parse(&request.uri().to_string()).ok();
-        send_with_timeouts(request, self.timeouts, |request| async move {
+        send_with_timeout(request, |request| async move {
             let request = request.map(|body| reqwest::Body::wrap(SyncRequestBody::new(body)));
             let request = reqwest::Request::try_from(request).map_err(|err| {
                 TransportError::new(
@@ -151,7 +172,7 @@ impl Transport for ReqwestTransport {
                 return Err(followed_redirect(response.url(), &host));
             }
             let response = http::Response::<reqwest::Body>::from(response);
-            // Idle gaps are timed by `send_with_timeouts`.
+            // Idle gaps are timed by `send_with_timeout`.
             Ok(response.map(|body| {
                 ResponseBody::new(FusedBody::new(body, move |err| {
                     classify::body_error(err, &host, over_tls)
@@ -206,14 +227,5 @@ mod tests {
         assert!(debug.contains("ReqwestTransport"), "{debug}");
         assert!(debug.contains(REQWEST_VERSION), "{debug}");
         assert!(!debug.contains("sk-secret"), "{debug}");
-    }
-
-    #[test]
-    fn with_timeouts_sets_the_defaults() {
-        let limit = std::time::Duration::from_secs(3);
-        let client = client(http::HeaderMap::new());
-        let transport = ReqwestTransport::with_timeouts(client.clone(), Timeouts::uniform(limit));
-        assert_eq!(transport.timeouts(), Timeouts::uniform(limit));
-        assert_eq!(ReqwestTransport::from(client).timeouts(), Timeouts::NONE);
     }
 }

@@ -15,12 +15,12 @@ use crate::fused_body::FusedBody;
 use crate::response_body::ResponseBody;
 
 /// A response body that fails when the peer stays silent for longer than the
-/// read limit. Only time spent *waiting* counts: a slow reader is not
+/// no-progress limit. Only time spent *waiting* counts: a slow reader is not
 /// penalised. It is meant to be fused ([`IdleReadBody::fused`]): neither its
 /// inner body nor its timer is polled again after an error.
 pub(super) struct IdleReadBody {
     inner: ResponseBody,
-    limit: Option<Duration>,
+    limit: Duration,
     timer: Option<Pin<Box<Sleep>>>,
     waiting: bool,
 }
@@ -30,7 +30,7 @@ impl IdleReadBody {
     /// error (the inner body's or the timer's).
     pub(super) fn fused(
         inner: ResponseBody,
-        limit: Option<Duration>,
+        limit: Duration,
     ) -> FusedBody<Self, fn(TransportError) -> TransportError> {
         FusedBody::unmapped(Self {
             inner,
@@ -56,9 +56,7 @@ impl Body for IdleReadBody {
                 Poll::Ready(ready)
             }
             Poll::Pending => {
-                let Some(limit) = this.limit else {
-                    return Poll::Pending;
-                };
+                let limit = this.limit;
                 if !this.waiting {
                     this.waiting = true;
                     let at = Instant::now()

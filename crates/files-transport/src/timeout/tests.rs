@@ -5,34 +5,45 @@ use http_body_util::BodyExt as _;
 use super::*;
 use crate::TransportErrorKind;
 
-fn get() -> http::Request<RequestBody> {
-    http::Request::get("http://127.0.0.1:9/x")
+/// `request` with a no-progress limit of `limit`.
+fn limited(mut request: http::Request<RequestBody>, limit: Duration) -> http::Request<RequestBody> {
+    request
+        .extensions_mut()
+        .insert(NoProgressTimeout::new(limit));
+    request
+}
+
+fn get(limit: Duration) -> http::Request<RequestBody> {
+    let request = http::Request::get("http://127.0.0.1:9/x")
         .body(RequestBody::empty())
-        .unwrap()
+        .unwrap();
+    limited(request, limit)
+}
+
+fn post(body: RequestBody, limit: Duration) -> http::Request<RequestBody> {
+    let request = http::Request::post("http://127.0.0.1:9/x")
+        .body(body)
+        .unwrap();
+    limited(request, limit)
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_silent_peer_fails_in_the_read_phase() {
     let started = Instant::now();
-    let err = send_with_timeouts(get(), Timeouts::uniform(Duration::from_secs(7)), |_| {
-        std::future::pending()
-    })
-    .await
-    .unwrap_err();
+    let err = send_with_timeout(get(Duration::from_secs(7)), |_| std::future::pending())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), TransportErrorKind::Timeout);
     assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Read));
+    assert_eq!(err.timeout_after(), Some(Duration::from_secs(7)));
     assert_eq!(err.host(), Some("127.0.0.1:9"));
     assert_eq!(started.elapsed(), Duration::from_secs(7));
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_body_never_pulled_fails_in_the_pool_phase() {
-    let request = http::Request::post("http://127.0.0.1:9/x")
-        .body(RequestBody::from_bytes("abc"))
-        .unwrap();
-    let timeouts =
-        Timeouts::uniform(Duration::from_secs(60)).with_pool(Some(Duration::from_secs(2)));
-    let err = send_with_timeouts(request, timeouts, |_| std::future::pending())
+    let request = post(RequestBody::from_bytes("abc"), Duration::from_secs(2));
+    let err = send_with_timeout(request, |_| std::future::pending())
         .await
         .unwrap_err();
     assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Pool));
@@ -50,12 +61,8 @@ async fn a_steady_body_never_times_out_and_a_stalled_one_does() {
         },
         None,
     );
-    let request = http::Request::post("http://127.0.0.1:9/x")
-        .body(body)
-        .unwrap();
-    let timeouts = Timeouts::uniform(Duration::from_secs(5));
     let started = Instant::now();
-    let err = send_with_timeouts(request, timeouts, |request| async move {
+    let err = send_with_timeout(post(body, Duration::from_secs(5)), |request| async move {
         let mut body = request.into_body();
         for _ in 0..30 {
             tokio::time::sleep(Duration::from_secs(1)).await;
@@ -74,21 +81,16 @@ async fn a_steady_body_never_times_out_and_a_stalled_one_does() {
 }
 
 /// The body is pulled on another task (as hyper's connection task does)
-/// while the send future waits for the answer: the write limit, shorter
-/// than the pool limit, still fires on time.
+/// while the send future waits for the answer: that progress counts, and
+/// the stall after it fails on time, named by the phase it happened in.
 #[tokio::test(start_paused = true)]
-async fn a_shorter_next_phase_limit_fires_on_time() {
+async fn progress_made_on_another_task_counts_and_its_stall_fails_on_time() {
     let body = RequestBody::replayable(
         || futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"x"))]),
         Some(2),
     );
-    let request = http::Request::post("http://127.0.0.1:9/x")
-        .body(body)
-        .unwrap();
-    let timeouts =
-        Timeouts::uniform(Duration::from_secs(3600)).with_write(Some(Duration::from_secs(2)));
     let started = Instant::now();
-    let err = send_with_timeouts(request, timeouts, |request| {
+    let err = send_with_timeout(post(body, Duration::from_secs(2)), |request| {
         let mut body = request.into_body();
         tokio::spawn(async move {
             tokio::time::sleep(Duration::from_secs(1)).await;
@@ -120,7 +122,7 @@ async fn response_bodies_fail_after_an_idle_gap_not_a_slow_total() {
         });
         Ok(http::Response::new(ResponseBody::from_stream(chunks)))
     };
-    let response = send_with_timeouts(get(), Timeouts::uniform(Duration::from_secs(3)), response)
+    let response = send_with_timeout(get(Duration::from_secs(3)), response)
         .await
         .unwrap();
     let mut body = response.into_body();
@@ -137,8 +139,8 @@ async fn response_bodies_fail_after_an_idle_gap_not_a_slow_total() {
 
 #[tokio::test(start_paused = true)]
 async fn huge_limits_saturate_instead_of_overflowing() {
-    let huge = Timeouts::uniform(Duration::from_secs(u64::MAX));
-    let response = send_with_timeouts(get(), huge, |_| async {
+    let request = get(Duration::from_secs(u64::MAX));
+    let response = send_with_timeout(request, |_| async {
         tokio::time::sleep(Duration::from_secs(3)).await;
         Ok(http::Response::new(ResponseBody::from_bytes("ok")))
     })
@@ -148,11 +150,25 @@ async fn huge_limits_saturate_instead_of_overflowing() {
     assert_eq!(body, "ok");
 }
 
-#[test]
-fn request_values_win_over_defaults() {
-    let mine = Timeouts::NONE.with_read(Some(Duration::from_secs(1)));
-    let merged = mine.or(Timeouts::uniform(Duration::from_secs(9)));
-    assert_eq!(merged.read, Some(Duration::from_secs(1)));
-    assert_eq!(merged.write, Some(Duration::from_secs(9)));
-    assert_eq!(merged.pool, Some(Duration::from_secs(9)));
+/// Without the extension nothing is timed: a year of silence before the
+/// headers and between chunks still ends in a whole body.
+#[tokio::test(start_paused = true)]
+async fn a_request_without_the_extension_has_no_limit() {
+    const YEAR: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+    let request = http::Request::get("http://127.0.0.1:9/x")
+        .body(RequestBody::empty())
+        .unwrap();
+    let response = send_with_timeout(request, |_| async {
+        tokio::time::sleep(YEAR).await;
+        let chunks = futures_util::stream::unfold(0, |n| async move {
+            (n < 2).then_some(())?;
+            tokio::time::sleep(YEAR).await;
+            Some((Ok(Bytes::from_static(b"ok")), n + 1))
+        });
+        Ok(http::Response::new(ResponseBody::from_stream(chunks)))
+    })
+    .await
+    .unwrap();
+    let body = response.into_body().collect_capped(10).await.unwrap();
+    assert_eq!(body, "okok");
 }

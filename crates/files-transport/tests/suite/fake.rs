@@ -6,9 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
-use files_transport::fake::{FakeResponse, FakeTransport};
 use files_transport::{
-    RequestBody, SharedTransport, Transport, TransportError, TransportErrorKind,
+    FakeResponse, FakeTransport, RequestBody, SharedTransport, Transport, TransportError,
+    TransportErrorKind,
 };
 use futures_util::{StreamExt, stream};
 use http::StatusCode;

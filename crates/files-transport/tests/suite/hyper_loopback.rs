@@ -8,18 +8,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use files_transport::{
-    HyperTransport, RequestBody, SharedTransport, TimeoutPhase, Timeouts, Transport,
-    TransportErrorKind,
+    HyperTransport, RequestBody, SharedTransport, TimeoutPhase, Transport, TransportErrorKind,
 };
 use support::{bounded, full, response};
 
-fn make(timeouts: Timeouts) -> SharedTransport {
-    Arc::new(
-        HyperTransport::builder()
-            .timeouts(timeouts)
-            .build()
-            .unwrap(),
-    )
+fn make() -> SharedTransport {
+    Arc::new(HyperTransport::new().unwrap())
 }
 
 mod over_hyper {

@@ -11,7 +11,9 @@ use crate::support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use files_transport::{RequestBody, TimeoutPhase, Timeouts, Transport, TransportErrorKind};
+use files_transport::{
+    NoProgressTimeout, RequestBody, TimeoutPhase, Transport, TransportErrorKind,
+};
 use rustls::pki_types::CertificateDer;
 use support::pki::{pki, provider};
 use support::{bounded, full, response};
@@ -55,9 +57,9 @@ macro_rules! host_suite {
                 .redirect(reqwest::redirect::Policy::none())
         }
 
-        fn make(timeouts: Timeouts) -> SharedTransport {
+        fn make() -> SharedTransport {
             let client = host_client(&[]).build().unwrap();
-            Arc::new(ReqwestTransport::with_timeouts(client, timeouts))
+            Arc::new(ReqwestTransport::new(client))
         }
 
         crate::cases::loopback_suite!(make);
@@ -73,15 +75,13 @@ macro_rules! host_suite {
                     .connect_timeout(Duration::from_millis(300))
                     .build()
                     .unwrap();
-                // The pool limit would end the attempt too, but much later.
-                let transport = ReqwestTransport::with_timeouts(
-                    client,
-                    Timeouts::uniform(Duration::from_secs(60)),
-                );
-                let err = transport
-                    .send(get(format!("https://{}/v1/files?key=secret", silent.addr)))
-                    .await
-                    .unwrap_err();
+                let transport = ReqwestTransport::new(client);
+                // The no-progress limit would end the attempt too, but much later.
+                let mut request = get(format!("https://{}/v1/files?key=secret", silent.addr));
+                request
+                    .extensions_mut()
+                    .insert(NoProgressTimeout::new(Duration::from_secs(60)));
+                let err = transport.send(request).await.unwrap_err();
                 assert_eq!(err.kind(), TransportErrorKind::Timeout, "{err:?}");
                 assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Connect), "{err}");
                 assert_eq!(err.timeout_after(), None, "reqwest does not say its limit");

@@ -2,6 +2,9 @@
 //! 127.0.0.1 (files-server's `test_util::BackgroundServer`) and a command
 //! builder pointed at it, with the environment cleared.
 
+#[cfg(unix)]
+pub mod pty;
+
 use std::collections::HashMap;
 use std::path::Path;
 

@@ -1,8 +1,9 @@
 //! The loopback suite every transport must pass, written once over
-//! [`Make`] (a transport with given default phase limits) and instantiated per
-//! transport by [`loopback_suite!`]: streaming with bounded memory both ways,
-//! `Content-Length`, connection reuse, each phase timeout, and the mapping of
-//! every failure onto a [`TransportErrorKind`].
+//! [`Make`] (the transport under test) and instantiated per transport by
+//! [`loopback_suite!`]: streaming with bounded memory both ways,
+//! `Content-Length`, connection reuse, a stall in each phase of the
+//! no-progress limit, and the mapping of every failure onto a
+//! [`TransportErrorKind`].
 
 #![allow(dead_code, unreachable_pub, missing_docs)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -14,15 +15,16 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use files_transport::{
-    RequestBody, SharedTransport, TimeoutPhase, Timeouts, TransportError, TransportErrorKind,
+    NoProgressTimeout, RequestBody, SharedTransport, TimeoutPhase, TransportError,
+    TransportErrorKind,
 };
 use futures_util::{StreamExt, stream};
 use http_body_util::BodyExt;
 
 use crate::support::{self, full, response, streamed};
 
-/// Builds the transport under test with `timeouts` as its default limits.
-pub type Make = fn(Timeouts) -> SharedTransport;
+/// Builds the transport under test.
+pub type Make = fn() -> SharedTransport;
 
 /// Instantiates every case of the suite as a test in the calling module,
 /// over the transport `$make` builds. Put it in a module named after the
@@ -33,10 +35,10 @@ macro_rules! loopback_suite {
             large_upload_streams_with_content_length_and_bounded_memory,
             large_download_streams_with_bounded_memory,
             sequential_requests_reuse_one_connection,
+            a_connection_never_ready_times_out_in_the_pool_phase,
             silent_server_times_out_in_the_read_phase,
-            request_timeout_extension_wins_over_defaults,
-            read_timeout_fails_a_stalled_response_body,
-            read_timeout_extension_applies_per_request,
+            a_response_body_that_stalls_after_a_chunk_times_out_in_the_read_phase,
+            a_response_body_that_never_starts_times_out_in_the_read_phase,
             peer_that_stops_reading_an_upload_times_out_in_the_write_phase,
             steady_slow_reader_succeeds_on_one_connection,
             upload_cut_off_by_the_peer_is_an_io_error,
@@ -141,8 +143,12 @@ fn get(url: String) -> http::Request<RequestBody> {
     http::Request::get(url).body(RequestBody::empty()).unwrap()
 }
 
-fn no_limits(make: Make) -> SharedTransport {
-    make(Timeouts::NONE)
+/// `request` with a no-progress limit of `limit`.
+fn limited(mut request: http::Request<RequestBody>, limit: Duration) -> http::Request<RequestBody> {
+    request
+        .extensions_mut()
+        .insert(NoProgressTimeout::new(limit));
+    request
 }
 
 /// The whole source chain of `err`, as text.
@@ -200,7 +206,7 @@ pub async fn large_upload_streams_with_content_length_and_bounded_memory(make: M
     let request = http::Request::put(server.url("/upload"))
         .body(pattern_upload(Arc::clone(&flow), CHUNKS))
         .unwrap();
-    let response = no_limits(make).send(request).await.unwrap();
+    let response = make().send(request).await.unwrap();
     assert_eq!(response.status(), 200);
     let summary = response.into_body().collect_capped(1024).await.unwrap();
     assert_eq!(
@@ -230,10 +236,7 @@ pub async fn large_download_streams_with_bounded_memory(make: Make) {
     })
     .await;
 
-    let response = no_limits(make)
-        .send(get(server.url("/download")))
-        .await
-        .unwrap();
+    let response = make().send(get(server.url("/download"))).await.unwrap();
     let produced_at_headers = flow.produced.load(Ordering::SeqCst);
     assert!(
         produced_at_headers < TOTAL,
@@ -263,7 +266,7 @@ pub async fn large_download_streams_with_bounded_memory(make: Make) {
 
 pub async fn sequential_requests_reuse_one_connection(make: Make) {
     let server = support::serve(|_req| async { response(200, full("pong")) }).await;
-    let transport = no_limits(make);
+    let transport = make();
     for _ in 0..5 {
         let response = transport.send(get(server.url("/ping"))).await.unwrap();
         let body = response.into_body().collect_capped(64).await.unwrap();
@@ -289,10 +292,31 @@ async fn never_answering_server() -> support::TestServer {
     .await
 }
 
+/// The peer accepts TCP connections and never says a byte, so no TLS
+/// handshake finishes and the body is never pulled; the transport's own
+/// connect limit is far longer than the request's.
+pub async fn a_connection_never_ready_times_out_in_the_pool_phase(make: Make) {
+    let silent = support::silent_server().await;
+    let request = http::Request::post(format!("https://{}/v1/files", silent.addr))
+        .body(RequestBody::from_bytes("abc"))
+        .unwrap();
+    let request = limited(request, Duration::from_millis(300));
+    let err = make().send(request).await.unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Timeout, "{}", chain(&err));
+    assert_eq!(
+        err.timeout_phase(),
+        Some(TimeoutPhase::Pool),
+        "{}",
+        chain(&err)
+    );
+    assert_eq!(err.timeout_after(), Some(Duration::from_millis(300)));
+    assert!(err.is_retryable());
+}
+
 pub async fn silent_server_times_out_in_the_read_phase(make: Make) {
     let server = never_answering_server().await;
-    let transport = make(Timeouts::uniform(Duration::from_millis(300)));
-    let err = transport.send(get(server.url("/slow"))).await.unwrap_err();
+    let request = limited(get(server.url("/slow")), Duration::from_millis(300));
+    let err = make().send(request).await.unwrap_err();
     assert_eq!(err.kind(), TransportErrorKind::Timeout, "{err}");
     assert!(err.is_retryable());
     assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Read), "{err}");
@@ -300,21 +324,7 @@ pub async fn silent_server_times_out_in_the_read_phase(make: Make) {
     assert_eq!(err.host(), Some(server.addr.to_string().as_str()));
 }
 
-pub async fn request_timeout_extension_wins_over_defaults(make: Make) {
-    let server = never_answering_server().await;
-    // The default limit is far beyond the test's own limit: only the
-    // per-request override can end this request in time.
-    let transport = make(Timeouts::uniform(Duration::from_secs(3600)));
-    let mut request = get(server.url("/slow"));
-    request
-        .extensions_mut()
-        .insert(Timeouts::NONE.with_read(Some(Duration::from_millis(300))));
-    let err = transport.send(request).await.unwrap_err();
-    assert_eq!(err.kind(), TransportErrorKind::Timeout, "{err}");
-    assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Read), "{err}");
-}
-
-pub async fn read_timeout_fails_a_stalled_response_body(make: Make) {
+pub async fn a_response_body_that_stalls_after_a_chunk_times_out_in_the_read_phase(make: Make) {
     let server = support::serve(|_req| async {
         let chunks = stream::iter([Ok(Bytes::from_static(b"first"))]).chain(stream::once(async {
             tokio::time::sleep(Duration::from_secs(600)).await;
@@ -323,8 +333,8 @@ pub async fn read_timeout_fails_a_stalled_response_body(make: Make) {
         response(200, streamed(chunks))
     })
     .await;
-    let transport = make(Timeouts::NONE.with_read(Some(Duration::from_millis(300))));
-    let response = transport.send(get(server.url("/stall"))).await.unwrap();
+    let request = limited(get(server.url("/stall")), Duration::from_millis(300));
+    let response = make().send(request).await.unwrap();
     let mut body = response.into_body();
     let first = body.frame().await.unwrap().unwrap().into_data().unwrap();
     assert_eq!(first, "first");
@@ -337,7 +347,7 @@ pub async fn read_timeout_fails_a_stalled_response_body(make: Make) {
     );
 }
 
-pub async fn read_timeout_extension_applies_per_request(make: Make) {
+pub async fn a_response_body_that_never_starts_times_out_in_the_read_phase(make: Make) {
     let server = support::serve(|_req| async {
         let chunks = stream::once(async {
             tokio::time::sleep(Duration::from_secs(600)).await;
@@ -346,11 +356,8 @@ pub async fn read_timeout_extension_applies_per_request(make: Make) {
         response(200, streamed(chunks))
     })
     .await;
-    let mut request = get(server.url("/stall"));
-    request
-        .extensions_mut()
-        .insert(Timeouts::uniform(Duration::from_millis(300)));
-    let response = no_limits(make).send(request).await.unwrap();
+    let request = limited(get(server.url("/stall")), Duration::from_millis(300));
+    let response = make().send(request).await.unwrap();
     let err = response.into_body().collect_capped(1024).await.unwrap_err();
     assert_eq!(err.kind(), TransportErrorKind::Timeout, "{err}");
     assert_eq!(err.timeout_phase(), Some(TimeoutPhase::Read), "{err}");
@@ -360,14 +367,12 @@ pub async fn read_timeout_extension_applies_per_request(make: Make) {
 /// are full (a few MiB), the upload makes no progress.
 pub async fn peer_that_stops_reading_an_upload_times_out_in_the_write_phase(make: Make) {
     let silent = support::silent_server().await;
-    let transport = make(
-        Timeouts::uniform(Duration::from_secs(60)).with_write(Some(Duration::from_millis(500))),
-    );
     let flow = Arc::new(Flow::default());
     let request = http::Request::put(format!("http://{}/upload", silent.addr))
         .body(pattern_upload(Arc::clone(&flow), CHUNKS))
         .unwrap();
-    let err = transport.send(request).await.unwrap_err();
+    let request = limited(request, Duration::from_millis(500));
+    let err = make().send(request).await.unwrap_err();
     let produced = flow.produced.load(Ordering::SeqCst);
     assert_eq!(err.kind(), TransportErrorKind::Timeout, "{}", chain(&err));
     assert_eq!(
@@ -382,27 +387,27 @@ pub async fn peer_that_stops_reading_an_upload_times_out_in_the_write_phase(make
 }
 
 /// A reader slower than the client, but steady: the transfer takes several
-/// times the write limit and still succeeds, on one connection.
+/// times the no-progress limit and still succeeds, on one connection.
 pub async fn steady_slow_reader_succeeds_on_one_connection(make: Make) {
     const RATE: u64 = 6 * 1024 * 1024; // bytes per second
     const SLOW_CHUNKS: u64 = 512; // ≈ 31 MiB: ≈ 5 s at RATE
-    let write_limit = Duration::from_secs(2);
+    let limit = Duration::from_secs(2);
     let flow = Arc::new(Flow::default());
     let server = upload_server(Arc::clone(&flow), Some(RATE)).await;
-    let transport = make(Timeouts::uniform(write_limit));
     let request = http::Request::put(server.url("/slow-upload"))
         .body(pattern_upload(Arc::clone(&flow), SLOW_CHUNKS))
         .unwrap();
+    let request = limited(request, limit);
     let started = tokio::time::Instant::now();
-    let response = transport.send(request).await.unwrap();
+    let response = make().send(request).await.unwrap();
     let total = SLOW_CHUNKS * CHUNK as u64;
     assert_eq!(
         response.into_body().collect_capped(1024).await.unwrap(),
         format!("{total} Some(\"{total}\") false")
     );
     assert!(
-        started.elapsed() > write_limit,
-        "the transfer must outlast the write limit to prove anything"
+        started.elapsed() > limit,
+        "the transfer must outlast the limit to prove anything"
     );
     assert_eq!(server.accepted(), 1, "one connection, no retry");
 }
@@ -410,12 +415,12 @@ pub async fn steady_slow_reader_succeeds_on_one_connection(make: Make) {
 /// The peer reads 1 MiB of a large upload and drops the connection.
 pub async fn upload_cut_off_by_the_peer_is_an_io_error(make: Make) {
     let server = support::cutting_server(1024 * 1024).await;
-    let transport = make(Timeouts::uniform(Duration::from_secs(30)));
     let flow = Arc::new(Flow::default());
     let request = http::Request::put(format!("http://{}/upload", server.addr))
         .body(pattern_upload(flow, CHUNKS))
         .unwrap();
-    let err = transport.send(request).await.unwrap_err();
+    let request = limited(request, Duration::from_secs(30));
+    let err = make().send(request).await.unwrap_err();
     assert_eq!(err.kind(), TransportErrorKind::Io, "{}", chain(&err));
     assert!(err.is_retryable());
 }
@@ -425,7 +430,7 @@ pub async fn refused_connection_maps_to_connect_kind_without_leaking_secrets(mak
     let request = get(format!(
         "http://127.0.0.1:{port}/v1/files?api_key=sk-very-secret"
     ));
-    let err = no_limits(make).send(request).await.unwrap_err();
+    let err = make().send(request).await.unwrap_err();
     assert_eq!(err.kind(), TransportErrorKind::Connect, "{err}");
     assert!(err.is_retryable());
     let host = format!("127.0.0.1:{port}");
@@ -438,10 +443,7 @@ pub async fn refused_connection_maps_to_connect_kind_without_leaking_secrets(mak
 
 pub async fn non_success_statuses_are_responses(make: Make) {
     let server = support::serve(|_req| async { response(503, full("overloaded")) }).await;
-    let response = no_limits(make)
-        .send(get(server.url("/busy")))
-        .await
-        .unwrap();
+    let response = make().send(get(server.url("/busy"))).await.unwrap();
     assert_eq!(response.status(), 503);
     assert_eq!(
         response.into_body().collect_capped(64).await.unwrap(),
@@ -453,7 +455,7 @@ pub async fn relative_uri_is_an_invalid_request(make: Make) {
     let request = http::Request::get("/v1/files")
         .body(RequestBody::empty())
         .unwrap();
-    let err = no_limits(make).send(request).await.unwrap_err();
+    let err = make().send(request).await.unwrap_err();
     assert_eq!(err.kind(), TransportErrorKind::InvalidRequest);
     assert!(!err.is_retryable());
 }
@@ -477,7 +479,7 @@ pub async fn unknown_length_streams_use_chunked_encoding(make: Make) {
         None,
     );
     let request = http::Request::post(server.url("/")).body(body).unwrap();
-    let response = no_limits(make).send(request).await.unwrap();
+    let response = make().send(request).await.unwrap();
     assert_eq!(
         response.into_body().collect_capped(64).await.unwrap(),
         "Some(\"chunked\") false 5"
@@ -489,7 +491,7 @@ pub async fn truncated_response_body_is_an_io_error(make: Make) {
         b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\nconnection: close\r\n\r\nonly a few bytes",
     )
     .await;
-    let response = no_limits(make)
+    let response = make()
         .send(get(format!("http://{}/", server.addr)))
         .await
         .unwrap();
@@ -505,7 +507,7 @@ pub async fn truncated_response_body_is_an_io_error(make: Make) {
 
 pub async fn garbage_response_is_not_retryable(make: Make) {
     let server = support::raw_server(b"this is not HTTP at all\r\n\r\n").await;
-    let err = no_limits(make)
+    let err = make()
         .send(get(format!("http://{}/", server.addr)))
         .await
         .unwrap_err();
@@ -534,7 +536,7 @@ pub async fn failing_request_body_stream_is_a_request_body_error_never_retried(m
         None,
     );
     let request = http::Request::post(server.url("/")).body(body).unwrap();
-    let err = no_limits(make).send(request).await.unwrap_err();
+    let err = make().send(request).await.unwrap_err();
     assert_eq!(
         err.kind(),
         TransportErrorKind::RequestBody,
@@ -550,7 +552,7 @@ pub async fn short_request_body_is_a_request_body_error(make: Make) {
     let server = draining_server().await;
     let body = RequestBody::replayable(|| stream::iter([Ok(Bytes::from_static(b"abc"))]), Some(10));
     let request = http::Request::post(server.url("/")).body(body).unwrap();
-    let err = no_limits(make).send(request).await.unwrap_err();
+    let err = make().send(request).await.unwrap_err();
     assert_eq!(
         err.kind(),
         TransportErrorKind::RequestBody,
@@ -584,7 +586,7 @@ pub async fn replayable_body_sends_identical_bytes_twice(make: Make) {
         },
         Some(11),
     );
-    let transport = no_limits(make);
+    let transport = make();
     for _ in 0..2 {
         let body = template.try_clone().unwrap();
         let request = http::Request::post(server.url("/")).body(body).unwrap();
