@@ -13,7 +13,6 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures_core::Stream;
-use futures_core::stream::BoxStream;
 use http_body::{Frame, SizeHint};
 
 use self::one_shot::OneShotHandle;
@@ -21,9 +20,7 @@ use self::replayable::{Factory, ReplayableState};
 use crate::error::TransportError;
 use crate::send_progress::SendProgress;
 
-/// A boxed stream of request body chunks, as produced by a replayable body's
-/// factory.
-pub type BodyStream = BoxStream<'static, io::Result<Bytes>>;
+pub use self::checked_stream::BodyStream;
 
 /// The largest slice of a chunk handed to the HTTP stack at once: 64 KiB.
 pub const MAX_SLICE: usize = 64 * 1024;

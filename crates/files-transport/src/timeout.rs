@@ -12,7 +12,7 @@ use crate::error::{TimeoutPhase, TransportError};
 use crate::request_body::RequestBody;
 use crate::response_body::ResponseBody;
 use crate::send_progress::SendProgress;
-use idle_read::IdleReadBody;
+use idle_read::{IdleReadBody, NEVER};
 
 mod idle_read;
 #[cfg(test)]
@@ -86,9 +86,6 @@ impl NoProgressTimeout {
 fn deadline(progress: &SendProgress, limit: Duration) -> (TimeoutPhase, Option<Instant>) {
     (progress.phase(), progress.since().checked_add(limit))
 }
-
-/// Far enough to mean "never", near enough for every timer.
-const NEVER: Duration = Duration::from_secs(60 * 60 * 24 * 365);
 
 /// Sends `request` through `send` (an HTTP stack's send future) under the
 /// request's [`NoProgressTimeout`], if it carries one: the watchdog sees the

@@ -7,9 +7,13 @@ use std::io;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use futures_core::stream::BoxStream;
 
-use super::BodyStream;
 use crate::error::{TransportError, TransportErrorKind};
+
+/// A boxed stream of request body chunks, as produced by a replayable body's
+/// factory.
+pub type BodyStream = BoxStream<'static, io::Result<Bytes>>;
 
 /// One send attempt's stream, checked against the declared length; once it
 /// has ended or failed it yields nothing more.

@@ -7,8 +7,7 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 
-use super::BodyStream;
-use super::checked_stream::CheckedStream;
+use super::checked_stream::{BodyStream, CheckedStream};
 use crate::error::{TransportError, TransportErrorKind};
 
 /// One handle on a one-shot stream. The first handle to poll takes the stream

@@ -6,8 +6,7 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 
-use super::BodyStream;
-use super::checked_stream::CheckedStream;
+use super::checked_stream::{BodyStream, CheckedStream};
 use crate::error::TransportError;
 
 /// A factory yielding a fresh [`BodyStream`] for each send attempt.

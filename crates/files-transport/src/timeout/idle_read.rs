@@ -9,10 +9,12 @@ use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use tokio::time::{Instant, Sleep};
 
-use super::NEVER;
 use crate::error::{TimeoutPhase, TransportError};
 use crate::fused_body::FusedBody;
 use crate::response_body::ResponseBody;
+
+/// Far enough to mean "never", near enough for every timer.
+pub(super) const NEVER: Duration = Duration::from_secs(60 * 60 * 24 * 365);
 
 /// A response body that fails when the peer stays silent for longer than the
 /// no-progress limit. Only time spent *waiting* counts: a slow reader is not
