@@ -1,39 +1,39 @@
 //! Numbers of JSON text kept exactly as they were written.
 //!
-//! A [`Document`] number is an `i64`, a `u64` or an `f64`, and serde_json reads
-//! any other integer (`12200000000000000366680183`) as the nearest `f64`. So
-//! [`parse`] reads each number's own text and keeps it as an exact number (a
-//! [`Document`] tagged [`TAG`] around the text) unless the usual number writes
-//! back as exactly that text. The JSON and YAML writers ([`crate::output::json`],
-//! [`crate::output::yaml`]) write an exact number as its text.
+//! A document's number (a [`Value`], the type of `document::Document`) is an
+//! `i64`, a `u64` or an `f64`, and serde_json reads any other integer
+//! (`12200000000000000366680183`) as the nearest `f64`. So [`parse`] reads each
+//! number's own text and keeps it as an exact number (a [`Value`] tagged
+//! [`TAG`] around the text) unless the usual number writes back as exactly
+//! that text. The JSON and YAML writers (`json`, `yaml`) write an exact number
+//! as its text. Below `document`, which uses it.
 
+use serde_norway::Value;
 use serde_norway::value::{Tag, TaggedValue};
-
-use crate::output::document::Document;
 
 /// The tag of an exact number. It has a space, so no model's enum variant
 /// (the only other source of tags) can be named so.
 const TAG: &str = "json number";
 
 /// An exact number of JSON text `text` (a JSON number; the caller checked).
-pub fn exact(text: &str) -> Document {
-    Document::Tagged(Box::new(TaggedValue {
+pub fn exact(text: &str) -> Value {
+    Value::Tagged(Box::new(TaggedValue {
         tag: Tag::new(TAG),
-        value: Document::String(text.to_owned()),
+        value: Value::String(text.to_owned()),
     }))
 }
 
 /// The JSON text of `value` if it is an exact number.
-pub fn exact_text(value: &Document) -> Option<&str> {
+pub fn exact_text(value: &Value) -> Option<&str> {
     match value {
-        Document::Tagged(tagged) if tagged.tag == TAG => tagged.value.as_str(),
+        Value::Tagged(tagged) if tagged.tag == TAG => tagged.value.as_str(),
         _ => None,
     }
 }
 
 /// Parses JSON text, keeping key order and every number exactly; `None` if it
 /// is not JSON (RFC 8259; a number of any size or precision is JSON).
-pub fn parse(text: &str) -> Option<Document> {
+pub fn parse(text: &str) -> Option<Value> {
     // serde_json reads the structure and the strings, with every number
     // replaced by `0`; each number then comes from its own text.
     let numbers = tokens(text);
@@ -48,7 +48,7 @@ pub fn parse(text: &str) -> Option<Document> {
         at = end;
     }
     zeroed.push_str(&text[at..]);
-    let mut document: Document = serde_json::from_str(&zeroed).ok()?;
+    let mut document: Value = serde_json::from_str(&zeroed).ok()?;
     let mut texts = numbers.iter().map(|&(start, end)| &text[start..end]);
     restore(&mut document, &mut texts);
     Some(document)
@@ -56,7 +56,7 @@ pub fn parse(text: &str) -> Option<Document> {
 
 /// The number `text` as a document: a plain number when that writes back as
 /// exactly `text`, else an exact number.
-fn number(text: &str) -> Document {
+fn number(text: &str) -> Value {
     let plain: Option<serde_norway::Number> = if let Ok(n) = text.parse::<u64>() {
         Some(n.into())
     } else if let Ok(n) = text.parse::<i64>() {
@@ -69,7 +69,7 @@ fn number(text: &str) -> Document {
     };
     match plain {
         Some(n) if serde_json::to_string(&n).is_ok_and(|written| written == text) => {
-            Document::Number(n)
+            Value::Number(n)
         }
         _ => exact(text),
     }
@@ -77,15 +77,15 @@ fn number(text: &str) -> Document {
 
 /// Puts the numbers' texts back into `value`, in document order (the order
 /// serde_json read them in: keys are strings, so every number is a value).
-fn restore<'a>(value: &mut Document, texts: &mut impl Iterator<Item = &'a str>) {
+fn restore<'a>(value: &mut Value, texts: &mut impl Iterator<Item = &'a str>) {
     match value {
-        Document::Number(_) => {
+        Value::Number(_) => {
             if let Some(text) = texts.next() {
                 *value = number(text);
             }
         }
-        Document::Sequence(items) => items.iter_mut().for_each(|item| restore(item, texts)),
-        Document::Mapping(map) => map.values_mut().for_each(|item| restore(item, texts)),
+        Value::Sequence(items) => items.iter_mut().for_each(|item| restore(item, texts)),
+        Value::Mapping(map) => map.values_mut().for_each(|item| restore(item, texts)),
         _ => {}
     }
 }
@@ -162,23 +162,32 @@ mod tests {
         // The input the `transform` fuzz target found.
         let big = "12200000000000000366680183";
         assert_eq!(exact_text(&parse(big).unwrap()), Some(big));
-        for text in ["-9223372036854775809", "18446744073709551616", "1e400", "-0", "1E2", "0.10000000000000000000001", "1.0e-7"] {
+        for text in [
+            "-9223372036854775809",
+            "18446744073709551616",
+            "1e400",
+            "-0",
+            "1E2",
+            "0.10000000000000000000001",
+            "1.0e-7",
+        ] {
             assert_eq!(exact_text(&parse(text).unwrap()), Some(text), "{text}");
         }
-        let document = parse(r#"{"a":[1,12200000000000000366680183,{"b":1e2}],"c":"1e2"}"#).unwrap();
+        let document =
+            parse(r#"{"a":[1,12200000000000000366680183,{"b":1e2}],"c":"1e2"}"#).unwrap();
         assert_eq!(exact_text(&document["a"][1]), Some(big));
         assert_eq!(exact_text(&document["a"][2]["b"]), Some("1e2"));
-        assert_eq!(document["c"], Document::String("1e2".to_owned()));
+        assert_eq!(document["c"], Value::String("1e2".to_owned()));
     }
 
     #[test]
     fn numbers_that_write_back_as_they_were_stay_plain_numbers() {
         for (text, value) in [
-            ("0", Document::Number(0_u64.into())),
-            ("18446744073709551615", Document::Number(u64::MAX.into())),
-            ("-9223372036854775808", Document::Number(i64::MIN.into())),
-            ("1.5", Document::Number(1.5_f64.into())),
-            ("-0.25", Document::Number((-0.25_f64).into())),
+            ("0", Value::Number(0_u64.into())),
+            ("18446744073709551615", Value::Number(u64::MAX.into())),
+            ("-9223372036854775808", Value::Number(i64::MIN.into())),
+            ("1.5", Value::Number(1.5_f64.into())),
+            ("-0.25", Value::Number((-0.25_f64).into())),
         ] {
             assert_eq!(parse(text), Some(value), "{text}");
         }
@@ -187,8 +196,25 @@ mod tests {
     #[test]
     fn text_that_is_not_json_is_refused_numbers_included() {
         for text in [
-            "01", "1.", ".5", "-", "--1", "1e", "1e+", "+1", "1.2.3", "[1 2]", "[1-2]", "0x10",
-            "NaN", "-Infinity", "[1true]", "[e1]", r#"{"a":1,"a":2}"#, "", "\"\\\"",
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "--1",
+            "1e",
+            "1e+",
+            "+1",
+            "1.2.3",
+            "[1 2]",
+            "[1-2]",
+            "0x10",
+            "NaN",
+            "-Infinity",
+            "[1true]",
+            "[e1]",
+            r#"{"a":1,"a":2}"#,
+            "",
+            "\"\\\"",
         ] {
             assert_eq!(parse(text), None, "{text}");
         }
@@ -197,8 +223,8 @@ mod tests {
     #[test]
     fn digits_inside_strings_and_keys_are_not_numbers() {
         let document = parse(r#"{"1e5":"-2 \" 3","k\\":[-1,"\\\"4"]}"#).unwrap();
-        assert_eq!(document["1e5"], Document::String("-2 \" 3".to_owned()));
-        assert_eq!(document["k\\"][0], Document::Number((-1_i64).into()));
-        assert_eq!(document["k\\"][1], Document::String("\\\"4".to_owned()));
+        assert_eq!(document["1e5"], Value::String("-2 \" 3".to_owned()));
+        assert_eq!(document["k\\"][0], Value::Number((-1_i64).into()));
+        assert_eq!(document["k\\"][1], Value::String("\\\"4".to_owned()));
     }
 }

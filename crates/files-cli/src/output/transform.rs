@@ -57,7 +57,9 @@ mod tests {
         // gave `1.2199999999999998e25`.
         let big = "12200000000000000366680183";
         assert_eq!(transformed(big, "@this"), big);
-        let file = format!(r#"{{"id":"file_1","size_bytes":{big},"n":[-{big},1e400,0.1000000000000000000001]}}"#);
+        let file = format!(
+            r#"{{"id":"file_1","size_bytes":{big},"n":[-{big},1e400,0.1000000000000000000001]}}"#
+        );
         assert_eq!(transformed(&file, "@this"), file);
         assert_eq!(transformed(&file, "size_bytes"), big);
         assert_eq!(
