@@ -1,7 +1,10 @@
 //! A multipart part's `Content-Disposition`, as the server's upload handler
-//! reads it: on any value, and on the client's own framing of an upload.
+//! reads it (multer frames the part; the server's own parser reads the value):
+//! on any value, and on the client's own framing of an upload.
 //!
-//! Properties: no panic on any value; a filename and MIME type the client's
+//! Properties: no panic on any value; a part whose header the framing carries
+//! is read exactly as the parser reads the value (as a header carries it:
+//! without surrounding spaces and tabs); a filename and MIME type the client's
 //! validators accept, framed by the client, reach the server as exactly that
 //! filename and content, and the server stores the upload under that name in
 //! both generations.
@@ -10,7 +13,7 @@
 use arbitrary::{Arbitrary, Unstructured};
 use bytes::Bytes;
 use files_client::__fuzz::{check_upload_name, multipart_framing};
-use files_server::__fuzz::{part_disposition, read_parts, stored_filename};
+use files_server::__fuzz::{parse_part_disposition, part_disposition, read_parts, stored_filename};
 use files_types::ApiGeneration;
 use libfuzzer_sys::fuzz_target;
 
@@ -30,7 +33,23 @@ fuzz_target!(|data: &[u8]| {
         .copied()
         .filter(|b| *b != b'\r' && *b != b'\n')
         .collect();
-    let _ = part_disposition(&value);
+    // The parser on the value as it is, then as a header carries it.
+    let _ = parse_part_disposition(&String::from_utf8_lossy(&value));
+    if let Some(read) = part_disposition(&value) {
+        let blank = |b: &u8| *b == b' ' || *b == b'\t';
+        let start = value.iter().position(|b| !blank(b)).unwrap_or(value.len());
+        let end = value
+            .iter()
+            .rposition(|b| !blank(b))
+            .map_or(start, |i| i + 1);
+        let carried = String::from_utf8_lossy(&value[start..end]);
+        assert_eq!(
+            read,
+            parse_part_disposition(&carried),
+            "{:?}",
+            String::from_utf8_lossy(&value)
+        );
+    }
     let Ok(input) =
         Input::arbitrary_take_rest(Unstructured::new(data.get(split + 1..).unwrap_or_default()))
     else {

@@ -11,36 +11,16 @@
 //! short enough.
 #![no_main]
 
-use arbitrary::Arbitrary;
+#[path = "inputs/cursors_and_queries.rs"]
+mod input;
+
 use files_client::__fuzz::Cursors;
 use files_server::__fuzz::{cursor_seq, encode_id, query_pairs};
 use files_types::{FileList, ListCursor, ListParams};
+use input::{Cursor, Input};
 use libfuzzer_sys::fuzz_target;
 
 const ALPHABET: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-#[derive(Arbitrary, Debug)]
-enum Cursor {
-    After(String),
-    Before(String),
-    Page(String),
-}
-
-#[derive(Arbitrary, Debug)]
-struct Input {
-    seq: u64,
-    salt: u64,
-    prefix: u8,
-    raw: String,
-    limit: Option<u32>,
-    cursor: Option<Cursor>,
-    ids: Vec<String>,
-    scope_id: Option<String>,
-    page: Vec<u8>,
-    /// Indexes into a small pool of cursors: the listing's pages in order.
-    walk: Vec<u8>,
-    pool: Vec<String>,
-}
 
 fuzz_target!(|input: Input| {
     let prefix = ["file_", "page_", "req_", ""][usize::from(input.prefix % 4)];

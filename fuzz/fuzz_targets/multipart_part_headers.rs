@@ -7,25 +7,15 @@
 //! byte of its content.
 #![no_main]
 
-use arbitrary::Arbitrary;
+#[path = "inputs/multipart_part_headers.rs"]
+mod input;
+
 use bytes::Bytes;
 use files_server::__fuzz::read_parts;
+use input::Input;
 use libfuzzer_sys::fuzz_target;
 
 const BOUNDARY: &str = "X7qZbound";
-
-#[derive(Arbitrary, Debug)]
-struct Part {
-    header_lines: Vec<Vec<u8>>,
-    data: Vec<u8>,
-}
-
-#[derive(Arbitrary, Debug)]
-struct Input {
-    parts: Vec<Part>,
-    chunk_sizes: Vec<u8>,
-    limit: u16,
-}
 
 fuzz_target!(|input: Input| {
     let limit = 64 + u64::from(input.limit % 4096);

@@ -20,92 +20,21 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use arbitrary::Arbitrary;
+#[path = "inputs/server_requests.rs"]
+mod input;
+
 use files_server::__fuzz::{Answer, InProcess};
 use files_server::{Fault, FaultRoute, ServerConfig};
 use files_types::{
     DeletedFile, ErrorResponse, ErrorType, FILES_API_BETA, FileList, FileMetadata,
     validate_filename,
 };
+use input::{Body, Disposition, Id, Key, Method, Part, Path, Request, Step};
 use libfuzzer_sys::fuzz_target;
 
 const MAX_FILE_SIZE: u64 = 64 * 1024;
 const QUOTA: u64 = 160 * 1024;
 const BOUNDARY: &str = "fuzzBoundaryQ9";
-
-#[derive(Arbitrary, Debug)]
-enum Method {
-    Get,
-    Post,
-    Delete,
-    Put,
-    Head,
-    Other(String),
-}
-
-#[derive(Arbitrary, Debug)]
-enum Id {
-    /// The n-th file this input stored (or a made-up id when there is none).
-    Stored(u8),
-    Raw(String),
-}
-
-#[derive(Arbitrary, Debug)]
-enum Path {
-    Files,
-    File(Id),
-    Content(Id),
-    Raw(String),
-}
-
-#[derive(Arbitrary, Debug)]
-enum Key {
-    Good,
-    Bearer,
-    Missing,
-    Empty,
-}
-
-#[derive(Arbitrary, Debug)]
-enum Disposition {
-    File(Option<String>),
-    Expires,
-    Raw(String),
-}
-
-#[derive(Arbitrary, Debug)]
-struct Part {
-    disposition: Disposition,
-    content_type: Option<String>,
-    extra_headers: Vec<(String, String)>,
-    data: Vec<u8>,
-}
-
-#[derive(Arbitrary, Debug)]
-enum Body {
-    Empty,
-    Raw(Vec<u8>),
-    Multipart { parts: Vec<Part>, close: bool },
-}
-
-#[derive(Arbitrary, Debug)]
-struct Request {
-    method: Method,
-    path: Path,
-    query: Vec<(String, String)>,
-    key: Key,
-    beta: bool,
-    headers: Vec<(String, String)>,
-    content_type: Option<String>,
-    body: Body,
-}
-
-#[derive(Arbitrary, Debug)]
-enum Step {
-    Send(Request),
-    Fault { route: u8, status: u16 },
-    Drop { route: u8 },
-}
 
 fn server() -> &'static InProcess {
     static SERVER: OnceLock<InProcess> = OnceLock::new();

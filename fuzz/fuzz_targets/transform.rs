@@ -1,7 +1,8 @@
 //! The CLI's `--transform` (a GJSON path over the JSON the server sent).
 //!
 //! Properties: any path over any JSON gives JSON (a value, or `null` when
-//! nothing is there); `@this` gives the document itself; a plain key gives
+//! nothing is there); `@this` gives the document itself, every number exactly
+//! as it was written (its text), and is its own `@this`; a plain key gives
 //! that member of an object whose keys are plain.
 #![no_main]
 
@@ -24,13 +25,24 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     assert!(
-        serde_json::from_str::<serde_json::Value>(&out).is_ok(),
+        serde_json::from_str::<serde::de::IgnoredAny>(&out).is_ok(),
         "{:?} over {:?} gave {out:?}",
         input.path,
         input.json
     );
     let this = transform(&input.json, "@this").expect("the document parsed once");
-    let original: serde_json::Value = serde_json::from_str(&input.json).expect("JSON");
+    assert_eq!(
+        numbers(&this),
+        numbers(&input.json),
+        "@this over {:?}",
+        input.json
+    );
+    assert_eq!(transform(&this, "@this").as_deref(), Some(this.as_str()));
+    // serde_json's own reading, where it has one (it refuses numbers beyond
+    // an f64, which the CLI keeps).
+    let Ok(original) = serde_json::from_str::<serde_json::Value>(&input.json) else {
+        return;
+    };
     let again: serde_json::Value = serde_json::from_str(&this).expect("JSON");
     assert_eq!(again, original, "@this over {:?}", input.json);
 
@@ -44,3 +56,30 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// The numbers of JSON text, as written, in order.
+fn numbers(json: &str) -> Vec<&str> {
+    let bytes = json.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < bytes.len() && b"0123456789+-.eE".contains(&bytes[i]) {
+                    i += 1;
+                }
+                found.push(&json[start..i]);
+            }
+            _ => i += 1,
+        }
+    }
+    found
+}

@@ -26,7 +26,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 /// Seconds per target in CI.
-pub const SHORT: u64 = 12;
+pub const SHORT: u64 = 10;
 /// Seconds per target with `--long`.
 pub const LONG: u64 = 600;
 

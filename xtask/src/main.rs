@@ -14,6 +14,8 @@
 //! - `fuzz [--long] [--seconds N] [TARGET...]`: the cargo-fuzz targets in
 //!   `fuzz/`, a short fixed time each (CI), or ten minutes each with `--long`;
 //!   see docs/FUZZING.md.
+//! - `fuzz-seeds`: the chosen seeds of the structure-aware fuzz targets,
+//!   encoded as `arbitrary` decodes them (docs/FUZZING.md).
 //! - `bench [--quick]`: benchmarks side by side with curl and the Python SDK.
 //! - `bench-rate`: bulk uploads under a server's rate limit and through faults.
 //! - `release <version> [--no-verify]`: bump every crate's version, move the
@@ -25,6 +27,7 @@ mod codegen;
 mod conformance;
 mod embedder;
 mod fuzz;
+mod fuzz_seeds;
 mod hostile;
 mod python;
 mod release;
@@ -45,7 +48,8 @@ commands:
   conformance                      drive files-server with the official Python SDK (1.0.0 beta, 2.12.0 GA), then Schemathesis
   embedder                         outside crates over reqwest 0.13, 0.12 and tower (no hyper transport) against files-server
   soak [--long]                    concurrent clients, kill -9, restart, verify nothing acknowledged was lost
-  fuzz [--long] [--seconds N] [T]  run every fuzz target (or T) for 12 s each, 10 min with --long; see docs/FUZZING.md
+  fuzz [--long] [--seconds N] [T]  run every fuzz target (or T) for 10 s each, 10 min with --long; see docs/FUZZING.md
+  fuzz-seeds                       write the structure-aware fuzz targets' chosen seeds into fuzz/corpus/
   bench [--quick]                  benchmarks against curl and the Python SDK; writes docs/BENCHMARKS.md
   bench-rate                       bulk uploads under a rate limit and through faults; writes docs/BENCHMARKS.md
   hostile [--quick]                issue 18's figures against a release files-server: half-open and slow
@@ -74,6 +78,7 @@ fn run(args: Vec<String>) -> Result<()> {
         ["soak"] => soak::run(&root, false),
         ["soak", "--long"] => soak::run(&root, true),
         ["fuzz", rest @ ..] => fuzz::main(&root, rest),
+        ["fuzz-seeds"] => fuzz_seeds::run(&root),
         ["bench"] => bench::run(&root, false),
         ["bench", "--quick"] => bench::run(&root, true),
         ["bench-rate"] => bench::rate::run(&root),

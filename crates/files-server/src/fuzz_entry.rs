@@ -14,9 +14,17 @@ pub use parts::{PartSeen, PartsOutcome, read_parts};
 use files_types::ApiGeneration;
 
 /// The `(name, filename)` the upload handler reads from a part whose
-/// `Content-Disposition` is `value`; `None` when the part cannot be read.
+/// `Content-Disposition` is `value` (multer frames the part, the server's own
+/// parser reads the value); `None` when the part cannot be read.
 pub fn part_disposition(value: &[u8]) -> Option<(Option<String>, Option<String>)> {
     parts::disposition(value)
+}
+
+/// The `(name, filename)` the server's `Content-Disposition` parser reads
+/// from the header value `value`.
+pub fn parse_part_disposition(value: &str) -> (Option<String>, Option<String>) {
+    let disposition = crate::routes::disposition::Disposition::parse(value);
+    (disposition.name, disposition.filename)
 }
 
 /// The filename an upload is stored under when its part names `sent` (and has

@@ -3,11 +3,14 @@
 //!
 //! serde_json's own `Map` sorts keys unless its `preserve_order` feature is on,
 //! and that feature would be unified into every crate of the workspace; the
-//! YAML crate's value keeps insertion order and serializes to JSON as well.
+//! YAML crate's value keeps insertion order. A number that is not an `i64`,
+//! `u64` or `f64` that writes back as its own text is kept as that text
+//! ([`number`]), so JSON output keeps every number exactly.
 
 use serde::Serialize;
 
 use crate::failure::Failure;
+use crate::output::{json, number};
 
 /// A JSON value with ordered object keys.
 pub type Document = serde_norway::Value;
@@ -45,14 +48,20 @@ impl std::error::Error for Unrepresentable {
     }
 }
 
-/// Parses JSON text, keeping key order; `None` if it is not JSON.
+/// Parses JSON text, keeping key order and every number exactly; `None` if
+/// it is not JSON.
 pub fn from_json_text(text: &str) -> Option<Document> {
-    serde_json::from_str(text).ok()
+    number::parse(text)
 }
 
 /// The document as compact JSON text.
 pub fn to_json_text(document: &Document) -> String {
-    serde_json::to_string(document).unwrap_or_else(|_| "null".to_owned())
+    json::to_text(document, false)
+}
+
+/// The document as pretty JSON text (2-space indent).
+pub fn to_pretty_json_text(document: &Document) -> String {
+    json::to_text(document, true)
 }
 
 /// A string document.

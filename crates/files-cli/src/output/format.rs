@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use crate::output::document::Document;
+use crate::output::document::{self, Document};
 use crate::output::escape;
 use crate::output::pretty;
 use crate::output::yaml;
@@ -149,11 +149,10 @@ impl Format {
 /// JSON text, pretty (2-space indent) or compact, and a newline.
 fn write_json(out: &mut dyn Write, value: &Document, pretty: bool) -> io::Result<()> {
     let text = if pretty {
-        serde_json::to_string_pretty(value)
+        document::to_pretty_json_text(value)
     } else {
-        serde_json::to_string(value)
-    }
-    .map_err(io::Error::other)?;
+        document::to_json_text(value)
+    };
     writeln!(out, "{}", escape::json_text(&text))
 }
 
@@ -290,6 +289,37 @@ mod tests {
         assert_eq!(
             render(Format::Pretty, piped(false)),
             "\\u{1b}]0;pwned\\u{7}\\u{202e}\n"
+        );
+    }
+
+    #[test]
+    fn every_format_writes_an_integer_beyond_64_bits_exactly() {
+        let big = "12200000000000000366680183";
+        let value = format!(r#"{{"id":"file_1","n":{big}}}"#);
+        assert_eq!(
+            render(Format::Json, &value, false),
+            format!("{{\n  \"id\": \"file_1\",\n  \"n\": {big}\n}}\n")
+        );
+        for format in [Format::Jsonl, Format::Raw] {
+            assert_eq!(render(format, &value, false), format!("{value}\n"));
+        }
+        assert_eq!(
+            render(Format::Yaml, &value, false),
+            format!("id: file_1\nn: {big}\n")
+        );
+        assert_eq!(
+            render(Format::Pretty, &value, false),
+            format!("id: file_1\nn:  {big}\n")
+        );
+        assert_eq!(render(Format::Raw, big, false), format!("{big}\n"));
+        let items = [value.as_str(), big];
+        assert_eq!(
+            render_list(Format::Json, &items, false),
+            format!("[\n  {{\n    \"id\": \"file_1\",\n    \"n\": {big}\n  }},\n  {big}\n]\n")
+        );
+        assert_eq!(
+            render_list(Format::Pretty, &items, false),
+            format!("id: file_1\nn:  {big}\n{big}\n")
         );
     }
 }

@@ -11,7 +11,7 @@
 
 use std::io::{self, Write};
 
-use crate::output::document::Document;
+use crate::output::document::{self, Document};
 use crate::output::escape;
 use crate::output::format::{Format, Strings};
 use crate::output::pretty::Layout;
@@ -63,13 +63,13 @@ impl ListWriter {
             Format::Jsonl => self.format.write_value(out, item, self.strings),
             Format::Json => {
                 out.write_all(if first { b"[\n" } else { b",\n" })?;
-                let text = serde_json::to_string_pretty(item).map_err(io::Error::other)?;
+                let text = document::to_pretty_json_text(item);
                 let text = escape::json_text(&text);
                 indented(out, &text, "  ", "  ")
             }
             Format::Raw => {
                 out.write_all(if first { b"[" } else { b"," })?;
-                let text = serde_json::to_string(item).map_err(io::Error::other)?;
+                let text = document::to_json_text(item);
                 out.write_all(escape::json_text(&text).as_bytes())
             }
             Format::Yaml => {
@@ -176,7 +176,7 @@ mod tests {
             r#"{"id":"file_1","type":"file","filename":"a\u202e.txt","size_bytes":3,"mime_type":"text/plain","created_at":"2026-01-01T00:00:00Z","downloadable":false,"scope":{"type":"session","id":"s"}}"#,
             r#"{"id":"file_22","type":"file","filename":"multi\nline: \"quoted\"","size_bytes":1000,"mime_type":"application/pdf","created_at":"2026-01-02T00:00:00Z","downloadable":true,"tags":[],"empty":{}}"#,
             r#""a bare string""#,
-            r#"[1,[2,{"x":null}]]"#,
+            r#"[1,[2,{"x":null,"n":12200000000000000366680183}]]"#,
         ]
         .iter()
         .map(|text| from_json_text(text).unwrap())

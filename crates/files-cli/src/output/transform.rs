@@ -3,7 +3,8 @@
 use crate::output::document::{self, Document};
 
 /// Applies the GJSON `path` to `value` (syntax: <https://github.com/tidwall/gjson/blob/master/SYNTAX.md>):
-/// the value at the path, or `null` when nothing is there. Key order is kept.
+/// the value at the path, or `null` when nothing is there. Key order is kept,
+/// and every number exactly as it was written (an integer beyond 64 bits too).
 /// E.g. `scope.id`, `{size_bytes,id}` (a new object, in that order), `#.id`.
 pub fn apply(value: &Document, path: &str) -> Document {
     let json = document::to_json_text(value);
@@ -48,5 +49,23 @@ mod tests {
             r#"{"size_bytes":3,"id":"file_1"}"#
         );
         assert_eq!(transformed(file, "nothing.here"), "null");
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_come_out_exactly() {
+        // The `transform` fuzz target's finding: `@this` over this document
+        // gave `1.2199999999999998e25`.
+        let big = "12200000000000000366680183";
+        assert_eq!(transformed(big, "@this"), big);
+        let file = format!(
+            r#"{{"id":"file_1","size_bytes":{big},"n":[-{big},1e400,0.1000000000000000000001]}}"#
+        );
+        assert_eq!(transformed(&file, "@this"), file);
+        assert_eq!(transformed(&file, "size_bytes"), big);
+        assert_eq!(
+            transformed(&file, "{n,size_bytes}"),
+            format!(r#"{{"n":[-{big},1e400,0.1000000000000000000001],"size_bytes":{big}}}"#)
+        );
+        assert_eq!(transformed(&file, "n.0"), format!("-{big}"));
     }
 }

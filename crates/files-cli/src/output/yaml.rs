@@ -9,20 +9,85 @@
 //! the pair in the emitted text is then replaced by the bidi character's own
 //! escape. A U+FEFF of the original value follows as its own escape, so the
 //! value read back is unchanged.
+//!
+//! An exact number ([`number`]) is written as its JSON text, a plain scalar
+//! (YAML 1.2 reads it as an integer or a float of any size): the emitter only
+//! writes 64-bit numbers, so each is emitted as a placeholder integer that
+//! occurs nowhere else in the text, and the placeholder is replaced.
 
 use std::io;
 
 use crate::output::document::Document;
 use crate::output::escape::is_unsafe;
+use crate::output::number;
 
 const MARK: char = '\u{FEFF}';
 const MARK_ESCAPE: &str = "\\uFEFF";
 
-/// YAML text of `value`, bidi characters escaped.
+/// The first placeholder tried: 19 digits, so no two placeholders of one text
+/// contain each other.
+const PLACEHOLDER_BASE: u64 = 9_000_000_000_000_000_000;
+
+/// YAML text of `value`, bidi characters escaped, exact numbers as their text.
 ///
 /// # Errors
 /// The value cannot be written as YAML (never for a document).
 pub fn to_text(value: &Document) -> io::Result<String> {
+    let mut texts = Vec::new();
+    exact_numbers(value, &mut texts);
+    if texts.is_empty() {
+        return escaped(value);
+    }
+    // Placeholders that occur nowhere in the text without them; some window of
+    // `texts.len()` placeholders is free, as each position of the text rules
+    // out at most one.
+    let without = escaped(&placed(value, &mut std::iter::repeat(Document::Null)))?;
+    let count = texts.len() as u64;
+    let free = (0..=without.len() as u64)
+        .map(|window| PLACEHOLDER_BASE + window * count)
+        .find(|&first| (first..first + count).all(|p| !without.contains(&p.to_string())))
+        .ok_or_else(|| io::Error::other("no free number placeholder"))?;
+    let mut placeholders = (free..).map(|p| Document::Number(p.into()));
+    let mut text = escaped(&placed(value, &mut placeholders))?;
+    for (placeholder, number) in (free..).zip(texts) {
+        text = text.replacen(&placeholder.to_string(), number, 1);
+    }
+    Ok(text)
+}
+
+/// The texts of the exact numbers of `value`, in document order.
+fn exact_numbers<'a>(value: &'a Document, texts: &mut Vec<&'a str>) {
+    if let Some(text) = number::exact_text(value) {
+        texts.push(text);
+        return;
+    }
+    match value {
+        Document::Sequence(items) => items.iter().for_each(|item| exact_numbers(item, texts)),
+        Document::Mapping(map) => map.values().for_each(|item| exact_numbers(item, texts)),
+        _ => {}
+    }
+}
+
+/// `value` with its exact numbers replaced, in document order, by `with`.
+fn placed(value: &Document, with: &mut impl Iterator<Item = Document>) -> Document {
+    if number::exact_text(value).is_some() {
+        return with.next().unwrap_or(Document::Null);
+    }
+    match value {
+        Document::Sequence(items) => {
+            Document::Sequence(items.iter().map(|item| placed(item, with)).collect())
+        }
+        Document::Mapping(map) => Document::Mapping(
+            map.iter()
+                .map(|(k, v)| (k.clone(), placed(v, with)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// YAML text of `value`, bidi characters escaped.
+fn escaped(value: &Document) -> io::Result<String> {
     if !has_bidi(value) {
         return serde_norway::to_string(value).map_err(io::Error::other);
     }
@@ -108,5 +173,21 @@ mod tests {
         // C0 controls are the emitter's own escapes (docs/CLI.md quotes `"\e"`).
         let yaml = to_text(&Document::String("\u{1b}[2J".into())).unwrap();
         assert_eq!(yaml, "\"\\e[2J\"\n");
+    }
+
+    #[test]
+    fn exact_numbers_are_plain_scalars_with_their_text() {
+        let big = "12200000000000000366680183";
+        let text = format!(
+            r#"{{"a":{big},"b":["{big}",1e400,9000000000000000000,"9000000000000000001"],"c":{{"d":-0}},"e":"\u202e"}}"#
+        );
+        let document = crate::output::document::from_json_text(&text).unwrap();
+        let yaml = to_text(&document).unwrap();
+        assert_eq!(
+            yaml,
+            format!(
+                "a: {big}\nb:\n- '{big}'\n- 1e400\n- 9000000000000000000\n- '9000000000000000001'\nc:\n  d: -0\ne: \"\\u202E\"\n"
+            )
+        );
     }
 }

@@ -1,18 +1,20 @@
 //! A multipart body read as the upload handler reads it: through the part
-//! header meter ([`HeaderBudget`], [`Metered`]) and multer.
+//! header meter ([`HeaderBudget`], [`Metered`]) and multer's framing, each
+//! part's `Content-Disposition` by the server's own parser ([`Disposition`]).
 
 use std::sync::Arc;
 
 use bytes::Bytes;
 
+use crate::routes::disposition::Disposition;
 use crate::routes::part_headers::{HeaderBudget, Metered};
 
 /// A part the reader got past.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartSeen {
-    /// The part's `name`.
+    /// The part's `name`, as the upload handler reads it.
     pub name: Option<String>,
-    /// The part's `filename`.
+    /// The part's `filename`, as the upload handler reads it.
     pub filename: Option<String>,
     /// The bytes of its content.
     pub data_len: u64,
@@ -60,9 +62,10 @@ pub fn read_parts(content_type: &str, chunks: Vec<Bytes>, limit: u64) -> PartsOu
                     break;
                 }
             };
+            let disposition = Disposition::of(field.headers());
             let mut part = PartSeen {
-                name: field.name().map(str::to_owned),
-                filename: field.file_name().map(str::to_owned),
+                name: disposition.name,
+                filename: disposition.filename,
                 data_len: 0,
             };
             loop {
@@ -82,8 +85,8 @@ pub fn read_parts(content_type: &str, chunks: Vec<Bytes>, limit: u64) -> PartsOu
     })
 }
 
-/// The `(name, filename)` of a one-part body whose part has the
-/// `Content-Disposition` `value`.
+/// The `(name, filename)` the upload handler reads from a one-part body whose
+/// part has the `Content-Disposition` `value`.
 pub(super) fn disposition(value: &[u8]) -> Option<(Option<String>, Option<String>)> {
     let boundary = "fuzzBoundary7578";
     let mut body = format!("--{boundary}\r\nContent-Disposition: ").into_bytes();

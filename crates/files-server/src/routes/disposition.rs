@@ -6,9 +6,11 @@
 //! is decoded and preferred to `filename`, in either order.
 //!
 //! Within a quoted value `\"` and `\\` are escapes; any other backslash is kept,
-//! since old browsers send Windows paths (`C:\dir\a.txt`) unescaped. `%22` is
-//! decoded to `"`, as HTML's form encoding writes a quote in a filename; other
-//! percent signs are kept (`100%.txt` is a plausible name).
+//! since old browsers send Windows paths (`C:\dir\a.txt`) unescaped. Percent
+//! signs are kept, `%22` too: HTML's form encoding writes a quote in a filename
+//! as `%22` without escaping `%`, so `%22` may as well be the name's own text
+//! (`100%22.txt`, which files-client sends as it is), and the API's filename
+//! rule refuses `"`: decoding it could only refuse a valid name.
 
 use http::HeaderMap;
 
@@ -53,9 +55,7 @@ impl Disposition {
                 *slot = Some(value);
             }
         }
-        let filename = extended
-            .and_then(|v| decode_ext_value(&v))
-            .or_else(|| plain.map(|v| v.replace("%22", "\"")));
+        let filename = extended.and_then(|v| decode_ext_value(&v)).or(plain);
         Self { name, filename }
     }
 }

@@ -1,7 +1,7 @@
 //! The request handlers, one module per route family.
 
 pub(crate) mod admin;
-mod disposition;
+pub(crate) mod disposition;
 mod extension;
 pub(crate) mod file;
 pub(crate) mod list;
