@@ -19,38 +19,27 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use arbitrary::{Arbitrary, Unstructured};
 
-use encode::Encoder;
-
-#[path = "../../fuzz/fuzz_targets/inputs/server_requests.rs"]
-#[allow(dead_code)]
-mod server_requests;
-
-#[path = "../../fuzz/fuzz_targets/inputs/multipart_part_headers.rs"]
-#[allow(dead_code)]
-mod multipart_part_headers;
-
-#[path = "../../fuzz/fuzz_targets/inputs/cursors_and_queries.rs"]
-#[allow(dead_code)]
-mod cursors_and_queries;
-
 /// Writes every seed; fails if one does not decode to its value.
 pub fn run(root: &Path) -> Result<()> {
     let corpus = root.join("fuzz/corpus");
     for (name, steps) in requests::seeds() {
         let bytes = requests::encode(&steps);
-        let decoded = Vec::<server_requests::Step>::arbitrary_take_rest(Unstructured::new(&bytes));
+        let decoded =
+            Vec::<requests::server_requests::Step>::arbitrary_take_rest(Unstructured::new(&bytes));
         check(name, decoded.ok().as_ref(), &steps)?;
         write(&corpus, "server_requests", name, &bytes)?;
     }
     for (name, input) in parts::seeds() {
         let bytes = parts::encode(&input);
-        let decoded = multipart_part_headers::Input::arbitrary_take_rest(Unstructured::new(&bytes));
+        let decoded =
+            parts::multipart_part_headers::Input::arbitrary_take_rest(Unstructured::new(&bytes));
         check(name, decoded.ok().as_ref(), &input)?;
         write(&corpus, "multipart_part_headers", name, &bytes)?;
     }
     for (name, input) in cursors::seeds() {
         let bytes = cursors::encode(&input);
-        let decoded = cursors_and_queries::Input::arbitrary_take_rest(Unstructured::new(&bytes));
+        let decoded =
+            cursors::cursors_and_queries::Input::arbitrary_take_rest(Unstructured::new(&bytes));
         check(name, decoded.ok().as_ref(), &input)?;
         write(&corpus, "cursors_and_queries", name, &bytes)?;
     }

@@ -1,7 +1,12 @@
 //! `cursors_and_queries`: ids, queries, a page and a walk of cursors.
 
-use super::Encoder;
-use super::cursors_and_queries::{Cursor, Input};
+use self::cursors_and_queries::{Cursor, Input};
+use super::encode::Encoder;
+
+/// The target's own input types, compiled here too.
+#[path = "../../../fuzz/fuzz_targets/inputs/cursors_and_queries.rs"]
+#[allow(dead_code)]
+pub(super) mod cursors_and_queries;
 
 pub fn seeds() -> Vec<(&'static str, Input)> {
     let page = r#"{"data":[{"type":"file","id":"file_011CNha8iCJcU1wXNR6q4V8w","filename":"a.txt","mime_type":"text/plain","size_bytes":3,"created_at":"2025-04-01T00:00:00Z","downloadable":false}],"has_more":true,"first_id":"file_011CNha8iCJcU1wXNR6q4V8w","last_id":"file_011CNha8iCJcU1wXNR6q4V8w"}"#;

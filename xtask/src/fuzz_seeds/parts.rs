@@ -1,7 +1,12 @@
 //! `multipart_part_headers`: bodies cut into chunks, under a header limit.
 
-use super::Encoder;
-use super::multipart_part_headers::{Input, Part};
+use self::multipart_part_headers::{Input, Part};
+use super::encode::Encoder;
+
+/// The target's own input types, compiled here too.
+#[path = "../../../fuzz/fuzz_targets/inputs/multipart_part_headers.rs"]
+#[allow(dead_code)]
+pub(super) mod multipart_part_headers;
 
 fn part(lines: &[&str], data: &[u8]) -> Part {
     Part {

@@ -1,7 +1,12 @@
 //! `server_requests`: whole sequences of requests.
 
-use super::Encoder;
-use super::server_requests::{Body, Disposition, Id, Key, Method, Part, Path, Request, Step};
+use self::server_requests::{Body, Disposition, Id, Key, Method, Part, Path, Request, Step};
+use super::encode::Encoder;
+
+/// The target's own input types, compiled here too.
+#[path = "../../../fuzz/fuzz_targets/inputs/server_requests.rs"]
+#[allow(dead_code)]
+pub(super) mod server_requests;
 
 fn request(method: Method, path: Path, beta: bool, body: Body) -> Request {
     Request {
