@@ -103,6 +103,16 @@ fn percent_decode(input: &[u8]) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
+    /// The `content_disposition_download` fuzz target's input: the name it
+    /// gives has no surrounding white space of any kind.
+    #[test]
+    fn a_name_never_starts_with_unicode_white_space() {
+        assert_eq!(
+            filename_from_content_disposition(";FILENAME=\u{0}\u{3000}\u{FFFD}").as_deref(),
+            Some("\u{FFFD}")
+        );
+    }
+
     #[test]
     fn quoted_semicolons_and_escapes() {
         assert_eq!(

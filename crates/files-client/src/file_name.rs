@@ -23,8 +23,9 @@ const RESERVED: &[&str] = &["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"];
 ///   and isolates (U+202A–U+202E, U+2066–U+2069), which disguise a name,
 ///   are dropped.
 /// * `< > : " | ? *` become `_`.
-/// * Leading and trailing spaces and trailing dots are trimmed (Windows
-///   drops them); `.` and `..` are refused.
+/// * Leading and trailing white space (any Unicode space, such as U+3000,
+///   which would hide in a listing) and trailing dots are trimmed (Windows
+///   drops trailing spaces and dots); `.` and `..` are refused.
 /// * A reserved Windows device name (`CON`, `PRN`, `AUX`, `NUL`, `COM1`–`COM9`,
 ///   `LPT1`–`LPT9`, any case, any extension) gets a leading `_`.
 /// * At most [`MAX_FILE_NAME_BYTES`], cut at a character boundary, keeping
@@ -49,7 +50,9 @@ pub fn portable_file_name(name: &str) -> Option<String> {
         .filter(|&c| !is_disguising(c))
         .map(|c| if FORBIDDEN.contains(&c) { '_' } else { c })
         .collect();
-    let clean = clean.trim_start_matches(' ').trim_end_matches([' ', '.']);
+    let clean = clean
+        .trim_start_matches(char::is_whitespace)
+        .trim_end_matches(|c: char| c.is_whitespace() || c == '.');
     if clean.is_empty() {
         return None;
     }
@@ -174,6 +177,21 @@ mod tests {
         assert_eq!(portable(".hidden").as_deref(), Some(".hidden"));
         // Trimming happens after dropping controls: no control can protect a dot.
         assert_eq!(portable("x.\u{7}").as_deref(), Some("x"));
+    }
+
+    /// Found by the `content_disposition_download` fuzz target: a control
+    /// character in front of an ideographic space left the space leading.
+    #[test]
+    fn surrounding_unicode_white_space_is_trimmed_too() {
+        assert_eq!(
+            portable("\u{0}\u{3000}\u{FFFD}").as_deref(),
+            Some("\u{FFFD}")
+        );
+        assert_eq!(
+            portable("\u{A0}a b.txt\u{3000}\u{2029}").as_deref(),
+            Some("a b.txt")
+        );
+        assert_eq!(portable("\u{3000}.\u{A0}"), None);
     }
 
     #[test]
